@@ -1,0 +1,63 @@
+"""The ``newsbot`` command: ``run`` starts the bot; ``summarize`` and ``extract`` run the pipeline."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from summarizer import __version__
+from summarizer import cli as pipeline_cli
+from summarizer.settings import ConfigError, load_settings
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["main"]
+
+
+def _quiet_libraries() -> None:
+    """Model libraries talk a lot on stderr; a CLI user wants the answer."""
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    for name in ("httpx", "transformers", "trafilatura", "htmldate", "filelock", "huggingface_hub"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsbot", description="Summarise news with a model on your own machine.")
+    parser.add_argument("--config", metavar="PATH", help="your TOML config file (else $NEWSBOT_CONFIG)")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
+    parser.add_argument("--version", action="version", version=f"newsbot {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    pipeline_cli.add_commands(subparsers)
+    run = subparsers.add_parser("run", help="run the Telegram bot (long polling)")
+    run.set_defaults(handler=_run_bot)
+    return parser
+
+
+def _run_bot(settings, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    from bot.app import run_bot
+
+    return run_bot(settings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _quiet_libraries()
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return int(args.handler(settings, args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

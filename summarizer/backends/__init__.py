@@ -1,0 +1,54 @@
+"""Summariser backends: one small contract and a name → factory registry that the config selects from.
+
+A backend takes clean article text and returns the sentences it picks, best first; it never fetches or
+formats. Factories are imported lazily so that choosing a backend never loads another one's model.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from summarizer.settings import SummarizerConfig
+
+__all__ = ["Backend", "BackendError", "RankedSentence", "available_backends", "create_backend"]
+
+
+@dataclass(frozen=True, slots=True)
+class RankedSentence:
+    """A summary sentence: its text, its position in the article (None if generated) and its score."""
+
+    text: str
+    index: int | None
+    score: float
+
+
+class Backend(Protocol):
+    name: str
+
+    def summarize(self, text: str, count: int, *, title: str | None = None) -> list[RankedSentence]:
+        """Pick or write ``count`` sentences for the article, best first."""
+        ...
+
+
+class BackendError(RuntimeError):
+    """A backend cannot be created (missing model, bad path); the message is one line for the user."""
+
+
+_REGISTRY: dict[str, str] = {
+    "extractive": "summarizer.backends.extractive:ExtractiveBackend",
+}
+
+
+def available_backends() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def create_backend(config: SummarizerConfig) -> Backend:
+    """Instantiate the configured backend (loads its model)."""
+    module_name, _, class_name = _REGISTRY[config.backend].partition(":")
+    factory = getattr(importlib.import_module(module_name), class_name)
+    backend: Backend = factory(config)
+    return backend

@@ -1,0 +1,208 @@
+"""From a page or a pasted text to a clean article: the body, its title and its metadata.
+
+trafilatura finds the main text and metadata; the filters here remove what still slips through on news
+sites (icon-font runs, "Also on <site>" teasers, share prompts, player timestamps, comment counters, a
+title repeated as the lead). Pasted and scraped text goes through the same filters.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import trafilatura
+from dateutil import parser as dateparser
+
+from summarizer.errors import ArticleError
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["Article", "canonical_url", "clean_lines", "detect_language", "from_html", "from_text"]
+
+MIN_ARTICLE_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned article: ``text`` is the body without the title, one paragraph per line."""
+
+    text: str
+    title: str | None = None
+    site: str | None = None
+    published: str | None = None  # YYYY-MM-DD
+    url: str | None = None
+    language: str | None = None
+    paragraphs: list[str] = field(default_factory=list)
+
+
+# --- line filters ---------------------------------------------------------------------------------
+
+_TEASER = re.compile(
+    r"^(?:also on \S+|read more|read also|see also|related(?: articles?| stories| news)?|recommended|"
+    r"more on this|you may also like|trending|most read|watch)\b\s*:?",
+    re.IGNORECASE,
+)
+_TEASER_HEADER = re.compile(r"^(?:also on \S+|read more|related(?: articles?| stories)?|see also)\s*:?$", re.IGNORECASE)
+_SHARE = re.compile(
+    r"(?:share (?:this|on|via)\b|think your friends|follow us on|subscribe to our|sign up for our|"
+    r"click here to|tap here to|download (?:our|the) app|all rights reserved|^advertisement$|^©|"
+    r"^comments?\s*\(\d+\)$|^\d+\s+comments?$|^(?:facebook|twitter|telegram|whatsapp|email|print)(?:\s+\w+){0,2}$)",
+    re.IGNORECASE,
+)
+_TIMESTAMP = re.compile(r"^(?:\d{1,2}:){1,2}\d{2}(?:\s+(?:\d{1,2}:){1,2}\d{2})*$")
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’»)。！？」』]$")
+_DATE_HINT = re.compile(r"\b(?:19|20)\d{2}\b")
+_SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+
+
+def _normalise(line: str) -> str:
+    line = unicodedata.normalize("NFC", line).replace("\u200b", "")
+    return _SPACES.sub(" ", line).strip()
+
+
+def _is_junk(line: str) -> bool:
+    """A line that is boilerplate wherever it stands."""
+    icons = line.casefold().count("icon")  # icon-font labels, often glued: "bookmarkicon camera"
+    if icons >= 4 and icons >= len(line.split()) / 3:
+        return True
+    if len(line.split()) <= 12 and _SHARE.search(line):  # prompts are short; "who share this view" is prose
+        return True
+    return bool(_TIMESTAMP.match(line))
+
+
+def _is_fragment(line: str) -> bool:
+    """A short line that is no sentence: a menu item, a section label, a caption stub."""
+    return len(line) < 40 and len(line.split()) <= 4 and not _SENTENCE_END.search(line)
+
+
+def clean_lines(text: str) -> list[str]:
+    """Paragraphs of a text with boilerplate removed: teasers with their headline, share prompts, stubs."""
+    lines = [_normalise(line) for line in text.splitlines()]
+    kept: list[str] = []
+    skip_next = False
+    for line in lines:
+        if not line:
+            continue
+        if skip_next:  # the linked headline under a lone "Also on rt.com" / "Read more"
+            skip_next = False
+            if len(line) < 250:
+                continue
+        if _TEASER_HEADER.match(line):
+            skip_next = True
+            continue
+        if _TEASER.match(line) and len(line) < 250 and not _SENTENCE_END.search(line.rstrip(")")):
+            continue
+        if _is_junk(line):
+            continue
+        kept.append(line)
+    while kept and _is_fragment(kept[-1]):  # trailing menus ("Podcasts") and stubs
+        kept.pop()
+    while kept and _is_fragment(kept[0]) and not _parse_date(kept[0]):
+        kept.pop(0)
+    return kept
+
+
+# --- metadata --------------------------------------------------------------------------------------
+
+_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ref|ref_src|igshid|smid)$", re.I)
+
+
+def canonical_url(url: str | None) -> str | None:
+    """The URL without tracking parameters and fragment, so one story has one cache key."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
+    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", query, ""))
+
+
+def _parse_date(line: str) -> str | None:
+    """A line that is only a date (and maybe a time), as YYYY-MM-DD."""
+    if len(line) > 40 or not _DATE_HINT.search(line) or len(line.split()) > 6:
+        return None
+    try:
+        parsed = dateparser.parse(line, fuzzy=False, dayfirst=True)
+    except (ValueError, OverflowError):
+        return None
+    return parsed.date().isoformat() if date(1990, 1, 1) <= parsed.date() <= date(2100, 1, 1) else None
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language, offline."""
+    if len(text) < 40:
+        return None
+    import py3langid
+
+    code, _score = py3langid.classify(text[:5000])
+    return str(code)
+
+
+def _same(a: str, b: str) -> bool:
+    return re.sub(r"\W+", " ", a).strip().casefold() == re.sub(r"\W+", " ", b).strip().casefold()
+
+
+def _drop_title_lead(lines: list[str], title: str | None) -> list[str]:
+    """Remove the title (and the title repeated as a standfirst) from the top of the body."""
+    while lines and title and _same(lines[0], title):
+        lines = lines[1:]
+    return lines
+
+
+def _build(lines: list[str], *, title: str | None, **meta: str | None) -> Article:
+    body = _drop_title_lead(lines, title)
+    text = "\n".join(body)
+    if len(text) < MIN_ARTICLE_CHARS:
+        raise ArticleError("No article text found on that page.")
+    return Article(text=text, title=title, paragraphs=body, language=detect_language(text), **meta)
+
+
+# --- entry points ----------------------------------------------------------------------------------
+
+
+def from_html(html: str, url: str | None = None) -> Article:
+    """Extract and clean the article in an HTML page."""
+    doc = trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+    )
+    if doc is None or not doc.text:
+        raise ArticleError("No article text found on that page.")
+    title = _normalise(doc.title) if doc.title else None
+    lines = clean_lines(doc.text)
+    published = doc.date[:10] if doc.date else None
+    return _build(
+        lines,
+        title=title,
+        site=doc.sitename or doc.hostname,
+        published=published,
+        url=canonical_url(doc.url) or canonical_url(url),
+    )
+
+
+def from_text(text: str, url: str | None = None) -> Article:
+    """Clean a pasted or scraped article: the first headline-like line is its title, a date line its date."""
+    lines = clean_lines(text)
+    published = None
+    title = None
+    head: list[str] = []
+    for index, line in enumerate(lines[:6]):
+        if published is None and (found := _parse_date(line)):
+            published = found
+            head.append(line)
+        elif title is None and len(line) <= 200 and not line.endswith("."):
+            title = line
+            head.append(line)
+        if title and (published or index >= 2):
+            break
+    body = [line for line in lines if line not in head or line == title]
+    return _build(body, title=title, published=published, url=canonical_url(url))

@@ -1,0 +1,135 @@
+"""``newsbot summarize`` and ``newsbot extract``: the pipeline from the command line.
+
+One JSON object per source per line with ``--json``; a failing source gets ``{"source", "error"}`` and the
+others go on; the exit status is 2 if any source failed. Never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from typing import Any
+
+from summarizer.aggregate import group_facts
+from summarizer.errors import PipelineError
+from summarizer.fetch import Fetcher
+from summarizer.pipeline import Pipeline, Result
+from summarizer.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["add_commands", "format_text"]
+
+
+def add_commands(subparsers: Any) -> None:
+    """Register ``summarize`` and ``extract`` on the top-level parser."""
+    for name, help_text in (
+        ("summarize", "fetch, clean and summarise articles, with key facts"),
+        ("extract", "fetch and clean articles only (no model is loaded)"),
+    ):
+        command = subparsers.add_parser(name, help=help_text)
+        command.add_argument("sources", nargs="+", metavar="SOURCE", help="http(s) URL, .html/.txt file, or -")
+        command.add_argument("--json", action="store_true", help="one JSON object per source per line")
+        if name == "summarize":
+            command.add_argument("--sentences", type=int, metavar="N", help="sentences in the summary")
+        command.set_defaults(handler=_run_summarize if name == "summarize" else _run_extract)
+
+
+def format_text(result: Result) -> str:
+    """A readable report: title, source line, summary bullets, key-facts table."""
+    article = result.article
+    lines = [article.title or "(untitled)"]
+    meta = " · ".join(part for part in (article.site, article.published, article.url) if part)
+    if meta:
+        lines.append(meta)
+    if result.summary:
+        lines += ["", "Summary"] + [f"  • {sentence}" for sentence in result.summary]
+    groups = group_facts(result.facts)
+    if groups:
+        width = max(len(_owner(g.who, g.country_code)) for g in groups)
+        lines += ["", "Key facts"]
+        for group in groups:
+            lines.append(f"  {_owner(group.who, group.country_code):<{width}}  {group.line()}")
+            for evidence in dict.fromkeys(fact.evidence for fact in group.facts):
+                lines.append(f"  {'':<{width}}    “{evidence}”")
+    elif article.language not in (None, "en") and result.backend:
+        lines += ["", "Key facts are only extracted from English articles for now."]
+    return "\n".join(lines)
+
+
+def _owner(who: str | None, code: str | None) -> str:
+    if who is None:
+        return "(unattributed)"
+    return f"{who} ({code})" if code else who
+
+
+def _emit(result: Result | None, source: str, error: str | None, as_json: bool, with_summary: bool) -> None:
+    if error is not None:
+        print(f"newsbot: {source}: {error}", file=sys.stderr)
+        if as_json:
+            print(json.dumps({"source": source, "error": error}, ensure_ascii=False), flush=True)
+        return
+    assert result is not None
+    if as_json:
+        print(json.dumps(result.to_dict(with_summary=with_summary), ensure_ascii=False), flush=True)
+    else:
+        print(format_text(result) + "\n", flush=True)
+
+
+async def _process(settings: Settings, args: argparse.Namespace, with_summary: bool) -> int:
+    failures = 0
+    async with Fetcher(settings.fetch) as fetcher:
+        pipeline = Pipeline(settings, fetcher)
+        loading: asyncio.Task[object] | None = None
+
+        async def extract(source: str) -> Result:
+            # The model loads in a thread once the first article is in hand, while the rest are fetched;
+            # a run whose sources all fail never waits for it.
+            nonlocal loading
+            result = await pipeline.extract(source)
+            if with_summary and loading is None:
+                loading = asyncio.create_task(asyncio.to_thread(pipeline.load_backend))
+            return result
+
+        extracted = await asyncio.gather(*(extract(s) for s in args.sources), return_exceptions=True)
+        backend_error = await _wait_for_backend(loading)
+        for source, outcome in zip(args.sources, extracted, strict=True):
+            error = _describe_failure(outcome) if isinstance(outcome, BaseException) else backend_error
+            if error is None and with_summary and isinstance(outcome, Result):
+                try:
+                    outcome = await asyncio.to_thread(pipeline.summarize_article, outcome, args.sentences)
+                except Exception as exc:
+                    error = _describe_failure(exc)
+            failures += error is not None
+            _emit(None if error else outcome, source, error, args.json, with_summary)  # type: ignore[arg-type]
+    return 2 if failures else 0
+
+
+async def _wait_for_backend(loading: asyncio.Task[object] | None) -> str | None:
+    """None when the model is ready (or not needed), else the one line that explains why not."""
+    if loading is None:
+        return None
+    try:
+        await loading
+    except Exception as exc:
+        logger.debug("summariser failed to load", exc_info=True)
+        return f"summariser unavailable: {exc}"
+    return None
+
+
+def _describe_failure(exc: BaseException) -> str:
+    if isinstance(exc, PipelineError):
+        return exc.message
+    logger.error("unexpected failure", exc_info=exc)
+    return f"unexpected error ({type(exc).__name__})"
+
+
+def _run_summarize(settings: Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(_process(settings, args, with_summary=True))
+
+
+def _run_extract(settings: Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(_process(settings, args, with_summary=False))

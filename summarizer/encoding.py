@@ -1,0 +1,65 @@
+"""Turning document bytes into text: declared charset, then the page's own meta tag, then detection."""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+
+from charset_normalizer import from_bytes
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["decode_document", "looks_like_html"]
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|article|div|p)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+DETECTION_MIN_BYTES = 512
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def looks_like_html(body: bytes) -> bool:
+    """Sniff the start of a body, for responses and files that do not say what they are."""
+    return bool(_HTML_START.match(body[:2048]))
+
+
+def _known_codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        logger.info("ignoring unknown charset %r", name)
+        return None
+
+
+def _strict(body: bytes, codec: str) -> str | None:
+    try:
+        return body.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def decode_document(body: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Return ``(text, codec)``. A declared charset that does not fit the bytes is not trusted."""
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            return body.decode(codec, errors="replace"), codec
+    meta = _META_CHARSET.search(body[:4096])
+    candidates = [_known_codec(declared), _known_codec(meta.group(1).decode("ascii") if meta else None)]
+    for codec in filter(None, candidates):
+        text = _strict(body, codec)
+        if text is not None:
+            return text, codec
+    text = _strict(body, "utf-8")
+    if text is not None:
+        return text, "utf-8"
+    if len(body) >= DETECTION_MIN_BYTES:  # detection needs a few sentences to be right
+        best = from_bytes(body[:200_000]).best()
+        if best is not None and best.encoding:
+            return body.decode(best.encoding, errors="replace"), best.encoding
+    # What browsers assume for undeclared legacy pages: windows-1252, which decodes nearly any byte.
+    return body.decode("cp1252", errors="replace"), "cp1252"

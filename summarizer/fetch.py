@@ -1,0 +1,198 @@
+"""The one place that talks to the network: fetch a user-supplied URL safely.
+
+Safe means: http(s) only, never a non-public address (checked on every resolved address and at every
+redirect), a hard cap on time and on the decompressed body size, and only document content types.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Self
+
+import aiohttp
+from aiohttp.abc import AbstractResolver
+from yarl import URL
+
+from summarizer.addresses import AddressPolicy, BlockedAddressError, GuardedResolver, literal_ip
+from summarizer.encoding import decode_document, looks_like_html
+from summarizer.errors import FetchError, FetchErrorKind
+from summarizer.settings import FetchConfig
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["FetchedPage", "Fetcher", "check_url"]
+
+DOCUMENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
+UNDECLARED_TYPES = frozenset({"", "application/octet-stream"})  # sniffed: misconfigured servers send these
+REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedPage:
+    """A fetched document, decoded."""
+
+    url: str  # after redirects
+    requested_url: str
+    status: int
+    content_type: str
+    text: str
+    encoding: str
+    size: int
+    elapsed_ms: float
+
+    @property
+    def is_html(self) -> bool:
+        return self.content_type != "text/plain"
+
+
+BLOCKED_MESSAGE = "That address is not allowed: it points to a private or local network."
+
+
+def check_url(raw: str, policy: AddressPolicy) -> URL:
+    """Parse and vet a URL before any connection; raises FetchError with a user-facing reason."""
+    try:
+        url = URL(raw.strip())
+    except (ValueError, TypeError):
+        raise FetchError(FetchErrorKind.INVALID_URL, "That doesn't look like a valid web address.") from None
+    if url.scheme not in ("http", "https"):
+        raise FetchError(FetchErrorKind.INVALID_URL, "Only http:// and https:// links can be read.")
+    if not url.host:
+        raise FetchError(FetchErrorKind.INVALID_URL, "That link has no host name.")
+    # aiohttp connects to IP literals without asking the resolver, so they are judged here;
+    # names are judged by GuardedResolver on every address they resolve to.
+    address = literal_ip(url.host)
+    if address is not None and not policy.allows(address):
+        raise FetchError(FetchErrorKind.BLOCKED, BLOCKED_MESSAGE)
+    return url
+
+
+def _mime(response: aiohttp.ClientResponse) -> str:
+    return response.content_type.lower() if "Content-Type" in response.headers else ""
+
+
+class Fetcher:
+    """Holds one aiohttp session for the application's lifetime; use as an async context manager."""
+
+    def __init__(
+        self,
+        config: FetchConfig,
+        *,
+        policy: AddressPolicy | None = None,
+        resolver: AbstractResolver | None = None,
+    ) -> None:
+        """``policy`` and ``resolver`` exist for tests, which stand in for DNS and for public hosts."""
+        self.config = config
+        self.policy = policy or AddressPolicy(allow_private=config.allow_private_hosts)
+        self._inner_resolver = resolver
+        self._session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> Self:
+        await self.open()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def open(self) -> None:
+        resolver = GuardedResolver(self.policy, self._inner_resolver)
+        connector = aiohttp.TCPConnector(resolver=resolver, limit=64, limit_per_host=8, ttl_dns_cache=60)
+        timeout = aiohttp.ClientTimeout(
+            total=self.config.timeout_s,
+            sock_connect=self.config.connect_timeout_s,
+            sock_read=self.config.timeout_s,
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            timeout=timeout,
+            trust_env=False,  # a proxy would connect on our behalf and bypass the address check
+            headers={
+                "User-Agent": self.config.user_agent,
+                "Accept": "text/html,application/xhtml+xml,text/plain",
+            },
+        )
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def fetch(self, raw_url: str) -> FetchedPage:
+        """Fetch one document, following at most ``max_redirects`` vetted redirects."""
+        if self._session is None:
+            raise RuntimeError("Fetcher used before open()")
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(self.config.timeout_s):
+                return await self._follow(raw_url, started)
+        except TimeoutError:
+            raise FetchError(FetchErrorKind.TIMEOUT, "The site took too long to answer.") from None
+        except BlockedAddressError:
+            raise FetchError(FetchErrorKind.BLOCKED, BLOCKED_MESSAGE) from None
+        except aiohttp.ClientConnectorDNSError as exc:
+            if isinstance(exc.os_error, BlockedAddressError):
+                raise FetchError(FetchErrorKind.BLOCKED, BLOCKED_MESSAGE) from None
+            raise FetchError(FetchErrorKind.UNREACHABLE, "That site's name could not be found.") from None
+        except (aiohttp.ClientError, OSError) as exc:
+            logger.info("fetch of %s failed: %r", raw_url, exc)
+            raise FetchError(FetchErrorKind.UNREACHABLE, "The site could not be reached.") from None
+
+    async def _follow(self, raw_url: str, started: float) -> FetchedPage:
+        assert self._session is not None
+        url = check_url(raw_url, self.policy)
+        seen = {str(url)}
+        for _hop in range(self.config.max_redirects + 1):
+            async with self._session.get(url, allow_redirects=False) as response:
+                if response.status in REDIRECT_CODES and "Location" in response.headers:
+                    target = url.join(URL(response.headers["Location"]))
+                    url = check_url(str(target), self.policy)
+                    if str(url) in seen:
+                        raise FetchError(FetchErrorKind.REDIRECTS, "The site redirects in a loop.")
+                    seen.add(str(url))
+                    continue
+                return await self._read(response, raw_url, started)
+        raise FetchError(FetchErrorKind.REDIRECTS, "The site redirected too many times.")
+
+    async def _read(self, response: aiohttp.ClientResponse, raw_url: str, started: float) -> FetchedPage:
+        if response.status >= 400:
+            raise FetchError(FetchErrorKind.HTTP_STATUS, f"The site answered with an error ({response.status}).")
+        mime = _mime(response)
+        if mime not in DOCUMENT_TYPES and mime not in UNDECLARED_TYPES:
+            raise FetchError(
+                FetchErrorKind.UNSUPPORTED_TYPE,
+                f"That link is not a web page ({mime}), so there is nothing to read.",
+            )
+        limit = self.config.max_bytes
+        if response.content_length is not None and response.content_length > limit:
+            raise FetchError(FetchErrorKind.TOO_LARGE, "That page is too large to read.")
+        body = bytearray()
+        async for chunk in response.content.iter_chunked(CHUNK):
+            body += chunk  # already decompressed, so a gzip bomb hits the same cap
+            if len(body) > limit:
+                raise FetchError(FetchErrorKind.TOO_LARGE, "That page is too large to read.")
+        if not body.strip():
+            raise FetchError(FetchErrorKind.EMPTY, "That page is empty.")
+        if mime in UNDECLARED_TYPES:
+            if not looks_like_html(bytes(body)):
+                raise FetchError(
+                    FetchErrorKind.UNSUPPORTED_TYPE,
+                    "That link is not a web page, so there is nothing to read.",
+                )
+            mime = "text/html"
+        text, codec = decode_document(bytes(body), response.charset)
+        return FetchedPage(
+            url=str(response.url),
+            requested_url=raw_url,
+            status=response.status,
+            content_type=mime,
+            text=text,
+            encoding=codec,
+            size=len(body),
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+        )

@@ -1,0 +1,126 @@
+"""Numbers as news writes them: "1,200", "600 000", "2.3 million", "$90m", "seven", "a dozen", "hundreds of",
+with their qualifiers ("around", "at least", "up to") and ranges ("300-400")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Quantity", "find_quantities"]
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+           "trillion": 1_000_000_000_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000,
+           "b": 1_000_000_000, "k": 1_000, "tn": 1_000_000_000_000}  # fmt: skip
+# qualifier → bound: "approx" is two-sided; "min"/"max" say which way the true figure may lie
+_QUALIFIERS = {
+    "around": "approx", "about": "approx", "some": "approx", "roughly": "approx", "approximately": "approx",
+    "an estimated": "approx", "estimated": "approx", "nearly": "max", "almost": "max", "close to": "max",
+    "just under": "max", "up to": "max", "fewer than": "max", "less than": "max", "under": "max",
+    "more than": "min", "over": "min", "at least": "min", "upwards of": "min", "just over": "min",
+    "~": "approx", "c.": "approx", "circa": "approx",
+}  # fmt: skip
+
+_CURRENCY = r"(?:US\$|A\$|C\$|NZ\$|HK\$|\$|€|£|¥|₹|₽)"
+_DIGITS = r"\d{1,3}(?:(?:,\d{3})+|(?:[ \u00a0\u202f]\d{3})+)(?:\.\d+)?|\d+(?:\.\d+)?"
+_WORD_NUMBER = (
+    r"(?:"
+    + "|".join(sorted(_UNITS, key=len, reverse=True))
+    + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+)
+_SCALE = r"(?:hundred|thousand|million|billion|trillion|bn|mn|m|k|tn)\b"
+_QUALIFIER = r"(?:" + "|".join(re.escape(q) for q in sorted(_QUALIFIERS, key=len, reverse=True)) + r")"
+
+_PATTERN = re.compile(
+    rf"""(?P<qual>\b{_QUALIFIER}\s+|~\s?)?
+    (?:
+      (?P<vague>(?:tens\ of\ thousands|hundreds\ of\ thousands|hundreds|thousands|dozens|scores|millions))
+        \b(?=\s+of\b)
+    | (?P<several>(?:several|a\ few|a\ couple\ of)\s+(?:hundred|thousand|dozen))\b
+    | (?P<dozen>(?:a|half\ a)\s+dozen)\b
+    | (?P<cur>{_CURRENCY})?\s?(?P<num>{_DIGITS})
+        (?:\s?(?:-|–|to)\s?(?P<num2>{_DIGITS}))?
+        (?:\s?(?P<scale>{_SCALE}))?
+    | (?P<word>\b{_WORD_NUMBER})\b
+        (?:\s(?P<wscale>hundred|thousand|million|billion)\b(?:\s(?P<wscale2>thousand|million)\b)?)?
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number in a sentence. ``value`` is None for vague amounts ("hundreds of"); ``high`` for ranges."""
+
+    start: int
+    end: int
+    text: str
+    value: float | None
+    approx: bool = False
+    bound: str | None = None  # "approx", "min" or "max"
+    high: float | None = None
+    currency: str | None = None
+
+
+def _digits(text: str) -> float:
+    return float(re.sub(r"[,\s\u00a0\u202f]", "", text))
+
+
+def _word_value(word: str) -> float:
+    parts = re.split(r"[- ]", word.lower())
+    return float(sum(_UNITS[p] for p in parts if p in _UNITS))
+
+
+def _from_match(match: re.Match[str]) -> Quantity | None:
+    qualifier = (match.group("qual") or "").strip().lower()
+    bound = _QUALIFIERS.get(qualifier) if qualifier else None
+    value: float | None
+    high = None
+    currency = None
+    if match.group("vague") or match.group("several"):
+        value, bound = None, "approx"
+    elif match.group("dozen"):
+        value = 6.0 if match.group("dozen").lower().startswith("half") else 12.0
+    elif match.group("num"):
+        value = _digits(match.group("num"))
+        scale = (match.group("scale") or "").lower()
+        if scale in ("m", "b", "k") and not match.group("cur"):
+            scale = ""  # "30m" is metres, "5k" a run: single letters scale only money
+        factor = _SCALES.get(scale, 1)
+        value *= factor
+        if match.group("num2"):
+            high = _digits(match.group("num2")) * factor
+            bound = bound or "approx"
+        currency = match.group("cur")
+        if not scale and match.group("scale"):
+            end = match.start("scale")
+            text = match.group(0)[: end - match.start()].strip()
+            return Quantity(match.start(), end, text, value, bound is not None, bound, high, currency)
+    else:
+        word = match.group("word")
+        value = _word_value(word)
+        for group in ("wscale", "wscale2"):
+            if match.group(group):
+                value *= _SCALES[match.group(group).lower()]
+        if value == 0:
+            return None
+    text = match.group(0).strip()
+    start = match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
+    return Quantity(start, match.end(), text, value, bound is not None, bound, high, currency)
+
+
+def find_quantities(sentence: str) -> list[Quantity]:
+    """Every number in the sentence, left to right."""
+    found = []
+    for match in _PATTERN.finditer(sentence):
+        if match.group("word") and match.group("word").lower() == "one" and not match.group("wscale"):
+            continue  # "one of the", "no one": almost never a count in news
+        quantity = _from_match(match)
+        if quantity is not None:
+            found.append(quantity)
+    return found

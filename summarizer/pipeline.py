@@ -1,0 +1,126 @@
+"""fetch → clean → summarise → key facts, for one source at a time, with the model loaded once.
+
+Model work is synchronous and CPU-bound; async callers run it through ``run_in_executor`` so the event
+loop never waits on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import Any
+
+from summarizer.backends import Backend, create_backend
+from summarizer.clean import Article, from_html, from_text
+from summarizer.facts import Fact, extract_facts
+from summarizer.fetch import Fetcher
+from summarizer.settings import Settings
+from summarizer.sources import Document, load_document
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["Pipeline", "Result"]
+
+
+@dataclass(slots=True)
+class Result:
+    """Everything a run yields for one source."""
+
+    source: str
+    article: Article
+    summary: list[str] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    backend: str | None = None
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self, *, with_summary: bool = True) -> dict[str, Any]:
+        """The documented JSON shape (``newsbot summarize --json``)."""
+        article = self.article
+        data: dict[str, Any] = {
+            "source": self.source,
+            "url": article.url,
+            "title": article.title,
+            "site": article.site,
+            "published": article.published,
+            "language": article.language,
+            "text": article.text,
+        }
+        if with_summary:
+            data["summary"] = self.summary
+            data["facts"] = [fact.to_dict() for fact in self.facts]
+            data["backend"] = self.backend
+        data["timings_ms"] = {key: round(value, 1) for key, value in self.timings_ms.items()}
+        return data
+
+
+def clean_document(document: Document) -> Article:
+    """Cleaning picks the HTML or plain-text path by what the document is."""
+    if document.is_html:
+        return from_html(document.text, document.url)
+    return from_text(document.text, document.url)
+
+
+class Pipeline:
+    """Holds the fetcher and the (lazily loaded) backend; one per process."""
+
+    def __init__(self, settings: Settings, fetcher: Fetcher | None = None, backend: Backend | None = None) -> None:
+        self.settings = settings
+        self.fetcher = fetcher
+        self._backend = backend
+
+    @property
+    def backend(self) -> Backend:
+        if self._backend is None:
+            self._backend = create_backend(self.settings.summarizer)
+        return self._backend
+
+    def load_backend(self) -> Backend:
+        """Load the model now (start-up), rather than on the first article."""
+        return self.backend
+
+    async def extract(self, source: str) -> Result:
+        """Fetch or read, then clean: no model involved."""
+        started = time.perf_counter()
+        document = await load_document(source, self.fetcher)
+        cleaning = time.perf_counter()
+        article = clean_document(document)
+        return Result(
+            source=source,
+            article=article,
+            timings_ms={"fetch": document.load_ms, "clean": (time.perf_counter() - cleaning) * 1000,
+                        "total": (time.perf_counter() - started) * 1000},
+        )  # fmt: skip
+
+    def summarize_article(self, result: Result, sentences: int | None = None) -> Result:
+        """Add summary and facts to an extracted result (CPU work: call from a worker thread)."""
+        count = sentences or self.settings.summarizer.sentences
+        article = result.article
+        started = time.perf_counter()
+        ranked = self.backend.summarize(article.text, count, title=article.title)
+        in_order = sorted(ranked, key=lambda s: (s.index is None, s.index if s.index is not None else 0))
+        result.summary = [s.text for s in in_order]
+        result.backend = self.backend.name
+        summarized = time.perf_counter()
+        result.facts = extract_facts(article.text, article.language)
+        done = time.perf_counter()
+        result.timings_ms["summarize"] = (summarized - started) * 1000
+        result.timings_ms["facts"] = (done - summarized) * 1000
+        result.timings_ms["total"] = result.timings_ms.get("total", 0.0) + (done - started) * 1000
+        return result
+
+    async def run(self, source: str, sentences: int | None = None, executor: Executor | None = None) -> Result:
+        """The whole pipeline for one source; model work runs in ``executor`` (default: a thread)."""
+        result = await self.extract(source)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(executor, self.summarize_article, result, sentences)
+
+    def run_text(self, text: str, sentences: int | None = None) -> Result:
+        """Summarise pasted article text (synchronous; call from a worker)."""
+        started = time.perf_counter()
+        article = from_text(text)
+        result = Result(source="text", article=article, timings_ms={"fetch": 0.0})
+        result.timings_ms["clean"] = result.timings_ms["total"] = (time.perf_counter() - started) * 1000
+        return self.summarize_article(result, sentences)

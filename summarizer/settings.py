@@ -1,0 +1,210 @@
+"""The one typed configuration object: shipped defaults, then the user's TOML file, then the environment.
+
+Loaded once at start-up and passed down; nothing reads ``os.environ`` for settings anywhere else.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["ConfigError", "Settings", "default_config_path", "load_settings"]
+
+CONFIG_ENV = "NEWSBOT_CONFIG"
+TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded as the one line a user sees."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class TelegramConfig(_Section):
+    token: SecretStr = SecretStr("")
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+
+
+class BotConfig(_Section):
+    admin_ids: list[int] = Field(default_factory=list)
+    max_links_per_message: int = Field(3, ge=1, le=10)
+    rate_limit_per_minute: int = Field(12, ge=1)
+    cache_ttl_hours: float = Field(24, ge=0)
+    workers: int = Field(1, ge=1, le=16)
+    queue_size: int = Field(32, ge=1)
+
+
+class FetchConfig(_Section):
+    allow_private_hosts: bool = False
+    timeout_s: float = Field(15.0, gt=0, le=300)
+    connect_timeout_s: float = Field(5.0, gt=0, le=60)
+    max_bytes: int = Field(5_000_000, ge=1024)
+    max_redirects: int = Field(5, ge=0, le=20)
+    user_agent: str = "Mozilla/5.0 (compatible; newsbot/0.1)"
+
+
+class DatabaseConfig(_Section):
+    url: str = ""
+    data_dir: str = ""
+
+    def resolved_data_dir(self) -> Path:
+        """Where files the bot writes live: the configured folder or the XDG data home."""
+        if self.data_dir:
+            return Path(self.data_dir).expanduser()
+        xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        return Path(xdg) / "newsbot"
+
+    def resolved_url(self) -> str:
+        """The SQLAlchemy async URL, defaulting to an SQLite file in the data directory."""
+        if self.url:
+            return self.url
+        return f"sqlite+aiosqlite:///{self.resolved_data_dir() / 'newsbot.db'}"
+
+
+class SummarizerConfig(_Section):
+    backend: str = "extractive"
+    model: str = ""
+    sentences: int = Field(3, ge=1, le=20)
+
+    @field_validator("backend")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        from summarizer.backends import available_backends
+
+        if value not in available_backends():
+            raise ValueError(f"unknown backend {value!r}; choose one of {', '.join(available_backends())}")
+        return value
+
+
+class NewsConfig(_Section):
+    feeds: list[str] = Field(default_factory=list)
+    search_urls: list[str] = Field(default_factory=list)
+
+
+def default_config_path() -> Path:
+    """The shipped defaults: inside the wheel, or in the source checkout's ``config/``."""
+    packaged = Path(__file__).with_name("default.toml")
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[1] / "config" / "default.toml"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+class _TomlLayers(PydanticBaseSettingsSource):
+    """Defaults file, then the user's file, merged section by section."""
+
+    def __init__(self, settings_cls: type[BaseSettings], user_file: Path | None) -> None:
+        super().__init__(settings_cls)
+        data = _read_toml(default_config_path())
+        if user_file is not None:
+            user = _read_toml(user_file)
+            unknown = sorted(set(user) - set(settings_cls.model_fields))
+            if unknown:
+                raise ConfigError(f"unknown config section [{unknown[0]}] in {user_file}")
+            data = _deep_merge(data, user)
+        self._data = data
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return self._data
+
+
+class _TokenFromEnv(PydanticBaseSettingsSource):
+    """``TELEGRAM_BOT_TOKEN``, the name every Telegram bot guide uses."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        token = os.environ.get(TOKEN_ENV)
+        return {"telegram": {"token": token}} if token else {}
+
+
+class Settings(BaseSettings):
+    """Every setting newsbot has, one pydantic model per section."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSBOT_", env_nested_delimiter="__", extra="ignore", validate_assignment=True
+    )
+
+    telegram: TelegramConfig = Field(default_factory=TelegramConfig)
+    bot: BotConfig = Field(default_factory=BotConfig)
+    fetch: FetchConfig = Field(default_factory=FetchConfig)
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    summarizer: SummarizerConfig = Field(default_factory=SummarizerConfig)
+    news: NewsConfig = Field(default_factory=NewsConfig)
+
+    # The user's TOML file; load_settings() sets it on a per-load subclass, so nothing global changes.
+    user_file: ClassVar[Path | None] = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Highest priority first: explicit overrides, NEWSBOT_* variables, TELEGRAM_BOT_TOKEN, the TOML layers.
+        return (
+            init_settings,
+            env_settings,
+            _TokenFromEnv(settings_cls),
+            _TomlLayers(settings_cls, cls.user_file),
+        )
+
+
+def _describe(error: dict[str, Any]) -> str:
+    key = ".".join(str(part) for part in error["loc"])
+    message = error["msg"]
+    if error["type"] == "extra_forbidden":
+        return f"config: unknown key {key}"
+    shown = error.get("input")
+    if isinstance(shown, str | int | float | bool) and "token" not in key:
+        return f"config: {key}: {message} (got {shown!r})"
+    return f"config: {key}: {message}"
+
+
+def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings once; any problem becomes a ConfigError naming the key."""
+    path = config_file or os.environ.get(CONFIG_ENV) or None
+    layered = type("Settings", (Settings,), {"user_file": Path(path).expanduser() if path else None})
+    try:
+        return layered(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc.errors()[0])) from None
+    except ValueError as exc:  # pydantic-settings wraps undecodable env JSON in a plain ValueError
+        raise ConfigError(f"config: {exc}".splitlines()[0]) from None

@@ -1,0 +1,75 @@
+"""Where an article comes from: a URL (through the safe fetcher), a local file, or standard input."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from summarizer.encoding import decode_document, looks_like_html
+from summarizer.errors import PipelineError
+from summarizer.fetch import Fetcher
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["Document", "is_url", "load_document"]
+
+MAX_FILE_BYTES = 20_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """Raw text of a source before cleaning."""
+
+    source: str
+    text: str
+    is_html: bool
+    url: str | None
+    load_ms: float
+
+
+def is_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+def _read_bytes(source: str) -> bytes:
+    if source == "-":
+        return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    path = Path(source)
+    if not path.is_file():
+        raise PipelineError(f"No such file: {source}")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise PipelineError(f"File too large: {source}")
+    return path.read_bytes()
+
+
+def _is_html_file(source: str, body: bytes) -> bool:
+    suffix = Path(source).suffix.lower()
+    if suffix in (".html", ".htm", ".xhtml"):
+        return True
+    if suffix == ".txt":
+        return False
+    return looks_like_html(body)
+
+
+async def load_document(source: str, fetcher: Fetcher | None) -> Document:
+    """Fetch or read a source; raises PipelineError with a one-line reason."""
+    started = time.perf_counter()
+    if is_url(source):
+        if fetcher is None:
+            raise PipelineError("Links cannot be read here.")
+        page = await fetcher.fetch(source)
+        return Document(source, page.text, page.is_html, page.url, page.elapsed_ms)
+    if "://" in source:
+        raise PipelineError("Only http:// and https:// links can be read.")
+    body = await asyncio.to_thread(_read_bytes, source)
+    if len(body) > MAX_FILE_BYTES:
+        raise PipelineError("Input too large.")
+    if not body.strip():
+        raise PipelineError("The input is empty.")
+    text, _codec = decode_document(body)
+    elapsed = (time.perf_counter() - started) * 1000
+    return Document(source, text, _is_html_file(source, body), None, elapsed)

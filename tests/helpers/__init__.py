@@ -1,0 +1,1 @@
+"""Builders and local servers for the tests."""

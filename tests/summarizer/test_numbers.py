@@ -1,0 +1,42 @@
+import pytest
+
+from summarizer.numbers import find_quantities
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "approx", "bound"),
+    [
+        ("around 130 soldiers", 130, True, "approx"),
+        ("1,200 troops", 1200, False, None),
+        ("600 000 refugees", 600000, False, None),
+        ("2.3 million people", 2_300_000, False, None),
+        ("$90m in aid", 90_000_000, False, None),
+        ("A$85 million", 85_000_000, False, None),
+        ("seven soldiers", 7, False, None),
+        ("two thousand troops", 2000, False, None),
+        ("twenty-five marines", 25, False, None),
+        ("a dozen advisers", 12, False, None),
+        ("hundreds of personnel", None, True, "approx"),
+        ("several hundred marines", None, True, "approx"),
+        ("at least 12 people", 12, True, "min"),
+        ("more than 300 troops", 300, True, "min"),
+        ("up to 5,000 troops", 5000, True, "max"),
+        ("nearly 40 soldiers", 40, True, "max"),
+    ],
+)
+def test_news_numbers(text: str, value: float | None, approx: bool, bound: str | None) -> None:
+    quantity = find_quantities(text)[0]
+    assert (quantity.value, quantity.approx, quantity.bound) == (value, approx, bound)
+
+
+def test_ranges_keep_both_ends() -> None:
+    quantity = find_quantities("300-400 troops")[0]
+    assert (quantity.value, quantity.high, quantity.bound) == (300, 400, "approx")
+
+
+def test_metres_are_not_millions() -> None:
+    assert find_quantities("30m away")[0].value == 30
+
+
+def test_one_of_is_not_a_count() -> None:
+    assert find_quantities("one of the soldiers said") == []

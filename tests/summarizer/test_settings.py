@@ -1,0 +1,73 @@
+from pathlib import Path
+
+import pytest
+
+from summarizer.settings import ConfigError, default_config_path, load_settings
+
+
+def test_defaults_have_the_documented_keys() -> None:
+    settings = load_settings()
+    assert settings.summarizer.backend == "extractive" and settings.summarizer.sentences == 3
+    assert settings.fetch.allow_private_hosts is False
+    assert settings.telegram.base_url == "https://api.telegram.org/bot"
+    assert settings.bot.admin_ids == [] and settings.news.feeds == [] and settings.news.search_urls == []
+    assert settings.database.resolved_url().startswith("sqlite+aiosqlite:///")
+    assert settings.database.resolved_url().endswith("/newsbot/newsbot.db")
+    assert default_config_path().is_file()
+
+
+def test_layers_defaults_then_file_then_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    user = tmp_path / "newsbot.toml"
+    user.write_text('[fetch]\ntimeout_s = 7\nmax_bytes = 4096\n[news]\nfeeds = ["https://a.example/rss"]\n')
+    monkeypatch.setenv("NEWSBOT_FETCH__TIMEOUT_S", "3.5")
+    monkeypatch.setenv("NEWSBOT_BOT__ADMIN_IDS", "[11, 22]")
+    settings = load_settings(user)
+    assert settings.fetch.timeout_s == 3.5  # environment wins over the file
+    assert settings.fetch.max_bytes == 4096  # the file wins over the defaults
+    assert settings.fetch.max_redirects == 5  # untouched defaults stay
+    assert settings.news.feeds == ["https://a.example/rss"]
+    assert settings.bot.admin_ids == [11, 22]
+
+
+def test_config_file_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    user = tmp_path / "c.toml"
+    user.write_text("[summarizer]\nsentences = 5\n")
+    monkeypatch.setenv("NEWSBOT_CONFIG", str(user))
+    assert load_settings().summarizer.sentences == 5
+
+
+def test_token_from_telegram_bot_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:secret")
+    settings = load_settings()
+    assert settings.telegram.token.get_secret_value() == "123:secret"
+    assert "secret" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("toml", "env", "message"),
+    [
+        ("[fetch]\ntimeout_s = 'soon'\n", {}, "fetch.timeout_s"),
+        ("[fetch]\ntimeout = 3\n", {}, "unknown key fetch.timeout"),
+        ("[fetc]\ntimeout_s = 3\n", {}, "unknown config section [fetc]"),
+        ("[summarizer]\nbackend = 'gpt'\n", {}, "summarizer.backend"),
+        ("[summarizer]\nsentences = 0\n", {}, "summarizer.sentences"),
+        ("[fetch\n", {}, "not valid TOML"),
+        ("", {"NEWSBOT_BOT__ADMIN_IDS": "[1,"}, "bot"),
+        ("", {"NEWSBOT_FETCH__MAX_BYTES": "lots"}, "fetch.max_bytes"),
+    ],
+)
+def test_bad_configuration_is_one_line_naming_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, toml: str, env: dict[str, str], message: str
+) -> None:
+    user = tmp_path / "bad.toml"
+    user.write_text(toml)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(user)
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings(tmp_path / "nope.toml")

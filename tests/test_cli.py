@@ -1,0 +1,154 @@
+"""``newsbot summarize`` / ``extract`` as a user runs them: real processes, a real page server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import SEED
+from tests.helpers.servers import PageServer
+
+NEWSBOT = [sys.executable, "-m", "bot.cli"]
+
+
+async def run_cli(*args: str, stdin: bytes = b"", **env: str) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        *NEWSBOT,
+        *args,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, **env},
+    )
+    out, err = await asyncio.wait_for(process.communicate(stdin), timeout=120)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+def check_against_expected(line: dict[str, Any], expected: dict[str, Any]) -> None:
+    assert line["title"] == expected["title"]
+    assert line["published"] == expected["published"]
+    assert line["language"] == "en" and line["backend"] == "extractive"
+    for junk in expected["must_not_appear_in_clean_text"]:
+        assert junk not in line["text"]
+    assert 2 <= len(line["summary"]) <= 4
+    troops = [(f["who"], f["country_code"], f["quantity"], f["approx"], f["where"]) for f in line["facts"]]
+    assert troops == [(f["who"], f["country_code"], f["quantity"], f["approx"], f["where"]) for f in expected["facts"]]
+    assert set(line["timings_ms"]) == {"fetch", "clean", "summarize", "facts", "total"}
+    fact = line["facts"][0]
+    assert set(fact) >= {"who", "country_code", "quantity", "quantity_text", "approx", "unit", "category", "where",
+                         "evidence"}  # fmt: skip
+
+
+async def test_file_url_and_stdin_give_the_expected_result(server: PageServer, expected: dict[str, Any]) -> None:
+    url = server.page("/news/article.html", (SEED / "article.html").read_bytes(), "text/html; charset=utf-8")
+    code, out, err = await run_cli(
+        "summarize", "--json", str(SEED / "article.html"), url, "-",
+        stdin=(SEED / "raw-scrape.txt").read_bytes(),
+        NEWSBOT_FETCH__ALLOW_PRIVATE_HOSTS="true",
+    )  # fmt: skip
+    assert code == 0, err
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["source"] for line in lines] == [str(SEED / "article.html"), url, "-"]
+    for line in lines:
+        check_against_expected(line, expected)
+    assert "Traceback" not in err
+
+
+async def test_readable_output_and_sentences_option() -> None:
+    code, out, _err = await run_cli("summarize", "--sentences", "2", str(SEED / "article.html"))
+    assert code == 0
+    assert out.count("  • ") == 2
+    assert "Key facts" in out and "Germany (DE)  ~130 soldiers in Iraq (27 at Taji military base)" in out
+    assert "Sweden (SE)" in out and "Denmark (DK)" in out and "NATO" in out
+
+
+async def test_extract_skips_the_model_and_reports_failures_per_source(server: PageServer, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    good = str(SEED / "article.html")
+    code, out, err = await run_cli(
+        "extract", "--json", good, str(empty), server.url("/gone"), NEWSBOT_FETCH__ALLOW_PRIVATE_HOSTS="true"
+    )
+    assert code == 2
+    first, second, third = (json.loads(line) for line in out.splitlines())
+    assert first["source"] == good and "summary" not in first and "facts" not in first
+    assert set(first["timings_ms"]) == {"fetch", "clean", "total"}
+    assert second == {"source": str(empty), "error": "The input is empty."}
+    assert third["error"] == "The site answered with an error (404)."
+    assert len(err.strip().splitlines()) == 2 and "Traceback" not in err
+
+
+async def test_bad_configuration_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    code, out, err = await run_cli("extract", "-", stdin=b"x", NEWSBOT_FETCH__TIMEOUT_S="soon")
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [err.strip()] and "fetch.timeout_s" in err
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[int, list[socket.socket]]]:
+    """A port listening on 127.0.0.1 (and ::1 where the machine has it) that must see no connection."""
+    sockets = []
+    ipv4 = socket.create_server(("127.0.0.1", 0))
+    port = ipv4.getsockname()[1]
+    sockets.append(ipv4)
+    with contextlib.suppress(OSError):  # no IPv6 loopback on this machine
+        sockets.append(socket.create_server(("::1", port), family=socket.AF_INET6))
+    for sock in sockets:
+        sock.setblocking(False)
+    yield port, sockets
+    for sock in sockets:
+        sock.close()
+
+
+def assert_never_connected(sockets: list[socket.socket]) -> None:
+    for sock in sockets:
+        with pytest.raises(BlockingIOError):
+            sock.accept()
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "http://127.0.0.1:{port}/",
+        "http://localhost:{port}/",
+        "http://[::1]:{port}/",
+        "http://10.0.0.1:{port}/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://2130706433:{port}/",
+        "http://0x7f000001:{port}/",
+        "http://127.1:{port}/",
+        "http://[::ffff:127.0.0.1]:{port}/",
+    ],
+)
+def test_private_addresses_exit_2_at_once(
+    template: str, listener: tuple[int, list[socket.socket]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    port, sockets = listener
+    started = time.perf_counter()
+    code = main(["summarize", "--json", template.format(port=port)])
+    elapsed = time.perf_counter() - started
+    assert code == 2
+    assert elapsed < 1.0, f"refusal took {elapsed:.2f}s"
+    assert "not allowed" in json.loads(capsys.readouterr().out)["error"]
+    assert_never_connected(sockets)
+
+
+async def test_private_addresses_from_a_real_process(listener: tuple[int, list[socket.socket]]) -> None:
+    port, sockets = listener
+    urls = [f"http://127.0.0.1:{port}/", f"http://localhost:{port}/", f"http://0x7f000001:{port}/"]
+    code, out, err = await run_cli("summarize", *urls)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 3 and "Traceback" not in err
+    assert_never_connected(sockets)
