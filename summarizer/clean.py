@@ -46,10 +46,13 @@ _TEASER = re.compile(
     r"more on this|you may also like|trending|most read|watch)\b\s*:?",
     re.IGNORECASE,
 )
-_TEASER_HEADER = re.compile(r"^(?:also on \S+|read more|related(?: articles?| stories)?|see also)\s*:?$", re.IGNORECASE)
+_TEASER_HEADER = re.compile(
+    r"^(?:also on \S+|read more|related(?: articles?| stories)?|see also|tags|topics|filed under)\s*:?$", re.IGNORECASE
+)
 _SHARE = re.compile(
     r"(?:share (?:this|on|via)\b|think your friends|follow us on|subscribe to our|sign up for our|"
-    r"click here to|tap here to|download (?:our|the) app|all rights reserved|^advertisement$|^©|"
+    r"click here to|tap here to|download (?:our|the) app|all rights reserved|^advertisement$|^©|tell us what you think|"
+    r"^(?:updated|published|posted|last modified)(?: on| at)?\s*:?\s*\d|"
     r"^comments?\s*\(\d+\)$|^\d+\s+comments?$|^(?:facebook|twitter|telegram|whatsapp|email|print)(?:\s+\w+){0,2}$)",
     re.IGNORECASE,
 )
@@ -174,6 +177,7 @@ def from_html(html: str, url: str | None = None) -> Article:
         include_comments=False,
         include_tables=True,
         include_images=False,
+        favor_precision=True,  # boilerplate hurts a summary more than a lost paragraph (bench/extraction.py)
     )
     if doc is None or not doc.text:
         raise ArticleError("No article text found on that page.")
