@@ -20,6 +20,7 @@ def _quiet_libraries() -> None:
     """Model libraries talk a lot on stderr; a CLI user wants the answer."""
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("PTB_TIMEDELTA", "1")  # opt in to PTB's timedelta durations, silencing its warning
     for name in ("httpx", "transformers", "trafilatura", "htmldate", "filelock", "huggingface_hub"):
         logging.getLogger(name).setLevel(logging.ERROR)
 

@@ -55,6 +55,27 @@ class Result:
         data["timings_ms"] = {key: round(value, 1) for key, value in self.timings_ms.items()}
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Result:
+        """Rebuild a result stored with ``to_dict`` (the summary cache)."""
+        article = Article(
+            text=data["text"],
+            title=data.get("title"),
+            site=data.get("site"),
+            published=data.get("published"),
+            url=data.get("url"),
+            language=data.get("language"),
+            paragraphs=data["text"].splitlines(),
+        )
+        return cls(
+            source=data["source"],
+            article=article,
+            summary=list(data.get("summary", [])),
+            facts=[Fact(**fact) for fact in data.get("facts", [])],
+            backend=data.get("backend"),
+            timings_ms=dict(data.get("timings_ms", {})),
+        )
+
 
 def clean_document(document: Document) -> Article:
     """Cleaning picks the HTML or plain-text path by what the document is."""
@@ -81,12 +102,12 @@ class Pipeline:
         """Load the model now (start-up), rather than on the first article."""
         return self.backend
 
-    async def extract(self, source: str) -> Result:
-        """Fetch or read, then clean: no model involved."""
+    async def extract(self, source: str, executor: Executor | None = None) -> Result:
+        """Fetch or read, then clean (in ``executor``: trafilatura can take a while on a big page)."""
         started = time.perf_counter()
         document = await load_document(source, self.fetcher)
         cleaning = time.perf_counter()
-        article = clean_document(document)
+        article = await asyncio.get_running_loop().run_in_executor(executor, clean_document, document)
         return Result(
             source=source,
             article=article,
@@ -113,7 +134,7 @@ class Pipeline:
 
     async def run(self, source: str, sentences: int | None = None, executor: Executor | None = None) -> Result:
         """The whole pipeline for one source; model work runs in ``executor`` (default: a thread)."""
-        result = await self.extract(source)
+        result = await self.extract(source, executor)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(executor, self.summarize_article, result, sentences)
 

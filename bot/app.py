@@ -1,0 +1,112 @@
+"""The one wiring point: settings → services → the PTB Application with every handler, in order.
+
+``newsbot run`` calls ``run_bot``; the tests call ``build_application`` and drive it against a fake Bot API
+server through ``telegram.base_url``, the same setting that points the bot at a self-hosted Bot API server.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot import handlers
+from bot.services import Services
+from summarizer.backends import Backend
+from summarizer.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["COMMANDS", "build_application", "run_bot"]
+
+COMMANDS = [
+    BotCommand("summarize", "Summarise a link: /summarize <link>"),
+    BotCommand("help", "What I do and how to use me"),
+]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    service: Services = application.bot_data["services"]
+    await service.open()
+    await application.bot.set_my_commands(COMMANDS)
+    logger.info("newsbot is ready as @%s", application.bot.username)
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    await application.bot_data["services"].close()
+
+
+def build_application(settings: Settings, backend: Backend | None = None) -> Application:  # type: ignore[type-arg]
+    """The Application, with resources opened in post_init; ``backend`` lets tests share a loaded model."""
+    application = (
+        Application.builder()
+        .token(settings.telegram.token.get_secret_value())
+        .base_url(settings.telegram.base_url)
+        .base_file_url(settings.telegram.base_file_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .rate_limiter(AIORateLimiter(max_retries=3))  # Telegram's flood limits; honours RetryAfter
+        .concurrent_updates(64)  # one slow site must not hold up anyone else
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    application.bot_data["services"] = Services(settings, backend)
+
+    private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    text = (filters.TEXT | filters.CAPTION) & ~filters.COMMAND
+    # 1. commands
+    application.add_handler(CommandHandler(["start", "help"], handlers.on_help))
+    application.add_handler(CommandHandler("summarize", handlers.on_summarize_command))
+    # 2. buttons under a summary
+    application.add_handler(CallbackQueryHandler(handlers.on_button, pattern=r"^(more|facts):"))
+    # 3. messages: everything in private chats, only what is addressed to the bot in groups
+    application.add_handler(MessageHandler(private & text, handlers.on_text))
+    application.add_handler(
+        MessageHandler(groups & text & (filters.Entity("mention") | filters.REPLY), handlers.on_group_text)
+    )
+    # 4. anything else that looks like a command, in private chats
+    application.add_handler(MessageHandler(private & filters.COMMAND, handlers.on_unknown_command))
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+class _BootstrapFailures(logging.Filter):
+    """PTB logs a start-up failure with its traceback before raising it; run_bot says it in one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Bootstrap" not in record.getMessage()
+
+
+def run_bot(settings: Settings) -> int:
+    """Long polling until interrupted; returns the process exit status."""
+    logging.getLogger("telegram.ext").addFilter(_BootstrapFailures())
+    if not settings.telegram.token.get_secret_value():
+        print("newsbot: no Telegram token: set TELEGRAM_BOT_TOKEN (or telegram.token in your config)", file=sys.stderr)
+        return 2
+    try:
+        application = build_application(settings)
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except InvalidToken:
+        print("newsbot: Telegram refused the token: check TELEGRAM_BOT_TOKEN", file=sys.stderr)
+        return 2
+    except NetworkError as error:
+        print(f"newsbot: cannot reach the Bot API at {settings.telegram.base_url}: {error}", file=sys.stderr)
+        return 1
+    except TelegramError as error:
+        print(f"newsbot: Telegram error: {error}", file=sys.stderr)
+        return 1
+    return 0

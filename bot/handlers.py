@@ -1,0 +1,190 @@
+"""Telegram handlers: parse the update, call the services, format the reply. Nothing else lives here."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from telegram import Message, Update
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.links import find_links, mentions_bot
+from bot.replies import HELP, facts_html, failure_line, reading_line, summary_html, summary_keyboard
+from bot.services import Services
+from bot.workers import Busy
+from summarizer.errors import PipelineError
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "on_button",
+    "on_error",
+    "on_group_text",
+    "on_help",
+    "on_summarize_command",
+    "on_text",
+    "on_unknown_command",
+]
+
+PASTE_MIN_CHARS = 400
+TYPING_EVERY_S = 4.5  # Telegram shows "typing…" for about 5 seconds
+TOPIC_HINT = (
+    "Send me a link to a news article, or paste an article's text (400+ characters), and I'll summarise it. "
+    "/help tells more."
+)
+BUSY = "⏳ I'm busy with other articles right now. Please try again in a minute."
+INTERNAL = "Sorry, something went wrong on my side. Please try again."
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    found: Services = context.application.bot_data["services"]
+    return found
+
+
+@contextlib.asynccontextmanager
+async def typing(message: Message) -> AsyncIterator[None]:
+    """Keep the "typing…" indicator on while the work inside runs."""
+
+    async def keep() -> None:
+        while True:
+            with contextlib.suppress(TelegramError):
+                await message.chat.send_action(ChatAction.TYPING)
+            await asyncio.sleep(TYPING_EVERY_S)
+
+    task = asyncio.create_task(keep())
+    try:
+        yield
+    finally:
+        task.cancel()
+
+
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start and /help."""
+    max_links = services(context).settings.bot.max_links_per_message
+    await update.effective_message.reply_text(HELP.format(max_links=max_links))
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A private message: links, a pasted article, or (for now) a hint."""
+    message = update.effective_message
+    links = find_links(message)
+    if links:
+        await answer_links(message, links, services(context))
+    elif len(message.text or "") >= PASTE_MIN_CHARS:
+        await answer_text(message, message.text or "", services(context))
+    else:
+        await message.reply_text(TOPIC_HINT)
+
+
+async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In groups the bot speaks only when addressed: a mention or a reply to it."""
+    message = update.effective_message
+    if mentions_bot(message, context.bot.username):
+        await on_text(update, context)
+
+
+async def on_summarize_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/summarize <link> — the way to ask in groups."""
+    message = update.effective_message
+    links = find_links(message)
+    if not links:
+        await message.reply_text("Usage: /summarize <link>")
+        return
+    await answer_links(message, links, services(context))
+
+
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text("I don't know that command. /help lists what I can do.")
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The More and Facts buttons under a summary."""
+    query = update.callback_query
+    action, _, key = (query.data or "").partition(":")
+    service = services(context)
+    try:
+        result = await (service.longer(key) if action == "more" else service.cached(key))
+    except Busy:
+        await query.answer(BUSY, show_alert=True)
+        return
+    if result is None:
+        await query.answer("That summary has expired. Please send the link again.", show_alert=True)
+        return
+    await query.answer()
+    if action == "more":
+        with contextlib.suppress(BadRequest):  # "message is not modified" when tapped twice
+            await query.edit_message_text(summary_html(result), reply_markup=summary_keyboard(key))
+    elif query.message is not None:
+        await query.message.reply_text(facts_html(result))
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the exception first, then tell the user one line; never a traceback."""
+    logger.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_message is not None:
+        with contextlib.suppress(TelegramError):
+            await update.effective_message.reply_text(INTERNAL)
+
+
+# --- the work behind a message -----------------------------------------------------------------------
+
+
+async def answer_links(message: Message, links: list[str], service: Services) -> None:
+    limit = service.settings.bot.max_links_per_message
+    if len(links) > limit:
+        await message.reply_text(f"I read up to {limit} links per message; here are the first {limit}.")
+    await asyncio.gather(*(answer_link(message, link, service) for link in links[:limit]))
+
+
+def _allowed(message: Message, service: Services) -> bool:
+    user = message.from_user
+    return user is None or service.limiter.allow(user.id)
+
+
+async def answer_link(message: Message, link: str, service: Services) -> None:
+    """One link → one reply: a "Reading…" line that is edited into the result."""
+    if not _allowed(message, service):
+        await message.reply_text("🐢 You're sending links faster than I can read. Please wait a minute.")
+        return
+    status = await message.reply_text(reading_line(link, _host(link)))
+    async with typing(message):
+        try:
+            answer = await service.summarize_link(link)
+        except PipelineError as error:
+            await status.edit_text(failure_line(error))
+            return
+        except Busy:
+            await status.edit_text(BUSY)
+            return
+    await status.edit_text(summary_html(answer.result), reply_markup=summary_keyboard(answer.key))
+
+
+async def answer_text(message: Message, text: str, service: Services) -> None:
+    if not _allowed(message, service):
+        await message.reply_text("🐢 You're sending articles faster than I can read. Please wait a minute.")
+        return
+    status = await message.reply_text("Reading your text…")
+    async with typing(message):
+        try:
+            answer = await service.summarize_text(text)
+        except PipelineError as error:
+            await status.edit_text(failure_line(error))
+            return
+        except Busy:
+            await status.edit_text(BUSY)
+            return
+    await status.edit_text(summary_html(answer.result), reply_markup=summary_keyboard(answer.key))
+
+
+def _host(link: str) -> str | None:
+    from yarl import URL
+
+    try:
+        host = URL(link).host
+    except ValueError:
+        return None
+    return host.removeprefix("www.") if host else None

@@ -1,0 +1,84 @@
+"""A real PTB Application against the fake Bot API server, with pages from a local server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import build_application
+from summarizer.settings import Settings, load_settings
+from tests.helpers.fake_telegram import TOKEN, FakeBotAPI
+
+AppFactory = Callable[..., Awaitable[Application]]  # type: ignore[type-arg]
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeBotAPI]:
+    api = await FakeBotAPI().start()
+    yield api
+    await api.stop()
+
+
+def bot_settings(api: FakeBotAPI, tmp_path: Path, **sections: dict[str, Any]) -> Settings:
+    base: dict[str, dict[str, Any]] = {
+        "telegram": {
+            "token": TOKEN,
+            "base_url": api.base_url,
+            "base_file_url": api.base_url.replace("/bot", "/file/bot"),
+        },
+        "fetch": {"allow_private_hosts": True, "timeout_s": 10.0},
+        "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"},
+        "bot": {"rate_limit_per_minute": 1000},
+    }
+    for section, values in sections.items():
+        base[section] = base.get(section, {}) | values
+    return load_settings(None, **base)
+
+
+async def start(application: Application) -> None:  # type: ignore[type-arg]
+    """The start sequence of Application.run_polling, on the test's own event loop."""
+    await application.initialize()
+    if application.post_init:
+        await application.post_init(application)
+    assert application.updater is not None
+    await application.updater.start_polling(
+        poll_interval=0.0, timeout=1, allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY]
+    )
+    await application.start()
+
+
+async def stop(application: Application) -> None:  # type: ignore[type-arg]
+    assert application.updater is not None
+    if application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+    if application.post_shutdown:
+        await application.post_shutdown(application)
+
+
+@pytest.fixture
+async def make_bot(telegram: FakeBotAPI, tmp_path: Path, extractive: Any) -> AsyncIterator[AppFactory]:
+    """Build and start bots (``make_bot(fetch={...})``); all are stopped at the end of the test."""
+    running: list[Application] = []  # type: ignore[type-arg]
+
+    async def factory(**sections: dict[str, Any]) -> Application:  # type: ignore[type-arg]
+        application = build_application(bot_settings(telegram, tmp_path, **sections), backend=extractive)
+        await start(application)
+        running.append(application)
+        return application
+
+    yield factory
+    for application in running:
+        await stop(application)
+
+
+@pytest.fixture
+async def bot(make_bot: AppFactory) -> Application:  # type: ignore[type-arg]
+    return await make_bot()

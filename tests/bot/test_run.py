@@ -1,0 +1,61 @@
+"""``newsbot run`` as an operator starts it: a real process, pointed at the fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.conftest import SEED
+from tests.helpers.fake_telegram import TOKEN, FakeBotAPI
+from tests.helpers.servers import PageServer
+
+
+async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env={**os.environ, **env},
+    )  # fmt: skip
+
+
+async def test_newsbot_run_answers_a_link(telegram: FakeBotAPI, server: PageServer, tmp_path: Path) -> None:
+    url = server.page("/a.html", (SEED / "article.html").read_bytes())
+    process = await start_bot({
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "NEWSBOT_TELEGRAM__BASE_URL": telegram.base_url,
+        "NEWSBOT_FETCH__ALLOW_PRIVATE_HOSTS": "true",
+        "NEWSBOT_DATABASE__DATA_DIR": str(tmp_path / "data"),
+    })  # fmt: skip
+    try:
+        await telegram.wait_for(lambda c: c.method == "setMyCommands", timeout=90)  # the model is loaded by now
+        telegram.send_text(42, url)
+        reply = await telegram.wait_for_reply(42, "Key facts", timeout=30)
+        assert "Germany — ~130 soldiers in Iraq" in reply.text
+    finally:
+        process.send_signal(signal.SIGINT)
+        _out, err = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, err.decode()[-2000:]
+    assert (tmp_path / "data" / "newsbot.db").is_file()
+
+
+async def test_no_token_is_one_line_and_exit_2() -> None:
+    process = await start_bot({})
+    out, err = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 2 and out == b""
+    assert (
+        err.decode().strip() == "newsbot: no Telegram token: set TELEGRAM_BOT_TOKEN (or telegram.token in your config)"
+    )
+
+
+async def test_a_refused_token_is_one_line_and_exit_2(telegram: FakeBotAPI, tmp_path: Path) -> None:
+    process = await start_bot({
+        "TELEGRAM_BOT_TOKEN": "999:WRONG",
+        "NEWSBOT_TELEGRAM__BASE_URL": telegram.base_url,
+        "NEWSBOT_DATABASE__DATA_DIR": str(tmp_path),
+    })  # fmt: skip
+    _out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 2
+    assert err.decode().strip().splitlines()[-1] == "newsbot: Telegram refused the token: check TELEGRAM_BOT_TOKEN"
+    assert "Traceback" not in err.decode()
