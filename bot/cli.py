@@ -46,7 +46,8 @@ def _run_bot(settings, args: argparse.Namespace) -> int:  # type: ignore[no-unty
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
+    quiet = logging.INFO if args.command == "run" else logging.WARNING  # a daemon says what it does
+    level = (quiet, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _quiet_libraries()
     try:

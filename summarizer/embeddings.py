@@ -59,7 +59,9 @@ class SentenceEncoder:
     def __init__(self, folder: Path | None = None, expected_sha256: str = BUNDLED_SHA256) -> None:
         import torch
         from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as transformers_logging
 
+        transformers_logging.disable_progress_bar()  # a bot's log is no terminal
         folder = folder or bundled_model_path()
         verify_weights(folder, expected_sha256)
         self._torch = torch
