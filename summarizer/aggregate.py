@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from summarizer.facts import Fact
 
-__all__ = ["FactGroup", "describe", "flag", "group_facts"]
+__all__ = ["FactGroup", "amount", "change", "describe", "flag", "group_facts"]
 
 
 @dataclass(slots=True)
@@ -16,18 +17,23 @@ class FactGroup:
     facts: list[Fact] = field(default_factory=list)
 
     def line(self) -> str:
-        """'~130 soldiers in Iraq (27 at Taji military base)' — parts in brackets after their whole."""
-        wholes = [f for f in self.facts if f.part_of is None]
+        """'~130 soldiers in Iraq (27 at Taji military base)': parts in brackets after their whole;
+        'from 5,100 to 2,500 troops in Sahel': a change as one figure, so two numbers never look alike."""
+        wholes = [f for f in self.facts if f.part_of is None and f.role != "after"]
         parts = [f for f in self.facts if f.part_of is not None]
+        afters = [f for f in self.facts if f.role == "after" and f.part_of is None]
         pieces = []
         for whole in wholes:
+            if whole.role == "before" and afters:
+                pieces.append(change(whole, afters.pop(0)))
+                continue
             inner = [p for p in parts if p.part_of == whole.quantity]
             text = describe(whole)
             if inner:
-                text += " (" + "; ".join(f"{amount(p)} at {p.where}" if p.where else amount(p) for p in inner) + ")"
+                text += " (" + "; ".join(f"{amount(p)} {_at(p.where)}" if p.where else amount(p) for p in inner) + ")"
             pieces.append(text)
         orphans = [p for p in parts if all(p.part_of != w.quantity for w in wholes)]
-        pieces.extend(describe(p) for p in orphans)
+        pieces.extend(describe(p) for p in orphans + afters)
         return "; ".join(pieces)
 
 
@@ -43,13 +49,23 @@ def amount(fact: Fact) -> str:
     return prefix + number
 
 
+def change(before: Fact, after: Fact) -> str:
+    """'from 5,100 to 2,500 troops in Sahel'."""
+    return f"from {amount(before)} to {describe(after)}"
+
+
 def describe(fact: Fact) -> str:
     """A figure in a few words: '~130 soldiers in Iraq', 'hundreds of personnel in Iraq'."""
     of = " of" if fact.quantity is None else ""
     text = f"{amount(fact)}{of} {fact.unit}"
     if fact.where:
-        text += f" in {fact.where}" if " base" not in fact.where else f" at {fact.where}"
+        text += f" {_at(fact.where)}"
     return text
+
+
+def _at(place: str) -> str:
+    """'at Taji military base', 'in Iraq'."""
+    return f"at {place}" if re.search(r"\b(?:base|camp|airfield|outpost)$", place) else f"in {place}"
 
 
 def flag(country_code: str | None) -> str:

@@ -41,7 +41,8 @@ class Mention:
 ALLIANCES = {
     "NATO": "NATO", "Nato": "NATO", "the alliance": "NATO", "United Nations": "UN", "UN": "UN", "U.N.": "UN",
     "European Union": "EU", "EU": "EU", "African Union": "African Union", "the coalition": "coalition",
-    "anti-IS coalition": "coalition", "US-led coalition": "coalition", "UNIFIL": "UN", "MINUSMA": "UN",
+    "The coalition": "coalition", "The alliance": "NATO", "anti-IS coalition": "coalition",
+    "US-led coalition": "coalition", "UNIFIL": "UN", "MINUSMA": "UN", "UN mission": "UN", "The UN mission": "UN",
     "KFOR": "NATO", "ISAF": "NATO",
 }  # fmt: skip
 

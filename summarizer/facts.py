@@ -1,10 +1,17 @@
 """Key facts: the figures an article states, attributed to whom they belong, with the sentence that says so.
 
-For each number followed by a counted noun ("130 German soldiers", "hundreds of personnel") we decide:
-who it belongs to (a demonym inside the phrase, "from Sweden" after it, the sentence's subject country, or
-"the country" referring back), where ("in Iraq", "at the Taji military base", "in the country" referring
-back to the last place named), and whether it is part of a figure just given ("including 27 stationed at").
-Distances, years, percentages and durations are never counted things.
+For each number followed by a counted noun ("130 German soldiers", "hundreds of personnel", "60 tanks") or
+written as money ("€1.5bn"), we decide:
+
+- what it counts: troops, casualties ("were killed", "death toll rose to"), displaced people ("fled",
+  "has displaced"), money, or other counted equipment;
+- who it belongs to: a demonym inside the phrase, "from Sweden" after it, the sentence's subject country,
+  "the country"/"its" referring back, or every country of "A and B each …"; never the X of "X-led";
+- where: "in Iraq", "at the Taji military base", "to northern Syria", the host of "Iraq hosts …", or
+  "in the country" referring back to the last place named;
+- whether it is a share of a figure just given ("including 27 stationed at …", "including 2,500 Americans").
+
+Distances, years, percentages, durations, ages and ordinals are never counted things.
 """
 
 from __future__ import annotations
@@ -20,53 +27,119 @@ from summarizer.sentences import split_sentences
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Fact", "extract_facts"]
+__all__ = ["CATEGORIES", "Fact", "extract_facts"]
 
-# counted noun → (category, unit as shown)
-_NOUNS: dict[str, tuple[str, str]] = {}
-for _category, _words in {
+CATEGORIES = ("troops", "casualties", "displaced", "money", "other")
+
+
+def _lexicon(table: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """'category': 'word word-with-spaces' → {surface: (category, unit shown)}."""
+    nouns = {}
+    for category, words in table.items():
+        for word in words.split():
+            surface = word.replace("-", " ")
+            singular = {"soldier": "soldiers", "troop": "troops", "advisors": "advisers", "tank": "tanks"}
+            nouns[surface] = (category, singular.get(surface, surface))
+    return nouns
+
+
+_NOUNS = _lexicon({
     "troops": (
         "soldiers soldier troops troop personnel servicemen servicemembers service-members advisers advisors "
         "trainers instructors peacekeepers marines paratroopers commandos sailors airmen contingent "
-        "special-forces military-personnel service-members blue-helmets boots-on-the-ground"
+        "special-forces military-personnel blue-helmets boots-on-the-ground reservists conscripts"
     ),
-    "casualties": "fatalities casualties deaths dead killed wounded injured",
-    "displaced": "refugees displaced evacuees asylum-seekers migrants",
-}.items():
-    for _word in _words.split():
-        _surface = _word.replace("-", " ")
-        _unit = {"soldier": "soldiers", "troop": "troops", "advisors": "advisers"}.get(_surface, _surface)
-        _NOUNS[_surface] = (_category, _unit)
+    "casualties": "fatalities casualties deaths dead",
+    "displaced": "refugees evacuees asylum-seekers internally-displaced-people displaced-people",
+    "people": "people civilians children residents villagers migrants persons men women",
+    "other": (
+        "tanks tank jets fighter-jets warplanes aircraft planes helicopters warships ships vessels drones missiles "
+        "rockets howitzers artillery-pieces armoured-vehicles armored-vehicles vehicles launchers air-defence-systems"
+    ),
+})  # fmt: skip
+_CURRENCY_WORDS = {"dollars": "USD", "euros": "EUR", "pounds": "GBP", "yen": "JPY", "roubles": "RUB", "rubles": "RUB"}
+_CURRENCY_SIGNS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB",
+                   "A$": "AUD", "C$": "CAD", "NZ$": "NZD", "HK$": "HKD"}  # fmt: skip
 _NOUN_PATTERN = "|".join(re.escape(n) for n in sorted(_NOUNS, key=len, reverse=True))
 
-# between the number and the noun: "-strong", adjectives, demonyms ("130 German soldiers", "70 more US troops")
-_MODIFIER = r"(?:[A-Z][\w.’'-]*|[a-z]+(?:-[a-z]+)*)"
+# between the number and the noun: "-strong", adjectives, demonyms ("130 German soldiers", "8 Leopard tanks")
+_MODIFIER = r"(?:[A-Z][\w.’'-]*|[a-z]+(?:-[a-z]+)*|F-\d+)"
 _HEAD = re.compile(
-    rf"^(?:-strong\s+|\s+)(?:of\s+)?(?P<mods>(?:{_MODIFIER}\s+){{0,3}}?)(?P<noun>{_NOUN_PATTERN})\b",
+    rf"^(?:-strong\s+|\s+)(?:of\s+)?(?P<mods>(?:{_MODIFIER}\s+){{0,3}}?)(?P<noun>(?i:{_NOUN_PATTERN}))\b"
 )
-# what follows a number that is not a count of people
 _NOT_COUNT = re.compile(
     r"^\s?(?:%|per\s?cent|percent|km\b|kilomet|mi\b|miles?\b|m\b|metres?|meters?|feet|ft\b|kg\b|tonnes?|tons?\b|"
     r"years?\b|year-old|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|am\b|pm\b|a\.m\.|p\.m\.|"
-    r"comments?\b|st\b|nd\b|rd\b|th\b)",
+    r"comments?\b|st\b|nd\b|rd\b|th\b|-year)",
     re.IGNORECASE,
 )
-# "including 27 stationed at ...": a share of the figure just given
+_ADVERB = r"(?:\w+ly\s+|already\s+|now\s+|still\s+)?"
 _PART_BEFORE = re.compile(r"(?:including|of whom|of them|among them|with|while)\s+$", re.IGNORECASE)
 _PART_AFTER = re.compile(
-    r"^\s+(?:of them\s+)?(?:are\s+|were\s+)?(?:stationed|deployed|based|serving|posted|are|were)\b"
+    rf"^\s+(?:of them\s+)?(?:are\s+|were\s+)?{_ADVERB}(?:stationed|deployed|based|serving|posted|(?:in|at)\s+[A-Z])"
 )
 _FROM = re.compile(r"^\s+from\s+(?:the\s+)?$")
+_COMPOUND = re.compile(r"^-(?:led|backed|based|sponsored|brokered|run|funded|trained|made|built|born)\b")
 _LOCATIVE = re.compile(
-    r"\b(?:in|at|to|into|inside|across|near|within|throughout|towards|on)\s+(?:the\s+)?$", re.IGNORECASE
+    r"\b(?:in|at|to|into|inside|across|near|within|throughout|towards|on|for)\s+(?:the\s+)?"
+    r"(?:(?:north|south|east|west)(?:ern|-eastern|-western)?\s+|central\s+)?$",
+    re.IGNORECASE,
+)
+_RECIPIENT = re.compile(r"\b(?:provides|provided|gives|gave|offers|offered|supplies|supplied|hands|handed)\s+$")
+_HOST = re.compile(
+    r"^\s+(?:\w+ly\s+|now\s+)?(?:hosts|houses|is home to|has (?:received|taken in|welcomed)|shelters|is sheltering)\b"
 )
 _PLACE = re.compile(
-    r"\b(?:in|at|to|into|inside|across|near|within)\s+(?:the\s+)?"
-    r"(?P<place>(?:[A-Z][\w’'-]+\s+){0,3}?[A-Z][\w’'-]+"
+    r"\b(?:in|at|to|into|inside|across|near|within|for)\s+(?:the\s+)?"
+    r"(?:(?:north|south|east|west)(?:ern|-eastern|-western)?\s+|central\s+)?"
+    r"(?:(?:city|town|village|province|region|district|port)\s+of\s+)?"
+    r"(?P<place>(?:[A-Z][\w’'-]+\s+){0,3}[A-Z][\w’'-]+"
     r"(?:\s+(?:military|air|naval|army|airbase|air\s+force)?\s*(?:base|camp|airbase|airfield|outpost))?"
     r"|country)\b"
 )
+_ASIDE = re.compile(r",\s*(?:which|who|whose|where|a country that)\b[^,]*,")  # "Hungary, which commands KFOR, …"
+_NOT_PLACES = frozenset(
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Christmas",
+        "Easter",
+    ]
+)
 _BACK_REFERENCE = re.compile(r"\b(?:the country|the nation|its|their)\b")
+_EACH = re.compile(r"\beach\b")
+_CASUALTY_AFTER = re.compile(
+    r"^[^.;]{0,25}?\b(?:(?:were|was|have been|had been|are|been)\s+)?"
+    r"(?P<verb>killed|wounded|injured|dead|died|slain|missing)\b"
+)
+_CASUALTY_BEFORE = re.compile(r"\b(?P<verb>killed|wounded|injured)\s+$")
+_AND_WOUNDED = re.compile(r"^\s+(?:were\s+)?(?P<verb>wounded|injured|killed|missing)\b")  # "12 killed and 30 wounded"
+_DEATH_TOLL = re.compile(
+    r"\bdeath toll\b[^.;]{0,60}?\b(?:rose|risen|climbed|reached|stands|stood|is|was|hit|jumped)\s+(?:to\s+|at\s+)?$"
+)
+_TROOP_LEVEL = re.compile(
+    r"\btroops?\s+(?:presence|levels?|numbers?|strength|deployment|contingent|count)\b[^.;,]{0,40}?\b(?:to|at|of)\s+$",
+    re.IGNORECASE,
+)
+_DISPLACED_BEFORE = re.compile(r"\b(?:displaced|uprooted|evacuated)\s+$")
+_DISPLACED_AFTER = re.compile(r"^[^.;]{0,25}?\b(?:have|has|had)?\s*(?:been\s+)?(?:displaced|evacuated|fled|uprooted)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +157,21 @@ class Fact:
     evidence: str
     bound: str | None = None
     part_of: int | float | None = None
+    role: str | None = None  # "before" / "after" when the article gives a change ("from 5,100 to 2,500")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class _Head:
+    """What a number counts: the noun and the span of words between them (where a demonym may sit)."""
+
+    category: str
+    unit: str
+    mods_start: int
+    mods_end: int
+    end: int
 
 
 @dataclass
@@ -104,111 +189,225 @@ def _number(value: float | None) -> int | float | None:
     return int(value) if float(value).is_integer() else value
 
 
+# --- what a number counts ------------------------------------------------------------------------------
+
+
+def _noun_head(sentence: str, quantity: Quantity) -> _Head | None:
+    match = _HEAD.match(sentence[quantity.end :])
+    if match is None:
+        return _people_of(sentence, quantity)
+    noun = match.group("noun").lower()
+    category, unit = _NOUNS.get(noun, ("people", noun))
+    base = quantity.end
+    return _Head(category, unit, base + match.start("mods"), base + match.end("mods"), base + match.end("noun"))
+
+
+def _people_of(sentence: str, quantity: Quantity) -> _Head | None:
+    """ "100,000 ethnic Armenians": people named by their nationality (the demonym is the owner)."""
+    match = re.match(r"^\s+(?P<mods>(?:[a-z]+\s+){0,2})(?P<noun>[A-Z][\w’'-]+s)\b", sentence[quantity.end :])
+    if match is None:
+        return None
+    mentions = lexicon().mentions(match.group("noun"))
+    if not mentions or mentions[0].kind is not MentionKind.DEMONYM:
+        return None
+    base = quantity.end
+    # the noun itself is the "modifier" that names the owner
+    return _Head("people", "people", base + match.start("noun"), base + match.end("noun"), base + match.end("noun"))
+
+
+def _money_head(sentence: str, quantity: Quantity) -> _Head | None:
+    if quantity.currency:
+        return _Head("money", _CURRENCY_SIGNS.get(quantity.currency, quantity.currency), quantity.end, quantity.end,
+                     quantity.end)  # fmt: skip
+    word = re.match(r"^\s+(?:US\s+)?(?P<word>dollars|euros|pounds|yen|roubles|rubles)\b", sentence[quantity.end :])
+    if word:
+        return _Head(
+            "money", _CURRENCY_WORDS[word.group("word")], quantity.end, quantity.end, quantity.end + word.end()
+        )
+    return None
+
+
+def _in_context(sentence: str, quantity: Quantity, head: _Head) -> _Head | None:
+    """Casualty and displacement wording turns people (and soldiers) into those categories."""
+    before, after = sentence[: quantity.start], sentence[head.end :]
+    verb = _CASUALTY_AFTER.match(after) or _CASUALTY_BEFORE.search(before)
+    if head.category in ("troops", "people") and verb:
+        word = verb.group("verb").replace("died", "killed").replace("slain", "killed")
+        return _Head("casualties", f"{head.unit} {word}", head.mods_start, head.mods_end, head.end)
+    if head.category == "people":
+        if _DISPLACED_BEFORE.search(before) or _DISPLACED_AFTER.match(after):
+            return _Head("displaced", head.unit, head.mods_start, head.mods_end, head.end)
+        return None  # people counted for other reasons are no key fact
+    return head
+
+
+def _head(sentence: str, quantities: list[Quantity], position: int, facts: list[Fact]) -> _Head | None:
+    quantity = quantities[position]
+    before, after = sentence[: quantity.start], sentence[quantity.end :]
+    money = _money_head(sentence, quantity)
+    if money is not None:
+        return money
+    if _DEATH_TOLL.search(before):
+        return _Head("casualties", "dead", quantity.end, quantity.end, quantity.end)
+    if _TROOP_LEVEL.search(before):  # "reduce its troop presence in Afghanistan to 2,500"
+        return _Head("troops", "troops", quantity.end, quantity.end, quantity.end)
+    head = _noun_head(sentence, quantity)
+    if head is None and position + 1 < len(quantities):  # "from 5,100 to 2,500 troops": both count troops
+        following = quantities[position + 1]
+        if re.fullmatch(r"\s+to\s+", sentence[quantity.end : following.start]):
+            head = _noun_head(sentence, following)
+            if head is not None:
+                head = _Head(head.category, head.unit, following.end, head.mods_end, head.end)
+    if head is None and facts and facts[-1].category == "casualties" and _AND_WOUNDED.match(after):
+        verb = _AND_WOUNDED.match(after).group("verb")  # type: ignore[union-attr]
+        noun = facts[-1].unit.split()[0]
+        return _Head("casualties", f"{noun} {verb}", quantity.end, quantity.end, quantity.end)
+    if head is None:
+        return None
+    return _in_context(sentence, quantity, head)
+
+
+# --- who and where ----------------------------------------------------------------------------------------
+
+
 def _is_locative(sentence: str, mention: Mention) -> bool:
-    return bool(_LOCATIVE.search(sentence[: mention.start]))
+    """A place or a recipient, not an actor: "in Iraq", "Iraq hosts …", "provides Israel with …"."""
+    return bool(
+        _LOCATIVE.search(sentence[: mention.start])
+        or _HOST.match(sentence[mention.end :])
+        or _RECIPIENT.search(sentence[: mention.start])
+    )
+
+
+def _owners(
+    sentence: str, quantity: Quantity, head: _Head, mentions: list[Mention], context: _Context
+) -> list[Mention]:
+    """Who a figure belongs to, in order of how directly the sentence says so."""
+    for mention in mentions:  # "130 German soldiers"
+        if head.mods_start <= mention.start < head.mods_end and mention.kind is not MentionKind.ALLIANCE:
+            return [mention]
+    for mention in mentions:  # "70 soldiers from Sweden"
+        if mention.start > head.end and _FROM.match(sentence[head.end : mention.start]):
+            return [mention]
+    asides = [(m.start(), m.end()) for m in _ASIDE.finditer(sentence[: quantity.start])]
+    before = [
+        m
+        for m in mentions
+        if m.end <= quantity.start
+        and not _is_locative(sentence, m)
+        and not any(start <= m.start < end for start, end in asides)
+    ]
+    if before and _EACH.search(sentence[before[0].start : head.end + 8]):  # "France and Italy have 300 troops each"
+        return list({m.who: m for m in before}.values())
+    if before:  # "Spain keeps 350 personnel", "NATO has hundreds of personnel", "Danish PM … 140 soldiers"
+        return [before[-1]]
+    if _BACK_REFERENCE.search(sentence[head.end :]) or _BACK_REFERENCE.search(sentence[: quantity.start]):
+        return [context.actor] if context.actor else []
+    return []
 
 
 def _place_name(sentence: str, start: int, end: int, context: _Context) -> str | None:
     """The first place named in sentence[start:end], as a country name where it is one."""
-    window = sentence[start:end]
-    match = _PLACE.search(window)
-    if not match:
-        return None
-    place = match.group("place")
-    if place == "country":
-        return context.place
-    for mention in lexicon().mentions(place):
-        if mention.code and mention.start == 0:
-            return mention.who
-    return place
-
-
-def _owner(sentence: str, quantity: Quantity, head: re.Match[str], mentions: list[Mention], context: _Context):
-    """Who a figure belongs to, in order of how directly the sentence says so."""
-    mods_start = quantity.end + head.start("mods")
-    mods_end = quantity.end + head.end("mods")
-    noun_end = quantity.end + head.end("noun")
-    for mention in mentions:  # "130 German soldiers"
-        if mods_start <= mention.start < mods_end and mention.kind is not MentionKind.ALLIANCE:
-            return mention
-    for mention in mentions:  # "70 soldiers from Sweden"
-        if mention.start > noun_end and _FROM.match(sentence[noun_end : mention.start]):
-            return mention
-    before = [m for m in mentions if m.end <= quantity.start and not _is_locative(sentence, m)]
-    if before:  # "Spain keeps 350 personnel", "NATO has hundreds of personnel", "Danish PM … 140 soldiers"
-        return before[-1]
-    if _BACK_REFERENCE.search(sentence[noun_end:]) or _BACK_REFERENCE.search(sentence[: quantity.start]):
-        return context.actor
+    for match in _PLACE.finditer(sentence[start:end]):
+        place = match.group("place")
+        if place == "country":
+            return context.place
+        if place.split()[0] in _NOT_PLACES:
+            continue
+        mentions = lexicon().mentions(place)
+        if mentions and mentions[0].start == 0:
+            if mentions[0].code is None:
+                continue  # "to the UN force in southern Lebanon": an organisation, not a place
+            if mentions[0].kind in (MentionKind.NAME, MentionKind.DEMONYM):
+                return mentions[0].who  # "the US" → "United States"; a capital stays a city
+        return place
     return None
 
 
+def _where(
+    sentence: str,
+    quantity: Quantity,
+    head: _Head,
+    end: int,
+    owners: list[Mention],
+    mentions: list[Mention],
+    context: _Context,
+) -> str | None:
+    """After the figure; else between its owner and it ("cut its force in the Sahel from …"); else a host."""
+    found = _place_name(sentence, head.end, end, context)
+    if found:
+        return found
+    if owners and owners[-1].end <= quantity.start:
+        found = _place_name(sentence, owners[-1].end, quantity.start, context)
+        if found:
+            return found
+    hosts = [m for m in mentions if m.end <= quantity.start and m.code and _is_locative(sentence, m)]
+    return hosts[-1].who if hosts else None
+
+
+def _window_end(sentence: str, quantities: list[Quantity], position: int) -> int:
+    """Where a figure's own words end: at the next figure, unless "and" joins the two ("12 killed and 30
+    wounded in Kabul"), in which case they share what follows."""
+    for following in quantities[position + 1 :]:
+        if not re.fullmatch(r"[^.;,]{0,25}\band\s+", sentence[quantities[position].end : following.start]):
+            return following.start
+        position += 1
+    return len(sentence)
+
+
+# --- facts --------------------------------------------------------------------------------------------------
+
+
+def _part_of_previous(sentence: str, quantity: Quantity, facts: list[Fact], mentions: list[Mention], window_end: int,
+                      context: _Context) -> Fact | None:  # fmt: skip
+    """ "…130 soldiers in Iraq, including 27 stationed at Taji" / "…, including 2,500 Americans"."""
+    if not facts or quantity.value is None or not _PART_BEFORE.search(sentence[: quantity.start]):
+        return None
+    whole = facts[-1]
+    after = sentence[quantity.end :]
+    demonym = next((m for m in mentions if m.kind is MentionKind.DEMONYM and
+                    re.fullmatch(r"\s+", sentence[quantity.end : m.start])), None)  # fmt: skip
+    if demonym is None and not _PART_AFTER.match(after):
+        return None
+    owner_who, owner_code = (demonym.who, demonym.code) if demonym else (whole.who, whole.country_code)
+    where = _place_name(sentence, quantity.end, window_end, context) or whole.where
+    return Fact(owner_who, owner_code, _number(quantity.value), quantity.text, quantity.approx, whole.unit,
+                whole.category, where, sentence, quantity.bound, part_of=whole.quantity)  # fmt: skip
+
+
+def _not_modifier(sentence: str, mention: Mention) -> bool:
+    """ "German-led battlegroup", "US-backed forces": the country qualifies a noun and owns nothing."""
+    return not _COMPOUND.match(sentence[mention.end :])
+
+
 def _facts_in_sentence(sentence: str, context: _Context) -> list[Fact]:
-    mentions = lexicon().mentions(sentence)
+    mentions = [m for m in lexicon().mentions(sentence) if _not_modifier(sentence, m)]
     quantities = find_quantities(sentence)
     facts: list[Fact] = []
     for position, quantity in enumerate(quantities):
-        after = sentence[quantity.end :]
-        window_end = quantities[position + 1].start if position + 1 < len(quantities) else len(sentence)
-        if _NOT_COUNT.match(after):
+        window_end = _window_end(sentence, quantities, position)
+        if _NOT_COUNT.match(sentence[quantity.end :]):
             continue
-        head = _HEAD.match(after)
+        head = _head(sentence, quantities, position, facts)
         if head is None:
-            part = _part_of_previous(sentence, quantity, facts, window_end, context)
+            part = _part_of_previous(sentence, quantity, facts, mentions, window_end, context)
             if part is not None:
                 facts.append(part)
             continue
-        category, unit = _NOUNS[head.group("noun").lower()]
-        owner = _owner(sentence, quantity, head, mentions, context)
-        noun_end = quantity.end + head.end("noun")
-        where = _place_name(sentence, noun_end, window_end, context)
-        if owner is not None and where == owner.who:
-            where = None
-        facts.append(
-            Fact(
-                who=owner.who if owner else None,
-                country_code=owner.code if owner else None,
-                quantity=_number(quantity.value),
-                quantity_text=quantity.text,
-                approx=quantity.approx,
-                unit=unit,
-                category=category,
-                where=where,
-                evidence=sentence,
-                bound=quantity.bound,
-            )
-        )
+        owners = _owners(sentence, quantity, head, mentions, context)
+        where = _where(sentence, quantity, head, window_end, owners, mentions, context)
+        for owner in owners or [None]:
+            owner_where = None if owner is not None and where == owner.who else where
+            facts.append(Fact(owner.who if owner else None, owner.code if owner else None, _number(quantity.value),
+                              quantity.text, quantity.approx, head.unit, head.category, owner_where, sentence,
+                              quantity.bound, role=quantity.role))  # fmt: skip
     return facts
-
-
-def _part_of_previous(
-    sentence: str, quantity: Quantity, facts: list[Fact], window_end: int, context: _Context
-) -> Fact | None:
-    """ "…130 soldiers in Iraq, including 27 stationed at Taji": 27 of the same soldiers, somewhere else."""
-    if not facts or quantity.value is None:
-        return None
-    if not (_PART_BEFORE.search(sentence[: quantity.start]) and _PART_AFTER.match(sentence[quantity.end :])):
-        return None
-    whole = facts[-1]
-    where = _place_name(sentence, quantity.end, window_end, context) or whole.where
-    return Fact(
-        who=whole.who,
-        country_code=whole.country_code,
-        quantity=_number(quantity.value),
-        quantity_text=quantity.text,
-        approx=quantity.approx,
-        unit=whole.unit,
-        category=whole.category,
-        where=where,
-        evidence=sentence,
-        bound=quantity.bound,
-        part_of=whole.quantity,
-    )
 
 
 def _remember(sentence: str, context: _Context) -> None:
     """Carry the sentence's last actor and place forward for "the country" in later sentences."""
     for mention in lexicon().mentions(sentence):
-        if mention.code is None:
+        if mention.code is None or not _not_modifier(sentence, mention):
             continue
         if _is_locative(sentence, mention):
             context.place = mention.who
@@ -223,7 +422,6 @@ def extract_facts(text: str, language: str | None = "en") -> list[Fact]:
     context = _Context()
     facts: list[Fact] = []
     for sentence in split_sentences(text.splitlines(), "en"):
-        found = _facts_in_sentence(sentence.text, context)
-        facts.extend(found)
+        facts.extend(_facts_in_sentence(sentence.text, context))
         _remember(sentence.text, context)
     return facts

@@ -43,8 +43,10 @@ _PATTERN = re.compile(
         \b(?=\s+of\b)
     | (?P<several>(?:several|a\ few|a\ couple\ of)\s+(?:hundred|thousand|dozen))\b
     | (?P<dozen>(?:a|half\ a)\s+dozen)\b
-    | (?P<cur>{_CURRENCY})?\s?(?P<num>{_DIGITS})
-        (?:\s?(?:-|–|to)\s?(?P<num2>{_DIGITS}))?
+    | between\s+(?P<bcur>{_CURRENCY})?(?P<bnum>{_DIGITS})\s+and\s+(?:{_CURRENCY})?(?P<bnum2>{_DIGITS})
+        (?:\s?(?P<bscale>{_SCALE}))?
+    | (?P<cur>{_CURRENCY})?\s?(?<![\w./-])(?P<num>{_DIGITS})
+        (?:\s?(?:-|–)\s?(?P<num2>{_DIGITS})|\s+to\s+(?P<num3>{_DIGITS})(?=\s+[a-zA-Z]))?
         (?:\s?(?P<scale>{_SCALE}))?
     | (?P<word>\b{_WORD_NUMBER})\b
         (?:\s(?P<wscale>hundred|thousand|million|billion)\b(?:\s(?P<wscale2>thousand|million)\b)?)?
@@ -65,6 +67,7 @@ class Quantity:
     bound: str | None = None  # "approx", "min" or "max"
     high: float | None = None
     currency: str | None = None
+    role: str | None = None  # "before" / "after" in "from 5,100 to 2,500"
 
 
 def _digits(text: str) -> float:
@@ -84,6 +87,10 @@ def _from_match(match: re.Match[str]) -> Quantity | None:
     currency = None
     if match.group("vague") or match.group("several"):
         value, bound = None, "approx"
+    elif match.group("bnum"):
+        factor = _SCALES.get((match.group("bscale") or "").lower(), 1)
+        value, high = _digits(match.group("bnum")) * factor, _digits(match.group("bnum2")) * factor
+        bound, currency = "approx", match.group("bcur")
     elif match.group("dozen"):
         value = 6.0 if match.group("dozen").lower().startswith("half") else 12.0
     elif match.group("num"):
@@ -93,8 +100,9 @@ def _from_match(match: re.Match[str]) -> Quantity | None:
             scale = ""  # "30m" is metres, "5k" a run: single letters scale only money
         factor = _SCALES.get(scale, 1)
         value *= factor
-        if match.group("num2"):
-            high = _digits(match.group("num2")) * factor
+        second = match.group("num2") or match.group("num3")
+        if second:
+            high = _digits(second) * factor
             bound = bound or "approx"
         currency = match.group("cur")
         if not scale and match.group("scale"):
@@ -114,12 +122,33 @@ def _from_match(match: re.Match[str]) -> Quantity | None:
     return Quantity(start, match.end(), text, value, bound is not None, bound, high, currency)
 
 
+def _change(sentence: str, match: re.Match[str]) -> list[Quantity] | None:
+    """ "from 5,100 to 2,500 troops" states two figures, before and after, not a range."""
+    if not match.group("num3") or not re.search(r"\bfrom\s*$", sentence[: match.start()]):
+        return None
+    first = _digits(match.group("num"))
+    second = _digits(match.group("num3"))
+    qualifier = (match.group("qual") or "").strip().lower()
+    bound = _QUALIFIERS.get(qualifier) if qualifier else None
+    start = match.start("qual") if match.group("qual") else match.start("num")
+    return [
+        Quantity(
+            start, match.end("num"), sentence[start : match.end("num")], first, bound is not None, bound, role="before"
+        ),
+        Quantity(match.start("num3"), match.end("num3"), match.group("num3"), second, role="after"),
+    ]
+
+
 def find_quantities(sentence: str) -> list[Quantity]:
     """Every number in the sentence, left to right."""
     found = []
     for match in _PATTERN.finditer(sentence):
         if match.group("word") and match.group("word").lower() == "one" and not match.group("wscale"):
             continue  # "one of the", "no one": almost never a count in news
+        change = _change(sentence, match)
+        if change is not None:
+            found.extend(change)
+            continue
         quantity = _from_match(match)
         if quantity is not None:
             found.append(quantity)

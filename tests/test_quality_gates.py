@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
 EXTRACTION = ROOT.parent / "shared" / "bench" / "extraction"
 sys.path.insert(0, str(ROOT / "bench"))
 from extraction_metric import page_counts, score  # noqa: E402
+from facts_metric import evaluate, load_passages  # noqa: E402
+
+from summarizer.facts import extract_facts  # noqa: E402
 
 FLOORS = tomllib.loads((ROOT / "bench" / "floors.toml").read_text())
 
@@ -40,3 +43,21 @@ def test_extraction_f1_floor() -> None:
             text = ""
         pairs.append((text, record["articleBody"]))
     assert score(pairs).f1 >= FLOORS["extraction"]["f1"]
+
+
+FACTS = ROOT / "tests" / "data" / "facts"
+
+
+def test_facts_set_is_large_enough_and_covers_every_category() -> None:
+    passages = [p for folder in sorted(FACTS.iterdir()) for p in load_passages(folder)]
+    assert len(passages) >= 40
+    assert {fact["category"] for p in passages for fact in p.gold} == {
+        "troops", "casualties", "displaced", "money", "other"
+    }  # fmt: skip
+
+
+def test_troop_fact_f1_floor() -> None:
+    passages = [p for folder in sorted(FACTS.iterdir()) for p in load_passages(folder)]
+    report = evaluate(passages, lambda text, language: [f.to_dict() for f in extract_facts(text, language)])
+    troops = report.categories["troops"]
+    assert troops.f1 >= FLOORS["facts"]["troops_f1"], report.misses + report.spurious

@@ -73,3 +73,42 @@ def test_non_counts(sentence: str) -> None:
 
 def test_other_languages_give_no_facts_yet() -> None:
     assert extract_facts("Rund 130 deutsche Soldaten sind im Irak.", language="de") == []
+
+
+def test_a_change_is_one_labelled_figure() -> None:
+    from summarizer.aggregate import group_facts
+
+    facts = extract_facts("France will cut its force in the Sahel from 5,100 to 2,500 troops by early next year.")
+    assert [(f.quantity, f.role) for f in facts] == [(5100, "before"), (2500, "after")]
+    (group,) = group_facts(facts)
+    assert group.line() == "from 5,100 to 2,500 troops in Sahel"
+
+
+def test_total_and_part_are_labelled() -> None:
+    from summarizer.aggregate import group_facts
+
+    text = (
+        "About 4,000 German soldiers are to be stationed in Lithuania, including roughly 200 already based in Vilnius."
+    )
+    (group,) = group_facts(extract_facts(text))
+    assert group.line() == "~4,000 soldiers in Lithuania (~200 in Vilnius)"
+
+
+def test_each_gives_one_fact_per_country() -> None:
+    facts = extract_facts("Latvia, Lithuania and Estonia each pledged 100 soldiers to the new force.")
+    assert [(f.country_code, f.quantity) for f in facts] == [("LV", 100), ("LT", 100), ("EE", 100)]
+
+
+def test_x_led_is_not_x_owning_the_troops() -> None:
+    (fact,) = extract_facts("The German-led battlegroup in Lithuania numbers around 1,600 troops.")
+    assert (fact.country_code, fact.where) == (None, "Lithuania")
+
+
+def test_money_and_casualties() -> None:
+    (money,) = extract_facts("Germany pledged €1.5bn in humanitarian aid to Ukraine.")
+    assert (money.category, money.unit, money.quantity, money.country_code, money.where) == (
+        "money", "EUR", 1_500_000_000, "DE", "Ukraine"
+    )  # fmt: skip
+    killed, wounded = extract_facts("At least 12 people were killed and 30 wounded in a bombing in Kabul.")
+    assert (killed.category, killed.unit, killed.bound, killed.where) == ("casualties", "people killed", "min", "Kabul")
+    assert (wounded.quantity, wounded.unit, wounded.where) == (30, "people wounded", "Kabul")

@@ -1,0 +1,78 @@
+"""Key-fact extraction on the annotated set: precision, recall and F1 per category, and timing.
+
+    python bench/facts_eval.py [--data FOLDER...] [--verbose]   (default: tests/data/facts/{blind,dev,heldout})
+
+Also times facts against the summary on the sample article, the figure issue #4 asks for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from facts_metric import evaluate, load_passages  # noqa: E402
+
+from summarizer.clean import from_html  # noqa: E402
+from summarizer.facts import extract_facts  # noqa: E402
+
+
+def extract(text: str, language: str) -> list[dict[str, object]]:
+    return [fact.to_dict() for fact in extract_facts(text, language)]
+
+
+def timing(repeats: int = 20) -> tuple[float, float]:
+    """Milliseconds per run on the sample article: facts, and the default summary."""
+    from summarizer.backends.extractive import ExtractiveBackend
+
+    article = from_html((ROOT / "summarizer" / "data" / "sample_article.html").read_text("utf-8"))
+    backend = ExtractiveBackend()
+    backend.summarize(article.text, 3, title=article.title)  # warm-up
+    extract_facts(article.text)
+    started = time.perf_counter()
+    for _ in range(repeats):
+        extract_facts(article.text)
+    facts_ms = (time.perf_counter() - started) * 1000 / repeats
+    started = time.perf_counter()
+    for _ in range(repeats):
+        backend.summarize(article.text, 3, title=article.title)
+    summary_ms = (time.perf_counter() - started) * 1000 / repeats
+    return facts_ms, summary_ms
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    folders = sorted(path for path in (ROOT / "tests" / "data" / "facts").iterdir() if path.is_dir())
+    parser.add_argument("--data", type=Path, nargs="+", default=folders, help="folders of annotated passages")
+    parser.add_argument("--verbose", action="store_true", help="list every miss and spurious fact")
+    args = parser.parse_args()
+    for folder in args.data:
+        report_on(folder.name, load_passages(folder), args.verbose)
+    if len(args.data) > 1:
+        report_on("all", [p for folder in args.data for p in load_passages(folder)], verbose=False)
+    facts_ms, summary_ms = timing()
+    print(f"sample article: facts {facts_ms:.1f} ms, summary {summary_ms:.1f} ms "
+          f"(facts take {facts_ms / summary_ms:.2f}× the summary's time)")  # fmt: skip
+
+
+def report_on(name: str, passages: list, verbose: bool) -> None:  # type: ignore[type-arg]
+    report = evaluate(passages, extract)
+    print(f"Key facts, {name}: {len(passages)} annotated passages\n")
+    print(f"{'category':<12} {'gold':>5} {'found':>6} {'right':>6} {'precision':>9} {'recall':>7} {'F1':>6}")
+    rows = [(name, report.categories[name]) for name in sorted(report.categories)] + [("all", report.overall)]
+    for label, score in rows:
+        counts = f"{score.gold:>5} {score.predicted:>6} {score.true_positives:>6}"
+        print(f"{label:<12} {counts} {score.precision:>9.3f} {score.recall:>7.3f} {score.f1:>6.3f}")
+    print(f"location right on {report.where_right}/{report.where_checked} matched facts; "
+          f"approx right on {report.approx_right}/{report.approx_checked}\n")  # fmt: skip
+    if verbose and (report.misses or report.spurious or report.misplaced):
+        print("\n".join(report.misses + report.spurious + report.misplaced) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""Scoring key facts against the annotated set in tests/data/facts/ (NNN-slug.txt + NNN-slug.json).
+
+A predicted fact matches a gold one when the category, the owner (country code, or the name of an alliance
+or total when there is no code) and the quantity agree (for vague amounts: both null and the same words).
+Matching is one-to-one per passage. Locations and the approx flag are scored on matched pairs only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from summarizer.countries import lexicon
+
+__all__ = ["CategoryScore", "Passage", "Report", "evaluate", "load_passages"]
+
+
+@dataclass(frozen=True)
+class Passage:
+    name: str
+    text: str
+    language: str
+    gold: list[dict[str, Any]]
+
+
+def load_passages(folder: Path) -> list[Passage]:
+    passages = []
+    for answers in sorted(folder.glob("*.json")):
+        data = json.loads(answers.read_text("utf-8"))
+        text = answers.with_suffix(".txt").read_text("utf-8")
+        passages.append(Passage(answers.stem, text, data.get("language", "en"), data["facts"]))
+    return passages
+
+
+@dataclass
+class CategoryScore:
+    true_positives: int = 0
+    predicted: int = 0
+    gold: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.gold if self.gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Report:
+    categories: dict[str, CategoryScore] = field(default_factory=lambda: defaultdict(CategoryScore))
+    where_right: int = 0
+    where_checked: int = 0
+    approx_right: int = 0
+    approx_checked: int = 0
+    misses: list[str] = field(default_factory=list)
+    spurious: list[str] = field(default_factory=list)
+    misplaced: list[str] = field(default_factory=list)
+
+    @property
+    def overall(self) -> CategoryScore:
+        total = CategoryScore()
+        for score in self.categories.values():
+            total.true_positives += score.true_positives
+            total.predicted += score.predicted
+            total.gold += score.gold
+        return total
+
+
+def _owner(fact: dict[str, Any]) -> str | None:
+    if fact.get("country_code"):
+        return str(fact["country_code"])
+    who = fact.get("who")
+    return str(who).casefold() if who else None
+
+
+def _same_quantity(gold: dict[str, Any], predicted: dict[str, Any]) -> bool:
+    if gold["quantity"] is None:
+        wanted = str(gold.get("quantity_text", "")).casefold()
+        return predicted["quantity"] is None and (not wanted or wanted in str(predicted["quantity_text"]).casefold())
+    return predicted["quantity"] is not None and abs(float(predicted["quantity"]) - float(gold["quantity"])) < 1e-6
+
+
+def _matches(gold: dict[str, Any], predicted: dict[str, Any]) -> bool:
+    return (
+        gold["category"] == predicted["category"]
+        and _owner(gold) == _owner(predicted)
+        and _same_quantity(gold, predicted)
+    )
+
+
+def _place_code(place: str) -> str | None:
+    mentions = lexicon().mentions(place)
+    return mentions[0].code if mentions else None
+
+
+def same_place(gold: str, predicted: str | None) -> bool:
+    if not predicted:
+        return False
+    gold_code, predicted_code = _place_code(gold), _place_code(predicted)
+    if gold_code and gold_code == predicted_code:
+        return True
+    return gold.casefold() in predicted.casefold() or predicted.casefold() in gold.casefold()
+
+
+def _describe(fact: dict[str, Any]) -> str:
+    return f"{fact['category']}:{fact.get('who')}:{fact.get('quantity') or fact.get('quantity_text')}"
+
+
+def evaluate(passages: Iterable[Passage], extract: Callable[[str, str], list[dict[str, Any]]]) -> Report:
+    """Run ``extract(text, language)`` on every passage and score it."""
+    report = Report()
+    for passage in passages:
+        predicted = extract(passage.text, passage.language)
+        unmatched = list(predicted)
+        for gold in passage.gold:
+            report.categories[gold["category"]].gold += 1
+            found = next((p for p in unmatched if _matches(gold, p)), None)
+            if found is None:
+                report.misses.append(f"{passage.name}: missed {_describe(gold)}")
+                continue
+            unmatched.remove(found)
+            report.categories[gold["category"]].true_positives += 1
+            if gold.get("where"):
+                report.where_checked += 1
+                right = same_place(gold["where"], found.get("where"))
+                report.where_right += right
+                if not right:
+                    report.misplaced.append(f"{passage.name}: where {found.get('where')!r}, not {gold['where']!r}")
+            if gold.get("approx") is not None:
+                report.approx_checked += 1
+                report.approx_right += bool(found["approx"]) == gold["approx"]
+        for fact in predicted:
+            report.categories[fact["category"]].predicted += 1
+        report.spurious += [f"{passage.name}: spurious {_describe(p)}" for p in unmatched]
+    return report
