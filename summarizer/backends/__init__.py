@@ -39,6 +39,7 @@ class BackendError(RuntimeError):
 
 _REGISTRY: dict[str, str] = {
     "extractive": "summarizer.backends.extractive:ExtractiveBackend",
+    "textrank": "summarizer.backends.textrank:TextRankBackend",
 }
 
 
