@@ -9,7 +9,7 @@ import logging
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -76,6 +76,17 @@ class SummarizerConfig(_Section):
     backend: str = "extractive"
     model: str = ""
     sentences: int = Field(3, ge=1, le=20)
+    # the abstractive backend
+    fallback: bool = True
+    guard: bool = True
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    quantize: bool = False
+    num_beams: int = Field(4, ge=1, le=16)
+    max_new_tokens: int = Field(142, ge=8, le=1024)
+    min_new_tokens: int = Field(30, ge=0, le=512)
+    no_repeat_ngram_size: int = Field(3, ge=0, le=10)
+    length_penalty: float = 2.0
+    batch_size: int = Field(4, ge=1, le=64)
 
     @field_validator("backend")
     @classmethod

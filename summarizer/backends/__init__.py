@@ -7,11 +7,14 @@ formats. Factories are imported lazily so that choosing a backend never loads an
 from __future__ import annotations
 
 import importlib
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from summarizer.settings import SummarizerConfig
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["Backend", "BackendError", "RankedSentence", "available_backends", "create_backend"]
 
@@ -38,6 +41,7 @@ class BackendError(RuntimeError):
 
 
 _REGISTRY: dict[str, str] = {
+    "abstractive": "summarizer.backends.abstractive:AbstractiveBackend",
     "extractive": "summarizer.backends.extractive:ExtractiveBackend",
     "textrank": "summarizer.backends.textrank:TextRankBackend",
 }
@@ -47,9 +51,23 @@ def available_backends() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def create_backend(config: SummarizerConfig) -> Backend:
-    """Instantiate the configured backend (loads its model)."""
+def _instantiate(config: SummarizerConfig) -> Backend:
     module_name, _, class_name = _REGISTRY[config.backend].partition(":")
     factory = getattr(importlib.import_module(module_name), class_name)
     backend: Backend = factory(config)
     return backend
+
+
+def create_backend(config: SummarizerConfig) -> Backend:
+    """Instantiate the configured backend (loads its model).
+
+    A backend whose model cannot be loaded raises BackendError (one line); with ``summarizer.fallback`` the
+    embedded extractive backend is used instead, and the reason is logged once.
+    """
+    try:
+        return _instantiate(config)
+    except BackendError as error:
+        if not config.fallback or config.backend == "extractive":
+            raise
+        logger.warning("%s; using the extractive backend instead (summarizer.fallback = true)", error)
+        return _instantiate(config.model_copy(update={"backend": "extractive", "model": ""}))

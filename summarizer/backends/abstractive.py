@@ -1,0 +1,229 @@
+"""Abstractive summaries from any Hugging Face seq2seq summariser (BART, DistilBART, PEGASUS, T5…).
+
+Three steps, as transformers' own pipelines did: preprocess (split the article at sentence boundaries into
+chunks that fit the model's input), generate (batched, beam search), postprocess (decode, split into
+sentences, and the faithfulness guard). A long article is summarised map-then-reduce: each chunk, then the
+joined chunk summaries. Loading is offline-aware: with HF_HUB_OFFLINE=1, or a local folder, nothing is
+downloaded, and a model that cannot be loaded is one clear BackendError line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import os
+import re
+import threading
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from summarizer.backends import BackendError, RankedSentence
+from summarizer.guard import FaithfulnessGuard, GuardReport
+from summarizer.sentences import split_sentences
+from summarizer.settings import SummarizerConfig
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["DEFAULT_MODEL", "AbstractiveBackend"]
+
+DEFAULT_MODEL = "sshleifer/distilbart-cnn-12-6"
+MAX_REDUCE_ROUNDS = 4
+
+
+def _offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _looks_like_path(name: str) -> bool:
+    return name.startswith((".", "/", "~")) or os.sep in name.strip("/").split("/", 1)[0] or Path(name).exists()
+
+
+def _release_freed_memory() -> None:
+    """Hand freed heap pages back to the OS (glibc keeps them otherwise); a no-op elsewhere."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _batches(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class AbstractiveBackend:
+    name = "abstractive"
+
+    def __init__(
+        self, config: SummarizerConfig, guard: FaithfulnessGuard | None = None, *, loaded: tuple[Any, Any] | None = None
+    ) -> None:
+        import torch
+
+        self.config = config
+        self.model_name = config.model or DEFAULT_MODEL
+        self._torch = torch
+        self.device = self._device(config.device)
+        tokenizer, model = loaded if loaded is not None else self._load(self.model_name)
+        self.tokenizer, self.model = tokenizer, self._prepare(model)
+        limits = [
+            getattr(tokenizer, "model_max_length", None),
+            getattr(self.model.config, "max_position_embeddings", 1024),
+        ]
+        self.max_input_tokens = int(min(limit for limit in limits if limit and limit < 1_000_000))
+        self.guard = guard if guard is not None else (FaithfulnessGuard(self._encoder) if config.guard else None)
+        self._lock = threading.Lock()
+        self.last_report: GuardReport | None = None
+        logger.info("loaded %s on %s (input limit %d tokens)", self.model_name, self.device, self.max_input_tokens)
+
+    # --- loading ------------------------------------------------------------------------------------------
+
+    def _device(self, wanted: str) -> str:
+        if wanted == "cuda" and not self._torch.cuda.is_available():
+            raise BackendError("summarizer.device is 'cuda' but no CUDA device is available")
+        return "cuda" if wanted in ("auto", "cuda") and self._torch.cuda.is_available() else "cpu"
+
+    def _load(self, name: str) -> tuple[Any, Any]:
+        local = Path(name).expanduser()
+        if _looks_like_path(name) and not local.is_dir():
+            raise BackendError(f"summariser model folder not found: {local.resolve()}")
+        source = str(local) if local.is_dir() else name
+        try:  # the local cache first: a model downloaded once never needs the network again
+            tokenizer, model = self._from_pretrained(source, local_only=True)
+        except (OSError, ValueError) as exc:
+            if local.is_dir() or _offline():
+                reason = (
+                    str(exc).strip().splitlines()[0]
+                    if local.is_dir()
+                    else "it is not in the local cache and downloads are off (HF_HUB_OFFLINE=1)"
+                )
+                raise BackendError(f"cannot load summariser model {name!r}: {reason}") from exc
+            logger.warning("downloading %s from the Hugging Face hub (once; it is cached afterwards)", name)
+            try:
+                tokenizer, model = self._from_pretrained(source, local_only=False)
+            except (OSError, ValueError) as download_error:
+                reason = str(download_error).strip().splitlines()[0]
+                raise BackendError(f"cannot load summariser model {name!r}: {reason}") from download_error
+        return tokenizer, model
+
+    @classmethod
+    def from_objects(cls, model: Any, tokenizer: Any, config: SummarizerConfig) -> AbstractiveBackend:
+        """A backend around a model already in memory, prepared exactly as a loaded one (benchmarks)."""
+        return cls(config, loaded=(tokenizer, model))
+
+    def _prepare(self, model: Any) -> Any:
+        """Evaluation mode; fp16 on CUDA; int8 dynamic quantisation of the linear layers on CPU if asked."""
+        model.eval()
+        if self.device == "cuda":
+            return model.half().to("cuda")
+        if self.config.quantize:
+            torch = self._torch
+            # in place: a copy would hold the fp32 and int8 weights at once, raising peak memory by half
+            with warnings.catch_warnings():  # torch.ao's int8 path is deprecated in favour of torchao, still supported
+                warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*", category=UserWarning)
+                quantized = torch.ao.quantization.quantize_dynamic(
+                    model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
+                )
+            _release_freed_memory()  # the fp32 weights just freed would otherwise stay in the process
+            return quantized
+        return model
+
+    @staticmethod
+    def _from_pretrained(source: str, local_only: bool) -> tuple[Any, Any]:
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
+        tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=local_only)
+        model = AutoModelForSeq2SeqLM.from_pretrained(source, local_files_only=local_only)
+        return tokenizer, model
+
+    def _encoder(self, sentences: list[str]) -> Any:
+        from summarizer.embeddings import SentenceEncoder
+
+        if not hasattr(self, "_sentence_encoder"):
+            self._sentence_encoder = SentenceEncoder()
+        return self._sentence_encoder.encode(sentences)
+
+    # --- preprocess ---------------------------------------------------------------------------------------
+
+    def _tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def chunks(self, text: str) -> list[str]:
+        """The article in pieces of whole sentences, each within the model's input limit."""
+        budget = self.max_input_tokens - 4  # room for the special tokens
+        pieces: list[str] = []
+        current: list[str] = []
+        used = 0
+        for sentence in split_sentences(text.splitlines()):
+            size = self._tokens(sentence.text)
+            if current and used + size > budget:
+                pieces.append(" ".join(current))
+                current, used = [], 0
+            current.append(sentence.text)  # a sentence longer than the budget alone is truncated by the tokenizer
+            used += size
+        if current:
+            pieces.append(" ".join(current))
+        return pieces
+
+    # --- generate -----------------------------------------------------------------------------------------
+
+    def generate(self, texts: list[str]) -> list[str]:
+        """One summary per text, generated in batches of ``batch_size``."""
+        config = self.config
+        outputs: list[str] = []
+        with self._lock, self._torch.inference_mode():
+            for batch in _batches(texts, config.batch_size):
+                encoded = self.tokenizer(
+                    batch, return_tensors="pt", padding=True, truncation=True, max_length=self.max_input_tokens
+                ).to(self.device)
+                generated = self.generate_tokens(encoded["input_ids"], encoded["attention_mask"])
+                outputs += self.tokenizer.batch_decode(generated, skip_special_tokens=True)
+        return [re.sub(r"\s+", " ", text).strip() for text in outputs]
+
+    def generate_tokens(self, input_ids: Any, attention_mask: Any) -> Any:
+        """Beam search with the configured settings, on token ids (callers hold the lock or own the model)."""
+        config = self.config
+        with self._torch.inference_mode():
+            return self.model.generate(
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                num_beams=config.num_beams,
+                max_new_tokens=config.max_new_tokens,
+                min_new_tokens=min(config.min_new_tokens, config.max_new_tokens),
+                no_repeat_ngram_size=config.no_repeat_ngram_size,
+                length_penalty=config.length_penalty,
+                early_stopping=True,
+            )
+
+    def summary_texts(self, articles: list[str]) -> list[str]:
+        """Map then reduce: every chunk of every article in shared batches, then the joined chunk summaries."""
+        pieces = [self.chunks(article) or [article] for article in articles]
+        for _round in range(MAX_REDUCE_ROUNDS):
+            flat = [chunk for chunks in pieces for chunk in chunks]
+            done = self.generate(flat)
+            regrouped, position = [], 0
+            for chunks in pieces:
+                regrouped.append(done[position : position + len(chunks)])
+                position += len(chunks)
+            if all(len(group) == 1 for group in regrouped):
+                return [group[0] for group in regrouped]
+            pieces = [[group[0]] if len(group) == 1 else self.chunks(" ".join(group)) for group in regrouped]
+        return [" ".join(group) for group in pieces]
+
+    # --- postprocess --------------------------------------------------------------------------------------
+
+    def summarize_many(self, articles: list[str], count: int) -> list[list[RankedSentence]]:
+        """Several articles at once (digests): one batched generation for all of them."""
+        results = []
+        for article, summary in zip(articles, self.summary_texts(articles), strict=True):
+            sentences = [s.text for s in split_sentences([summary])][:count]
+            if self.guard is not None:
+                self.last_report = self.guard.check(sentences, article)
+                sentences = self.last_report.sentences
+            results.append([RankedSentence(text, None, 1.0 - rank / 100) for rank, text in enumerate(sentences)])
+        return results
+
+    def summarize(self, text: str, count: int, *, title: str | None = None) -> list[RankedSentence]:
+        return self.summarize_many([text], count)[0]

@@ -1,0 +1,150 @@
+"""The abstractive backend on a tiny BART built and trained here, loaded exactly as a hub model would be."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summarizer.backends import BackendError, create_backend
+from summarizer.backends.abstractive import AbstractiveBackend
+from summarizer.backends.extractive import ExtractiveBackend
+from summarizer.clean import from_html
+from summarizer.guard import unsupported
+from summarizer.sentences import split_sentences
+from summarizer.settings import SummarizerConfig, load_settings
+from tests.conftest import SEED
+from tests.helpers.tiny_bart import build_tiny_bart
+
+INVENTED = "Germany has 999 soldiers in Iraq."
+
+
+@pytest.fixture(scope="session")
+def article() -> str:
+    return from_html((SEED / "article.html").read_text("utf-8")).text
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory, article: str) -> Path:
+    corpus = [*article.splitlines(), INVENTED]
+    return build_tiny_bart(tmp_path_factory.mktemp("models") / "tiny-bart", corpus, always_say=INVENTED)
+
+
+def config(model: Path | str, **changes: Any) -> SummarizerConfig:
+    values = {"backend": "abstractive", "model": str(model), "num_beams": 2, "max_new_tokens": 20,
+              "min_new_tokens": 0, "batch_size": 4} | changes  # fmt: skip
+    return load_settings(None, summarizer=values).summarizer
+
+
+class GenerateSpy:
+    """Records the batch size of every real model.generate call, and calls through."""
+
+    def __init__(self, backend: AbstractiveBackend) -> None:
+        self.batches: list[int] = []
+        self._generate = backend.model.generate
+        backend.model.generate = self  # type: ignore[method-assign]
+
+    def __call__(self, **kwargs: Any) -> Any:
+        self.batches.append(int(kwargs["input_ids"].shape[0]))
+        return self._generate(**kwargs)
+
+
+def test_local_folder_loads_like_a_hub_model(tiny_model: Path) -> None:
+    backend = create_backend(config(tiny_model))
+    assert isinstance(backend, AbstractiveBackend)
+    assert backend.device == "cpu" and backend.max_input_tokens == 96
+
+
+def test_long_articles_are_chunked_at_sentence_boundaries(tiny_model: Path, article: str) -> None:
+    backend = AbstractiveBackend(config(tiny_model))
+    chunks = backend.chunks(article)
+    assert len(chunks) > 1
+    assert all(len(backend.tokenizer(c)["input_ids"]) <= backend.max_input_tokens for c in chunks)
+    assert " ".join(chunks).split() == " ".join(article.splitlines()).split()  # nothing lost, nothing reordered
+
+
+def test_map_then_reduce(tiny_model: Path, article: str) -> None:
+    backend = AbstractiveBackend(config(tiny_model, guard=False, batch_size=16))
+    spy = GenerateSpy(backend)
+    summary = backend.summarize(article, 3)
+    assert spy.batches[0] == len(backend.chunks(article))  # map: every chunk, in one batch
+    assert spy.batches[-1] == 1  # reduce: one final pass
+    assert [s.text for s in summary] == [INVENTED]
+
+
+def test_batched_generation_gives_the_same_summaries(tiny_model: Path, article: str) -> None:
+    backend = AbstractiveBackend(config(tiny_model, guard=False, batch_size=2))
+    texts = [s.text for s in split_sentences(article.splitlines())[:3]]  # each fits one chunk
+    spy = GenerateSpy(backend)
+    together = backend.summarize_many(texts, 2)
+    assert spy.batches == [2, 1]
+    one_by_one = [backend.summarize(t, 2) for t in texts]
+    assert [[s.text for s in r] for r in together] == [[s.text for s in r] for r in one_by_one]
+
+
+def test_guard_replaces_a_sentence_with_an_invented_number(tiny_model: Path, article: str) -> None:
+    backend = AbstractiveBackend(config(tiny_model, guard=True))
+    (sentence,) = backend.summarize(article, 3)
+    assert "999" not in sentence.text and sentence.text in article
+    assert "130 German soldiers" in sentence.text  # the closest sentence the article really has
+    assert backend.last_report is not None
+    (generated, _replacement, problems) = backend.last_report.replaced[0]
+    assert (generated, problems) == (INVENTED, ["999"])
+
+
+def test_without_the_guard_the_invention_goes_through(tiny_model: Path, article: str) -> None:
+    backend = AbstractiveBackend(config(tiny_model, guard=False))
+    assert [s.text for s in backend.summarize(article, 3)] == [INVENTED]
+
+
+def test_missing_model_falls_back_to_extractive(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        backend = create_backend(config(tmp_path / "no-such-model"))
+    assert isinstance(backend, ExtractiveBackend)
+    (record,) = [r for r in caplog.records if r.name == "summarizer.backends"]
+    assert "folder not found" in record.getMessage() and "extractive" in record.getMessage()
+
+
+def test_missing_model_without_fallback_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(BackendError, match="folder not found") as caught:
+        create_backend(config(tmp_path / "no-such-model", fallback=False))
+    assert "\n" not in str(caught.value)
+
+
+def test_uncached_hub_model_offline_is_one_clear_error() -> None:
+    with pytest.raises(BackendError, match="downloads are off"):
+        create_backend(config("newsbot-tests/not-a-cached-model", fallback=False))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "problems"),
+    [
+        ("Germany has around 130 soldiers in Iraq.", []),
+        ("Sweden has seventy soldiers in Iraq.", []),
+        ("Germany has 1,300 soldiers in Iraq.", ["1,300"]),
+        ("Angela Merkel spoke in Berlin.", ["Angela", "Merkel", "Berlin"]),
+        ("The US killed Qassem Soleimani on Friday.", []),
+        ("The Taji base lies 30 km north of Baghdad.", []),
+    ],
+)
+def test_guard_rules(sentence: str, problems: list[str], article: str) -> None:
+    assert unsupported(sentence, article) == problems
+
+
+async def test_cli_uses_the_abstractive_backend(tiny_model: Path) -> None:
+    from tests.test_cli import run_cli
+
+    code, out, err = await run_cli(
+        "summarize", "--json", str(SEED / "article.html"),
+        NEWSBOT_SUMMARIZER__BACKEND="abstractive", NEWSBOT_SUMMARIZER__MODEL=str(tiny_model),
+        NEWSBOT_SUMMARIZER__NUM_BEAMS="2", NEWSBOT_SUMMARIZER__MAX_NEW_TOKENS="20",
+    )  # fmt: skip
+    assert code == 0, err
+    import json
+
+    result = json.loads(out)
+    assert result["backend"] == "abstractive"
+    assert result["summary"] and all("999" not in sentence for sentence in result["summary"])
+    assert len(result["facts"]) == 5  # facts come from the article, whatever the summariser
