@@ -22,7 +22,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers
+from bot import handlers, schedule, subscriptions
 from bot.services import Services
 from summarizer.backends import Backend
 from summarizer.settings import Settings
@@ -33,6 +33,12 @@ __all__ = ["COMMANDS", "build_application", "run_bot"]
 
 COMMANDS = [
     BotCommand("summarize", "Summarise a link: /summarize <link>"),
+    BotCommand("topic", "Latest stories on a topic: /topic <words>"),
+    BotCommand("subscribe", "Digests: /subscribe <topic> [at HH:MM] [every N h]"),
+    BotCommand("subscriptions", "This chat's subscriptions"),
+    BotCommand("unsubscribe", "Stop a subscription: /unsubscribe <id or topic>"),
+    BotCommand("digest", "Send this chat's digests now"),
+    BotCommand("timezone", "Set the chat's time zone: /timezone Europe/Berlin"),
     BotCommand("help", "What I do and how to use me"),
 ]
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
@@ -41,6 +47,7 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     service: Services = application.bot_data["services"]
     await service.open()
+    await schedule.restore(application)
     await application.bot.set_my_commands(COMMANDS)
     logger.info("newsbot is ready as @%s", application.bot.username)
 
@@ -71,6 +78,12 @@ def build_application(settings: Settings, backend: Backend | None = None) -> App
     # 1. commands
     application.add_handler(CommandHandler(["start", "help"], handlers.on_help))
     application.add_handler(CommandHandler("summarize", handlers.on_summarize_command))
+    application.add_handler(CommandHandler("topic", subscriptions.on_topic))
+    application.add_handler(CommandHandler("subscribe", subscriptions.on_subscribe))
+    application.add_handler(CommandHandler("subscriptions", subscriptions.on_subscriptions))
+    application.add_handler(CommandHandler("unsubscribe", subscriptions.on_unsubscribe))
+    application.add_handler(CommandHandler("digest", subscriptions.on_digest))
+    application.add_handler(CommandHandler("timezone", subscriptions.on_timezone))
     # 2. buttons under a summary
     application.add_handler(CallbackQueryHandler(handlers.on_button, pattern=r"^(more|facts):"))
     # 3. messages: everything in private chats, only what is addressed to the bot in groups

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import AsyncIterator
 
 from telegram import Message, Update
@@ -33,8 +34,8 @@ __all__ = [
 PASTE_MIN_CHARS = 400
 TYPING_EVERY_S = 4.5  # Telegram shows "typing…" for about 5 seconds
 TOPIC_HINT = (
-    "Send me a link to a news article, or paste an article's text (400+ characters), and I'll summarise it. "
-    "/help tells more."
+    "Send me a link to a news article, paste an article's text (400+ characters), or write a topic "
+    "(e.g. Iraq troops) for the latest stories. /help tells more."
 )
 BUSY = "⏳ I'm busy with other articles right now. Please try again in a minute."
 INTERNAL = "Sorry, something went wrong on my side. Please try again."
@@ -76,6 +77,10 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await answer_links(message, links, services(context))
     elif len(message.text or "") >= PASTE_MIN_CHARS:
         await answer_text(message, message.text or "", services(context))
+    elif _looks_like_topic(message.text or ""):
+        from bot.subscriptions import answer_topic
+
+        await answer_topic(message, _topic_of(message.text or "", context.bot.username), services(context))
     else:
         await message.reply_text(TOPIC_HINT)
 
@@ -178,6 +183,21 @@ async def answer_text(message: Message, text: str, service: Services) -> None:
             await status.edit_text(BUSY)
             return
     await status.edit_text(summary_html(answer.result), reply_markup=summary_keyboard(answer.key))
+
+
+def _topic_of(text: str, username: str | None) -> str:
+    if username:
+        text = re.sub(rf"@{re.escape(username)}\b", "", text, flags=re.IGNORECASE)
+    return " ".join(text.split())
+
+
+def _looks_like_topic(text: str) -> bool:
+    """A few words with letters in them: "Iraq troops", not "hi" or "???"."""
+    words = re.findall(r"[^\W\d_]{2,}", text)
+    return bool(words) and not (len(words) == 1 and words[0].lower() in _GREETINGS)
+
+
+_GREETINGS = frozenset({"hi", "hello", "hey", "thanks", "thank", "ok", "okay", "yes", "no", "help"})
 
 
 def _host(link: str) -> str | None:

@@ -13,12 +13,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from summarizer.aggregate import flag, group_facts
 from summarizer.errors import FetchErrorKind, PipelineError
 from summarizer.pipeline import Result
+from summarizer.topics import Digest, Story
 
 __all__ = [
     "HELP",
     "MAX_MESSAGE",
+    "digest_html",
     "facts_html",
     "failure_line",
+    "nothing_new_line",
     "reading_line",
     "summary_html",
     "summary_keyboard",
@@ -32,6 +35,10 @@ HELP = (
     "• Send a <b>link</b> (up to {max_links} per message) and get a short summary with the article's "
     "<b>key facts</b>: the figures it states, who they belong to, and where.\n"
     "• <b>Paste</b> an article's text to summarise it directly.\n"
+    "• Write a <b>topic</b> (e.g. <i>Iraq troops</i>) or /topic &lt;words&gt; for the latest stories, "
+    "de-duplicated across outlets.\n"
+    "• /subscribe &lt;topic&gt; [at HH:MM] [every N h] [quiet] for digests; /subscriptions, /unsubscribe, "
+    "/digest, /timezone.\n"
     "• In groups, use /summarize &lt;link&gt;, mention me, or reply to me.\n\n"
     "Buttons under a summary: <i>More</i> for a longer summary, <i>Facts</i> for every figure with the "
     "sentence it came from."
@@ -124,6 +131,38 @@ def facts_html(result: Result, limit: int = MAX_MESSAGE) -> str:
             break
         lines.append(entry)
     return "\n\n".join(lines)
+
+
+def _story_html(number: int, story: Story) -> str:
+    outlets = story.outlets
+    carried = f" · {_text(outlets[0])}" + (f" + {len(outlets) - 1} more outlet{'s' * (len(outlets) > 2)}"
+                                           if len(outlets) > 1 else "")  # fmt: skip
+    lines = [f'{number}. <b><a href="{_href(story.url)}">{_text(story.title, 200)}</a></b>{carried}']
+    if story.summary:
+        lines.append(_text(" ".join(story.summary), 600))
+    figures = [f"{flag(g.country_code) or '•'} {_text(g.who or 'Unattributed')} — {_text(g.line(), 200)}"
+               for g in group_facts(story.facts)][:3]  # fmt: skip
+    lines += figures
+    lines += [f"⚠️ Outlets differ: {_text(note, 300)}" for note in story.disagreements]
+    return "\n".join(lines)
+
+
+def digest_html(digest: Digest, subscription_id: int | None = None, limit: int = MAX_MESSAGE) -> str:
+    """One message for a topic: numbered stories with links, summaries and key figures; fits ``limit``."""
+    if not digest.stories:
+        return f"I found no recent stories on <b>{_text(digest.topic, 100)}</b>."
+    heading = f"📰 <b>{_text(digest.topic, 100)}</b>"
+    if subscription_id is not None:
+        heading += f" <i>(subscription #{subscription_id})</i>"
+    stories = [_story_html(n, story) for n, story in enumerate(digest.stories, 1)]
+    while len(stories) > 1 and len("\n\n".join([heading, *stories])) > limit:
+        stories.pop()  # whole stories go; none is cut in the middle
+    html = "\n\n".join([heading, *stories])
+    return html if len(html) <= limit else html[:limit]  # one story over 4 KiB cannot happen with the caps above
+
+
+def nothing_new_line(topic: str) -> str:
+    return f"No new stories on <b>{_text(topic, 100)}</b> since the last digest."
 
 
 def summary_keyboard(key: str) -> InlineKeyboardMarkup:

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.ratelimit import RateLimiter
-from bot.storage import Storage
-from bot.workers import ModelWorkers
+from bot.storage import Storage, SubscriptionInfo
+from bot.workers import Busy, ModelWorkers
 from summarizer.backends import Backend
+from summarizer.feeds import sources_from
 from summarizer.fetch import Fetcher
 from summarizer.pipeline import Pipeline, Result
 from summarizer.settings import Settings
+from summarizer.topics import Digest, TopicFinder
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ class Stats:
     cache_hits: int = 0
     failures: int = 0
     latencies_ms: deque[float] = field(default_factory=lambda: deque(maxlen=1000))
+    failing_sources: dict[str, str] = field(default_factory=dict)  # the last digest's, for logs and /stats
 
 
 class Services:
@@ -55,12 +58,42 @@ class Services:
         self.workers = ModelWorkers(settings.bot.workers, settings.bot.queue_size)
         self.limiter = RateLimiter(settings.bot.rate_limit_per_minute)
         self.stats = Stats()
+        self._topics: TopicFinder | None = None
 
     async def open(self) -> None:
         await self.fetcher.open()
         await self.storage.open()
         await self.workers.run(self.pipeline.load_backend)  # the model loads off the event loop, once
         logger.info("services ready (backend %s)", self.pipeline.backend.name)
+
+    @property
+    def topics(self) -> TopicFinder:
+        """Built on first use; shares the extractive backend's encoder when there is one."""
+        if self._topics is None:
+            encoder = getattr(self.pipeline.backend, "encoder", None)
+            if encoder is None:
+                from summarizer.embeddings import SentenceEncoder
+
+                encoder = SentenceEncoder()
+            news = self.settings.news
+            self._topics = TopicFinder(self.fetcher, sources_from(news.feeds, news.search_urls), encoder.encode,
+                                       self.pipeline, news.source_timeout_s)  # fmt: skip
+        return self._topics
+
+    async def topic_digest(self, topic: str, exclude: set[str] | None = None) -> Digest:
+        """The latest stories on a topic, clustered and summarised (CPU work in the model pool)."""
+        if self.workers.pending >= self.workers.capacity:
+            raise Busy
+        digest = await self.topics.digest(topic, self.settings.news.stories, exclude, self.workers.executor)
+        self.stats.failing_sources = digest.failures
+        return digest
+
+    async def subscription_digest(self, subscription: SubscriptionInfo) -> Digest:
+        """Only stories this subscription has not been sent, by any of their outlets' URLs."""
+        return await self.topic_digest(subscription.topic, await self.storage.sent_urls(subscription.id))
+
+    async def mark_delivered(self, subscription: SubscriptionInfo, digest: Digest) -> None:
+        await self.storage.mark_sent(subscription.id, set().union(*(story.urls for story in digest.stories)))
 
     async def close(self) -> None:
         await self.fetcher.close()

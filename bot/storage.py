@@ -2,6 +2,11 @@
 
 Summaries are cached by canonical URL, and the link a user actually sent is kept as an alias, so the same
 story sent again, by anyone and with any tracking parameters, is answered without fetching it again.
+Subscriptions, the stories already sent to each, and each chat's time zone live here too.
+
+The schema is versioned: ``schema_version`` holds the number of the last migration applied, and
+``MIGRATIONS`` lists them in order; ``open()`` applies the missing ones in one transaction, so a database
+written by an older newsbot is upgraded in place and keeps its data.
 """
 
 from __future__ import annotations
@@ -10,11 +15,13 @@ import asyncio
 import hashlib
 import json
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, String, Text, select
+from sqlalchemy import BigInteger, Boolean, Connection, DateTime, Integer, String, Text, delete, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -23,7 +30,7 @@ from summarizer.clean import canonical_url
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Storage", "cache_key"]
+__all__ = ["MIGRATIONS", "Storage", "SubscriptionInfo", "cache_key"]
 
 
 class Base(DeclarativeBase):
@@ -46,6 +53,87 @@ class UrlAlias(Base):
 
     url: Mapped[str] = mapped_column(String(2048), primary_key=True)
     key: Mapped[str] = mapped_column(String(32), index=True)
+
+
+class Subscription(Base):
+    __tablename__ = "subscription"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    topic: Mapped[str] = mapped_column(String(300))
+    hour: Mapped[int] = mapped_column(Integer)
+    minute: Mapped[int] = mapped_column(Integer)
+    every_hours: Mapped[int] = mapped_column(Integer)
+    quiet: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SentStory(Base):
+    """A story URL already delivered to a subscription: never sent to it again."""
+
+    __tablename__ = "sent_story"
+
+    subscription_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ChatSettings(Base):
+    __tablename__ = "chat_settings"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+
+
+class SchemaVersion(Base):
+    __tablename__ = "schema_version"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+def _create(*tables: type[Base]) -> Callable[[Connection], None]:
+    def migrate(connection: Connection) -> None:
+        for table in tables:
+            table.__table__.create(connection, checkfirst=True)  # type: ignore[attr-defined]
+
+    return migrate
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "summary cache", _create(CachedSummary, UrlAlias)),
+    (2, "subscriptions, sent stories, chat settings", _create(Subscription, SentStory, ChatSettings)),
+]
+
+
+def _migrate(connection: Connection) -> int:
+    """Apply the migrations this database has not had yet; returns the version it is at now."""
+    SchemaVersion.__table__.create(connection, checkfirst=True)  # type: ignore[attr-defined]
+    current = connection.execute(select(func.max(SchemaVersion.version))).scalar() or 0
+    for version, description, migrate in MIGRATIONS:
+        if version > current:
+            logger.info("database migration %d: %s", version, description)
+            migrate(connection)
+            connection.execute(text("INSERT INTO schema_version (version) VALUES (:v)"), {"v": version})
+            current = version
+    return current
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionInfo:
+    id: int
+    chat_id: int
+    topic: str
+    hour: int
+    minute: int
+    every_hours: int
+    quiet: bool
+    paused: bool
+
+
+def _info(row: Subscription) -> SubscriptionInfo:
+    return SubscriptionInfo(row.id, row.chat_id, row.topic, row.hour, row.minute, row.every_hours, row.quiet,
+                            row.paused)  # fmt: skip
 
 
 def cache_key(url: str) -> str:
@@ -83,7 +171,7 @@ class Storage:
         self._engine = create_async_engine(self.url, pool_pre_ping=True)
         self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
         async with self._engine.begin() as connection:
-            await connection.run_sync(Base.metadata.create_all)
+            self.schema_version = await connection.run_sync(_migrate)
         logger.info("database ready at %s", parsed.render_as_string(hide_password=True))
 
     async def close(self) -> None:
@@ -135,3 +223,75 @@ class Storage:
             for entry in stale:
                 await session.delete(entry)
             return len(stale)
+
+    # --- subscriptions ------------------------------------------------------------------------------------
+
+    async def add_subscription(
+        self, chat_id: int, topic: str, hour: int, minute: int, every_hours: int, quiet: bool
+    ) -> SubscriptionInfo:
+        async with self.sessions.begin() as session:
+            row = Subscription(chat_id=chat_id, topic=topic, hour=hour, minute=minute, every_hours=every_hours,
+                               quiet=quiet, paused=False, created_at=_now())  # fmt: skip
+            session.add(row)
+            await session.flush()
+            return _info(row)
+
+    async def subscriptions(self, chat_id: int | None = None, *, active: bool = False) -> list[SubscriptionInfo]:
+        query = select(Subscription).order_by(Subscription.id)
+        if chat_id is not None:
+            query = query.where(Subscription.chat_id == chat_id)
+        if active:
+            query = query.where(Subscription.paused.is_(False))
+        async with self.sessions() as session:
+            return [_info(row) for row in (await session.scalars(query)).all()]
+
+    async def subscription(self, subscription_id: int) -> SubscriptionInfo | None:
+        async with self.sessions() as session:
+            row = await session.get(Subscription, subscription_id)
+            return _info(row) if row else None
+
+    async def remove_subscriptions(self, chat_id: int, id_or_topic: str) -> list[SubscriptionInfo]:
+        """Remove by id or by topic (case-insensitive), only within the chat; returns what was removed."""
+        async with self.sessions.begin() as session:
+            rows = (await session.scalars(select(Subscription).where(Subscription.chat_id == chat_id))).all()
+            wanted = id_or_topic.strip().lstrip("#")
+            gone = [r for r in rows if str(r.id) == wanted or r.topic.casefold() == wanted.casefold()]
+            for row in gone:
+                await session.delete(row)
+                await session.execute(delete(SentStory).where(SentStory.subscription_id == row.id))
+            return [_info(row) for row in gone]
+
+    async def pause_chat(self, chat_id: int) -> list[int]:
+        """A chat that blocked the bot: its subscriptions stop until it writes again."""
+        async with self.sessions.begin() as session:
+            rows = (await session.scalars(select(Subscription).where(Subscription.chat_id == chat_id))).all()
+            for row in rows:
+                row.paused = True
+            return [row.id for row in rows]
+
+    async def resume_chat(self, chat_id: int) -> list[int]:
+        async with self.sessions.begin() as session:
+            query = select(Subscription).where(Subscription.chat_id == chat_id, Subscription.paused.is_(True))
+            rows = (await session.scalars(query)).all()
+            for row in rows:
+                row.paused = False
+            return [row.id for row in rows]
+
+    async def sent_urls(self, subscription_id: int) -> set[str]:
+        async with self.sessions() as session:
+            query = select(SentStory.url).where(SentStory.subscription_id == subscription_id)
+            return set((await session.scalars(query)).all())
+
+    async def mark_sent(self, subscription_id: int, urls: set[str]) -> None:
+        async with self.sessions.begin() as session:
+            for url in urls:
+                await session.merge(SentStory(subscription_id=subscription_id, url=url[:2048], sent_at=_now()))
+
+    async def timezone(self, chat_id: int) -> str:
+        async with self.sessions() as session:
+            row = await session.get(ChatSettings, chat_id)
+            return row.timezone if row else "UTC"
+
+    async def set_timezone(self, chat_id: int, zone: str) -> None:
+        async with self.sessions.begin() as session:
+            await session.merge(ChatSettings(chat_id=chat_id, timezone=zone))

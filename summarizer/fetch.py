@@ -24,9 +24,13 @@ from summarizer.settings import FetchConfig
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["FetchedPage", "Fetcher", "check_url"]
+__all__ = ["DOCUMENT_TYPES", "FEED_TYPES", "FetchedPage", "Fetcher", "check_url"]
 
 DOCUMENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
+FEED_TYPES = frozenset({
+    "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml",
+    "application/json", "text/html", "text/plain",
+})  # fmt: skip
 UNDECLARED_TYPES = frozenset({"", "application/octet-stream"})  # sniffed: misconfigured servers send these
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 CHUNK = 64 * 1024
@@ -123,14 +127,14 @@ class Fetcher:
             await self._session.close()
             self._session = None
 
-    async def fetch(self, raw_url: str) -> FetchedPage:
-        """Fetch one document, following at most ``max_redirects`` vetted redirects."""
+    async def fetch(self, raw_url: str, accept: frozenset[str] = DOCUMENT_TYPES) -> FetchedPage:
+        """Fetch one document of an ``accept``-ed type, following at most ``max_redirects`` vetted redirects."""
         if self._session is None:
             raise RuntimeError("Fetcher used before open()")
         started = time.perf_counter()
         try:
             async with asyncio.timeout(self.config.timeout_s):
-                return await self._follow(raw_url, started)
+                return await self._follow(raw_url, started, accept)
         except TimeoutError:
             raise FetchError(FetchErrorKind.TIMEOUT, "The site took too long to answer.") from None
         except BlockedAddressError:
@@ -143,7 +147,7 @@ class Fetcher:
             logger.info("fetch of %s failed: %r", raw_url, exc)
             raise FetchError(FetchErrorKind.UNREACHABLE, "The site could not be reached.") from None
 
-    async def _follow(self, raw_url: str, started: float) -> FetchedPage:
+    async def _follow(self, raw_url: str, started: float, accept: frozenset[str]) -> FetchedPage:
         assert self._session is not None
         url = check_url(raw_url, self.policy)
         seen = {str(url)}
@@ -156,14 +160,16 @@ class Fetcher:
                         raise FetchError(FetchErrorKind.REDIRECTS, "The site redirects in a loop.")
                     seen.add(str(url))
                     continue
-                return await self._read(response, raw_url, started)
+                return await self._read(response, raw_url, started, accept)
         raise FetchError(FetchErrorKind.REDIRECTS, "The site redirected too many times.")
 
-    async def _read(self, response: aiohttp.ClientResponse, raw_url: str, started: float) -> FetchedPage:
+    async def _read(
+        self, response: aiohttp.ClientResponse, raw_url: str, started: float, accept: frozenset[str]
+    ) -> FetchedPage:
         if response.status >= 400:
             raise FetchError(FetchErrorKind.HTTP_STATUS, f"The site answered with an error ({response.status}).")
         mime = _mime(response)
-        if mime not in DOCUMENT_TYPES and mime not in UNDECLARED_TYPES:
+        if mime not in accept and mime not in UNDECLARED_TYPES:
             raise FetchError(
                 FetchErrorKind.UNSUPPORTED_TYPE,
                 f"That link is not a web page ({mime}), so there is nothing to read.",
@@ -178,7 +184,7 @@ class Fetcher:
                 raise FetchError(FetchErrorKind.TOO_LARGE, "That page is too large to read.")
         if not body.strip():
             raise FetchError(FetchErrorKind.EMPTY, "That page is empty.")
-        if mime in UNDECLARED_TYPES:
+        if mime in UNDECLARED_TYPES and accept is DOCUMENT_TYPES:
             if not looks_like_html(bytes(body)):
                 raise FetchError(
                     FetchErrorKind.UNSUPPORTED_TYPE,

@@ -101,6 +101,18 @@ class SummarizerConfig(_Section):
 class NewsConfig(_Section):
     feeds: list[str] = Field(default_factory=list)
     search_urls: list[str] = Field(default_factory=list)
+    stories: int = Field(5, ge=1, le=10)
+    source_timeout_s: float = Field(10.0, gt=0, le=120)
+    max_subscriptions_per_chat: int = Field(10, ge=1, le=100)
+    max_topic_chars: int = Field(100, ge=10, le=300)
+
+    @field_validator("search_urls")
+    @classmethod
+    def _has_query(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            if "{query}" not in url:
+                raise ValueError(f"search URL {url!r} has no {{query}} placeholder")
+        return urls
 
 
 def default_config_path() -> Path:

@@ -34,6 +34,7 @@ def bot_settings(api: FakeBotAPI, tmp_path: Path, **sections: dict[str, Any]) ->
         "fetch": {"allow_private_hosts": True, "timeout_s": 10.0},
         "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"},
         "bot": {"rate_limit_per_minute": 1000},
+        "news": {"feeds": [], "search_urls": []},  # never the real defaults: tests set local ones
     }
     for section, values in sections.items():
         base[section] = base.get(section, {}) | values

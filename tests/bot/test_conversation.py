@@ -23,7 +23,9 @@ def check_reply(call: Any) -> None:
 
 async def test_start_up_sets_the_command_menu(bot: Application, telegram: FakeBotAPI) -> None:
     (commands,) = telegram.calls_to("setMyCommands")
-    assert [c["command"] for c in commands.params["commands"]] == ["summarize", "help"]
+    assert [c["command"] for c in commands.params["commands"]] == [
+        "summarize", "topic", "subscribe", "subscriptions", "unsubscribe", "digest", "timezone", "help"
+    ]  # fmt: skip
 
 
 async def test_help(bot: Application, telegram: FakeBotAPI) -> None:
@@ -61,8 +63,8 @@ async def test_a_pasted_article_is_summarised(bot: Application, telegram: FakeBo
         assert line in reply.text
 
 
-async def test_short_text_gets_a_hint(bot: Application, telegram: FakeBotAPI) -> None:
-    telegram.send_text(USER, "Iraq troops")
+async def test_a_greeting_gets_a_hint(bot: Application, telegram: FakeBotAPI) -> None:
+    telegram.send_text(USER, "hi")
     await telegram.wait_for_reply(USER, "Send me a link")
 
 

@@ -76,6 +76,7 @@ class FakeBotAPI:
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._changed = asyncio.Condition()
         self._fail: dict[str, list[dict[str, Any]]] = {}
+        self.blocked: set[int] = set()
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -206,6 +207,9 @@ class FakeBotAPI:
         params = await self._params(request)
         if self._fail.get(method):
             return web.json_response(self._fail[method].pop(0), status=429)
+        if method.startswith("send") and params.get("chat_id") is not None and int(params["chat_id"]) in self.blocked:
+            error = {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+            return web.json_response(error, status=403)
         if method == "getUpdates":
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
         handler = getattr(self, f"_m_{method}", None)

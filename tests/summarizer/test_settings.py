@@ -10,7 +10,9 @@ def test_defaults_have_the_documented_keys() -> None:
     assert settings.summarizer.backend == "extractive" and settings.summarizer.sentences == 3
     assert settings.fetch.allow_private_hosts is False
     assert settings.telegram.base_url == "https://api.telegram.org/bot"
-    assert settings.bot.admin_ids == [] and settings.news.feeds == [] and settings.news.search_urls == []
+    assert (
+        settings.bot.admin_ids == [] and settings.news.feeds and all("{query}" in u for u in settings.news.search_urls)
+    )
     assert settings.database.resolved_url().startswith("sqlite+aiosqlite:///")
     assert settings.database.resolved_url().endswith("/newsbot/newsbot.db")
     assert default_config_path().is_file()

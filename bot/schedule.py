@@ -1,0 +1,96 @@
+"""Subscriptions on PTB's JobQueue: one repeating job per subscription, restored from the database at start.
+
+A subscription runs every ``every_hours`` hours, anchored at HH:MM in the chat's time zone. Delivery sends
+only stories not sent to that subscription before (by URL, across restarts), and marks them sent once
+Telegram has accepted the message. A chat that blocked the bot has its subscriptions paused, not retried.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from telegram.error import Forbidden
+from telegram.ext import Application, ContextTypes, JobQueue
+
+from bot.replies import digest_html, nothing_new_line
+from bot.services import Services
+from bot.storage import SubscriptionInfo
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["deliver", "job_name", "next_run", "restore", "schedule", "unschedule"]
+
+
+def job_name(subscription_id: int) -> str:
+    return f"digest:{subscription_id}"
+
+
+def next_run(hour: int, minute: int, every_hours: int, zone: str, now: datetime | None = None) -> datetime:
+    """The first moment after ``now`` on the grid HH:MM + k × every_hours (in the chat's zone)."""
+    now = now or datetime.now(UTC)
+    local_now = now.astimezone(ZoneInfo(zone))
+    anchor = local_now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    step = timedelta(hours=every_hours)
+    steps = math.floor((now - anchor) / step) + 1
+    return (anchor + steps * step).astimezone(UTC)
+
+
+def schedule(job_queue: JobQueue, subscription: SubscriptionInfo, zone: str) -> datetime:  # type: ignore[type-arg]
+    """(Re)schedule one subscription; returns its next run."""
+    unschedule(job_queue, subscription.id)
+    first = next_run(subscription.hour, subscription.minute, subscription.every_hours, zone)
+    job_queue.run_repeating(
+        _job, interval=timedelta(hours=subscription.every_hours), first=first,
+        name=job_name(subscription.id), data=subscription.id, chat_id=subscription.chat_id,
+    )  # fmt: skip
+    return first
+
+
+def unschedule(job_queue: JobQueue, subscription_id: int) -> None:  # type: ignore[type-arg]
+    for job in job_queue.get_jobs_by_name(job_name(subscription_id)):
+        job.schedule_removal()
+
+
+async def restore(application: Application) -> int:  # type: ignore[type-arg]
+    """Schedule every active subscription in the database (at start-up)."""
+    service: Services = application.bot_data["services"]
+    assert application.job_queue is not None
+    active = await service.storage.subscriptions(active=True)
+    for subscription in active:
+        schedule(application.job_queue, subscription, await service.storage.timezone(subscription.chat_id))
+    logger.info("restored %d subscriptions", len(active))
+    return len(active)
+
+
+async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert context.job is not None
+    service: Services = context.application.bot_data["services"]
+    subscription = await service.storage.subscription(int(context.job.data))  # type: ignore[arg-type]
+    if subscription is None or subscription.paused:
+        context.job.schedule_removal()
+        return
+    await deliver(context, subscription)
+
+
+async def deliver(context: ContextTypes.DEFAULT_TYPE, subscription: SubscriptionInfo) -> bool:
+    """Build and send one digest; returns False when there was nothing new (or the chat is gone)."""
+    service: Services = context.application.bot_data["services"]
+    digest = await service.subscription_digest(subscription)
+    try:
+        if not digest.stories:
+            if not subscription.quiet:
+                await context.bot.send_message(subscription.chat_id, nothing_new_line(subscription.topic))
+            return False
+        await context.bot.send_message(subscription.chat_id, digest_html(digest, subscription.id))
+    except Forbidden:
+        paused = await service.storage.pause_chat(subscription.chat_id)
+        assert context.job_queue is not None
+        for subscription_id in paused:
+            unschedule(context.job_queue, subscription_id)
+        logger.info("chat %s blocked the bot: paused subscriptions %s", subscription.chat_id, paused)
+        return False
+    await service.mark_delivered(subscription, digest)
+    return True

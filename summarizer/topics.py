@@ -1,0 +1,228 @@
+"""From a topic to a digest: candidates from every source, ranked, near-duplicates clustered, top stories summarised.
+
+Ranking mixes keywords (the words of the topic in the headline and teaser), meaning (MiniLM similarity to
+the topic) and recency. Stories that several outlets carry are merged into one, with the outlet count; when
+their articles give different figures for the same country, the digest says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+
+from summarizer.facts import Fact
+from summarizer.feeds import Item, Source, collect
+from summarizer.fetch import Fetcher
+from summarizer.pipeline import Pipeline, Result
+from summarizer.sentences import split_sentences
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["Digest", "Story", "TopicFinder", "disagreements", "keywords"]
+
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "from",
+        "by",
+        "about",
+        "news",
+        "latest",
+        "is",
+        "are",
+    ]
+)
+_WORD = re.compile(r"[\w'-]+")
+RELEVANT = 0.35  # minimum relevance to be considered at all
+SAME_STORY = 0.72  # headline similarity above which two items are one story
+MEMBERS_COMPARED = 3  # articles fetched per story to compare figures
+EMBEDDING_CACHE = 20_000
+
+Embed = Callable[[list[str]], np.ndarray]
+
+
+def keywords(topic: str) -> list[str]:
+    return [_stem(word) for word in _WORD.findall(topic.lower()) if word not in _STOP]
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+@dataclass
+class Story:
+    items: list[Item]  # the first is the most relevant: its headline and link lead
+    relevance: float
+    summary: list[str] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    disagreements: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.items[0].title
+
+    @property
+    def url(self) -> str:
+        return self.items[0].url
+
+    @property
+    def outlets(self) -> list[str]:
+        return list(dict.fromkeys(item.outlet for item in self.items))
+
+    @property
+    def urls(self) -> set[str]:
+        return {item.url for item in self.items}
+
+
+@dataclass
+class Digest:
+    topic: str
+    stories: list[Story]
+    failures: dict[str, str]
+    candidates: int
+    timings_s: dict[str, float]
+
+
+def disagreements(per_outlet: dict[str, list[Fact]]) -> list[str]:
+    """ "Germany: 130 (rt.com) vs 150 (dw.com) soldiers" when outlets give different figures for one owner."""
+    figures: dict[tuple[str, str], dict[str, set[float]]] = {}
+    for outlet, facts in per_outlet.items():
+        for fact in facts:
+            if fact.quantity is None or fact.part_of is not None or fact.who is None or fact.role == "after":
+                continue
+            figures.setdefault((fact.who, fact.category), {}).setdefault(outlet, set()).add(float(fact.quantity))
+    notes = []
+    for (who, category), by_outlet in figures.items():
+        values = {value for found in by_outlet.values() for value in found}
+        if len(by_outlet) > 1 and len(values) > 1:
+            listed = " vs ".join(f"{', '.join(f'{v:,.0f}' for v in sorted(found))} ({outlet})"
+                                 for outlet, found in by_outlet.items())  # fmt: skip
+            notes.append(f"{who} ({category}): {listed}")
+    return notes
+
+
+class TopicFinder:
+    """Needs the fetcher, the sources, an embedding function and the pipeline (for the summaries)."""
+
+    def __init__(self, fetcher: Fetcher, sources: list[Source], embed: Embed, pipeline: Pipeline,
+                 source_timeout_s: float = 10.0) -> None:  # fmt: skip
+        self.fetcher = fetcher
+        self.sources = sources
+        self.embed = embed
+        self.pipeline = pipeline
+        self.source_timeout_s = source_timeout_s
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()  # feeds repeat items digest after digest
+
+    def _embed_cached(self, texts: list[str]) -> np.ndarray:
+        """Embeddings, computing only the texts not seen lately (bounded LRU of EMBEDDING_CACHE entries)."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            for text, vector in zip(missing, self.embed(missing), strict=True):
+                self._vectors[text] = vector
+        for text in texts:
+            self._vectors.move_to_end(text)
+        while len(self._vectors) > EMBEDDING_CACHE:
+            self._vectors.popitem(last=False)
+        return np.stack([self._vectors[t] for t in texts])
+
+    async def digest(
+        self,
+        topic: str,
+        limit: int = 5,
+        exclude: set[str] | None = None,
+        executor: Executor | None = None,
+        sentences: int = 2,
+    ) -> Digest:
+        """The top ``limit`` stories on ``topic``, skipping any story with a URL in ``exclude``."""
+        loop = asyncio.get_running_loop()
+        started = time.perf_counter()
+        report = await collect(self.fetcher, self.sources, topic, self.source_timeout_s)
+        fetched = time.perf_counter()
+        stories = await loop.run_in_executor(executor, self.rank_and_cluster, topic, report.items)
+        stories = [s for s in stories if not (exclude and s.urls & exclude)][:limit]
+        clustered = time.perf_counter()
+        await asyncio.gather(*(self._summarize(story, sentences, executor) for story in stories))
+        done = time.perf_counter()
+        timings = {"fetch": fetched - started, "cluster": clustered - fetched, "summarize": done - clustered}
+        return Digest(topic, stories, report.failures, len(report.items), timings)
+
+    def rank_and_cluster(self, topic: str, items: list[Item], now: datetime | None = None) -> list[Story]:
+        """Relevant items, merged into stories, best first (CPU work: call from a worker)."""
+        unique = list({item.url: item for item in items}.values())
+        if not unique:
+            return []
+        texts = [f"{item.title}. {item.summary[:300]}" for item in unique]
+        vectors = self._embed_cached([topic, *texts])
+        topic_vector, vectors = vectors[0], vectors[1:]
+        terms = keywords(topic)
+        now = now or datetime.now(UTC)
+        scored = []
+        for index, item in enumerate(unique):
+            words = {_stem(w) for w in _WORD.findall(texts[index].lower())}
+            keyword = sum(term in words for term in terms) / len(terms) if terms else 0.0
+            hours = (now - item.published).total_seconds() / 3600 if item.published else 48.0
+            recency = math.exp(-max(hours, 0.0) / 48.0)
+            relevance = 0.5 * float(vectors[index] @ topic_vector) + 0.35 * keyword + 0.15 * recency
+            if keyword > 0 or float(vectors[index] @ topic_vector) >= RELEVANT:
+                scored.append((relevance, index))
+        scored.sort(reverse=True)
+        stories: list[Story] = []
+        leaders: list[int] = []
+        for relevance, index in scored:
+            for story, leader in zip(stories, leaders, strict=True):
+                if float(vectors[index] @ vectors[leader]) >= SAME_STORY:
+                    story.items.append(unique[index])
+                    break
+            else:
+                stories.append(Story([unique[index]], relevance))
+                leaders.append(index)
+        return stories
+
+    async def _summarize(self, story: Story, sentences: int, executor: Executor | None) -> None:
+        """Summary and figures from the lead article; figures of up to three outlets compared."""
+        members = [item for item in story.items if item.outlet][:MEMBERS_COMPARED]
+        results = await asyncio.gather(*(self._article(item.url, executor) for item in members))
+        lead = results[0] if results else None
+        loop = asyncio.get_running_loop()
+        if lead is not None:
+            lead = await loop.run_in_executor(executor, self.pipeline.summarize_article, lead, sentences)
+            story.summary, story.facts = lead.summary, lead.facts
+        else:  # the page could not be read: the feed's own teaser, cut to length
+            teaser = story.items[0].summary
+            story.summary = [s.text for s in split_sentences([teaser])][:sentences] if teaser else []
+        if len(story.outlets) > 1:
+            from summarizer.facts import extract_facts
+
+            per_outlet = {}
+            for item, result in zip(members, results, strict=True):
+                if result is not None:
+                    per_outlet[item.outlet] = extract_facts(result.article.text, result.article.language)
+            story.disagreements = disagreements(per_outlet)
+
+    async def _article(self, url: str, executor: Executor | None) -> Result | None:
+        try:
+            return await self.pipeline.extract(url, executor)
+        except Exception as exc:  # one unreadable page never breaks a digest
+            logger.info("could not read %s for a digest: %r", url, exc)
+            return None
