@@ -19,10 +19,11 @@ from telegram.ext import (
     CommandHandler,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
-from bot import handlers, schedule, subscriptions
+from bot import admin, handlers, schedule, subscriptions
 from bot.services import Services
 from summarizer.backends import Backend
 from summarizer.settings import Settings
@@ -75,6 +76,8 @@ def build_application(settings: Settings, backend: Backend | None = None) -> App
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
     text = (filters.TEXT | filters.CAPTION) & ~filters.COMMAND
+    # 0. before anything else: who may use the bot (group -1 runs first and may stop the update)
+    application.add_handler(TypeHandler(Update, admin.access_gate), group=-1)
     # 1. commands
     application.add_handler(CommandHandler(["start", "help"], handlers.on_help))
     application.add_handler(CommandHandler("summarize", handlers.on_summarize_command))
@@ -84,7 +87,11 @@ def build_application(settings: Settings, backend: Backend | None = None) -> App
     application.add_handler(CommandHandler("unsubscribe", subscriptions.on_unsubscribe))
     application.add_handler(CommandHandler("digest", subscriptions.on_digest))
     application.add_handler(CommandHandler("timezone", subscriptions.on_timezone))
-    # 2. buttons under a summary
+    application.add_handler(CommandHandler("admin", admin.on_admin))
+    for name in admin.ADMIN_COMMANDS:
+        application.add_handler(CommandHandler(name, getattr(admin, f"on_{name}")))
+    # 2. buttons under a summary, and the broadcast confirmation
+    application.add_handler(CallbackQueryHandler(admin.on_broadcast_button, pattern=r"^broadcast:"))
     application.add_handler(CallbackQueryHandler(handlers.on_button, pattern=r"^(more|facts):"))
     # 3. messages: everything in private chats, only what is addressed to the bot in groups
     application.add_handler(MessageHandler(private & text, handlers.on_text))

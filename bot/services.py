@@ -20,7 +20,7 @@ from summarizer.backends import Backend
 from summarizer.feeds import sources_from
 from summarizer.fetch import Fetcher
 from summarizer.pipeline import Pipeline, Result
-from summarizer.settings import Settings
+from summarizer.settings import ConfigError, Settings, apply_overrides, parse_value, validate_override
 from summarizer.topics import Digest, TopicFinder
 
 logger = logging.getLogger(__name__)
@@ -28,6 +28,13 @@ logger = logging.getLogger(__name__)
 __all__ = ["Answer", "Services", "Stats"]
 
 MORE_SENTENCES = 3  # "More" adds this many sentences to the configured length
+
+# Settings an admin's /set changes at once; every other key is stored and takes effect after a restart.
+LIVE_KEYS = frozenset({
+    "summarizer.sentences", "bot.rate_limit_per_minute", "bot.max_links_per_message", "bot.access",
+    "bot.cache_ttl_hours", "news.feeds", "news.search_urls", "news.stories", "news.source_timeout_s",
+    "news.max_subscriptions_per_chat", "news.max_topic_chars",
+})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +59,7 @@ class Stats:
 class Services:
     def __init__(self, settings: Settings, backend: Backend | None = None) -> None:
         self.settings = settings
+        self._base_settings = settings  # before any admin override: what /unset returns a key to
         self.fetcher = Fetcher(settings.fetch)
         self.pipeline = Pipeline(settings, self.fetcher, backend)
         self.storage = Storage(settings.database.resolved_url(), timedelta(hours=settings.bot.cache_ttl_hours))
@@ -59,12 +67,68 @@ class Services:
         self.limiter = RateLimiter(settings.bot.rate_limit_per_minute)
         self.stats = Stats()
         self._topics: TopicFinder | None = None
+        self.access: dict[int, str] = {}  # user id → "allowed" / "blocked", mirrored from the database
+        self._seen: set[tuple[int | None, int | None]] = set()
 
     async def open(self) -> None:
-        await self.fetcher.open()
         await self.storage.open()
+        stored, _rejected = apply_overrides(self.settings, await self.storage.overrides())  # logged there
+        self._apply(stored)  # admins' overrides win over files and environment, before anything else opens
+        self.fetcher.config = stored.fetch
+        self.access = await self.storage.access_rules()
+        await self.fetcher.open()
         await self.workers.run(self.pipeline.load_backend)  # the model loads off the event loop, once
         logger.info("services ready (backend %s)", self.pipeline.backend.name)
+
+    def _apply(self, settings: Settings) -> None:
+        """Make a new settings object the live one, everywhere that reads settings at run time."""
+        news_changed = settings.news != self.settings.news
+        self.settings = settings
+        self.pipeline.settings = settings
+        self.limiter.per_minute = settings.bot.rate_limit_per_minute
+        self.storage.cache_ttl = timedelta(hours=settings.bot.cache_ttl_hours)
+        if news_changed:
+            self._topics = None  # rebuilt with the new sources on next use
+
+    async def change_setting(self, key: str, raw: str | None, by: int) -> str:
+        """Validate, store and (where the key allows) apply an admin's /set or /unset; returns the reply."""
+        overrides = await self.storage.overrides()
+        if raw is None:
+            if key not in overrides:
+                raise ConfigError(f"{key} has no override to remove")
+            updated, _ = apply_overrides(self._base_settings, {k: v for k, v in overrides.items() if k != key})
+            await self.storage.unset_override(key)
+        else:
+            value = parse_value(raw)
+            updated = validate_override(self.settings, key, value)
+            await self.storage.set_override(key, value, by)
+        await self.storage.audit(by, "unset" if raw is None else "set", f"{key} = {raw}" if raw is not None else key)
+        if key in LIVE_KEYS:
+            self._apply(updated)
+            return "applied now"
+        return "takes effect after restart"
+
+    async def set_access(self, user_id: int, status: str, by: int) -> None:
+        await self.storage.set_access(user_id, status)
+        self.access[user_id] = status
+        await self.storage.audit(by, "allow" if status == "allowed" else "block", str(user_id))
+
+    async def remember(self, user_id: int | None, chat_id: int | None, chat_kind: str) -> None:
+        """Users and chats are written once per process run, not on every update."""
+        seen = (user_id, chat_id)
+        if seen in self._seen:
+            return
+        self._seen.add(seen)
+        await self.storage.remember(user_id, chat_id, chat_kind)
+
+    def may_use(self, user_id: int) -> bool:
+        """Admins always; blocked users never; in allowlist mode only allowed users."""
+        if user_id in self.settings.bot.admin_ids:
+            return True
+        status = self.access.get(user_id)
+        if status == "blocked":
+            return False
+        return self.settings.bot.access == "open" or status == "allowed"
 
     @property
     def topics(self) -> TopicFinder:
@@ -108,7 +172,10 @@ class Services:
         if cached is not None:
             self.stats.cache_hits += 1
             key, data = cached
-            return Answer(key, Result.from_dict(data), cached=True)
+            result = Result.from_dict(data)
+            if len(result.summary) != self.settings.summarizer.sentences:  # an admin changed the length since
+                result = await self.workers.run(self.pipeline.summarize_article, result)
+            return Answer(key, result, cached=True)
         try:
             result = await self.pipeline.extract(link)  # cleaning must not queue behind model jobs
             result = await self.workers.run(self.pipeline.summarize_article, result)

@@ -30,7 +30,7 @@ from summarizer.clean import canonical_url
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["MIGRATIONS", "Storage", "SubscriptionInfo", "cache_key"]
+__all__ = ["MIGRATIONS", "AuditInfo", "Storage", "SubscriptionInfo", "cache_key"]
 
 
 class Base(DeclarativeBase):
@@ -86,6 +86,49 @@ class ChatSettings(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
 
 
+class ConfigOverride(Base):
+    """A setting changed by an admin from Telegram; applied over the files and environment at start."""
+
+    __tablename__ = "config_override"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)  # JSON
+    set_by: Mapped[int] = mapped_column(BigInteger)
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AccessRule(Base):
+    __tablename__ = "access_rule"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))  # "allowed" | "blocked"
+
+
+class KnownUser(Base):
+    __tablename__ = "known_user"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class KnownChat(Base):
+    __tablename__ = "known_chat"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class SchemaVersion(Base):
     __tablename__ = "schema_version"
 
@@ -103,6 +146,11 @@ def _create(*tables: type[Base]) -> Callable[[Connection], None]:
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "summary cache", _create(CachedSummary, UrlAlias)),
     (2, "subscriptions, sent stories, chat settings", _create(Subscription, SentStory, ChatSettings)),
+    (
+        3,
+        "admin: config overrides, access rules, known users and chats, audit",
+        _create(ConfigOverride, AccessRule, KnownUser, KnownChat, AuditEntry),
+    ),
 ]
 
 
@@ -129,6 +177,14 @@ class SubscriptionInfo:
     every_hours: int
     quiet: bool
     paused: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AuditInfo:
+    user_id: int
+    action: str
+    detail: str
+    at: datetime
 
 
 def _info(row: Subscription) -> SubscriptionInfo:
@@ -295,3 +351,64 @@ class Storage:
     async def set_timezone(self, chat_id: int, zone: str) -> None:
         async with self.sessions.begin() as session:
             await session.merge(ChatSettings(chat_id=chat_id, timezone=zone))
+
+    # --- admin: overrides, access, known users and chats, audit ----------------------------------------------
+
+    async def overrides(self) -> dict[str, Any]:
+        async with self.sessions() as session:
+            rows = (await session.scalars(select(ConfigOverride).order_by(ConfigOverride.key))).all()
+            return {row.key: json.loads(row.value) for row in rows}
+
+    async def set_override(self, key: str, value: Any, by: int) -> None:
+        async with self.sessions.begin() as session:
+            await session.merge(ConfigOverride(key=key, value=json.dumps(value), set_by=by, set_at=_now()))
+
+    async def unset_override(self, key: str) -> bool:
+        async with self.sessions.begin() as session:
+            row = await session.get(ConfigOverride, key)
+            if row is not None:
+                await session.delete(row)
+            return row is not None
+
+    async def access_status(self, user_id: int) -> str | None:
+        """ "allowed", "blocked" or None."""
+        async with self.sessions() as session:
+            row = await session.get(AccessRule, user_id)
+            return row.status if row else None
+
+    async def access_rules(self) -> dict[int, str]:
+        async with self.sessions() as session:
+            return {row.user_id: row.status for row in (await session.scalars(select(AccessRule))).all()}
+
+    async def set_access(self, user_id: int, status: str) -> None:
+        async with self.sessions.begin() as session:
+            await session.merge(AccessRule(user_id=user_id, status=status))
+
+    async def remember(self, user_id: int | None, chat_id: int | None, chat_kind: str) -> None:
+        """Record a user and a chat the first time they are seen (for /stats and /broadcast)."""
+        async with self.sessions.begin() as session:
+            if user_id is not None and await session.get(KnownUser, user_id) is None:
+                session.add(KnownUser(user_id=user_id, first_seen=_now()))
+            if chat_id is not None and await session.get(KnownChat, chat_id) is None:
+                session.add(KnownChat(chat_id=chat_id, kind=chat_kind, first_seen=_now()))
+
+    async def known_chats(self) -> list[int]:
+        async with self.sessions() as session:
+            return list((await session.scalars(select(KnownChat.chat_id).order_by(KnownChat.chat_id))).all())
+
+    async def counts(self) -> dict[str, int]:
+        async with self.sessions() as session:
+            return {
+                "users": await session.scalar(select(func.count()).select_from(KnownUser)) or 0,
+                "chats": await session.scalar(select(func.count()).select_from(KnownChat)) or 0,
+                "subscriptions": await session.scalar(select(func.count()).select_from(Subscription)) or 0,
+            }
+
+    async def audit(self, user_id: int, action: str, detail: str) -> None:
+        async with self.sessions.begin() as session:
+            session.add(AuditEntry(user_id=user_id, action=action, detail=detail[:1000], at=_now()))
+
+    async def audit_log(self, limit: int) -> list[AuditInfo]:
+        async with self.sessions() as session:
+            rows = (await session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))).all()
+            return [AuditInfo(r.user_id, r.action, r.detail, _aware(r.at)) for r in rows]

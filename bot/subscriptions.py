@@ -6,11 +6,11 @@ and the scheduler, and reply.
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import Message, Update
@@ -23,6 +23,12 @@ from bot.services import Services
 from bot.workers import Busy
 
 logger = logging.getLogger(__name__)
+
+
+def escape(text: str) -> str:
+    """Telegram HTML text: <, > and & escaped; quotes may stay as they are."""
+    return html.escape(text, quote=False)
+
 
 __all__ = [
     "SubscribeRequest",

@@ -16,7 +16,22 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ConfigError", "Settings", "default_config_path", "load_settings"]
+__all__ = [
+    "ConfigError",
+    "Settings",
+    "apply_overrides",
+    "default_config_path",
+    "load_settings",
+    "masked",
+    "parse_value",
+    "validate_override",
+]
+
+# Keys that only the operator's files and environment may change: the bot's identity, its database, and who
+# its admins are. An admin on Telegram can change everything else.
+PROTECTED_KEYS = frozenset({"telegram.token", "telegram.base_url", "telegram.base_file_url", "database.url",
+                            "database.data_dir", "bot.admin_ids"})  # fmt: skip
+SECRET_KEYS = frozenset({"telegram.token"})
 
 CONFIG_ENV = "NEWSBOT_CONFIG"
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
@@ -38,6 +53,7 @@ class TelegramConfig(_Section):
 
 class BotConfig(_Section):
     admin_ids: list[int] = Field(default_factory=list)
+    access: Literal["open", "allowlist"] = "open"
     max_links_per_message: int = Field(3, ge=1, le=10)
     rate_limit_per_minute: int = Field(12, ge=1)
     cache_ttl_hours: float = Field(24, ge=0)
@@ -231,3 +247,62 @@ def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Se
         raise ConfigError(_describe(exc.errors()[0])) from None
     except ValueError as exc:  # pydantic-settings wraps undecodable env JSON in a plain ValueError
         raise ConfigError(f"config: {exc}".splitlines()[0]) from None
+
+
+def parse_value(raw: str) -> Any:
+    """A value typed in chat: JSON where it parses (numbers, true/false, lists), else the text itself."""
+    import json
+
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.strip()
+
+
+def validate_override(settings: Settings, key: str, value: Any) -> Settings:
+    """Settings with ``key`` set to ``value``, validated like the files are; ConfigError names what is wrong."""
+    section, _, name = key.partition(".")
+    if section not in Settings.model_fields or not name:
+        raise ConfigError(f"unknown key {key!r}: keys look like summarizer.sentences (see /config)")
+    current = getattr(settings, section)
+    if name not in type(current).model_fields:
+        raise ConfigError(f"unknown key {key!r}")
+    if key in PROTECTED_KEYS:
+        raise ConfigError(f"{key} can only be changed in the config file or the environment")
+    data = current.model_dump()
+    data[name] = value
+    try:
+        updated = type(current).model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        raise ConfigError(f"{key}: {error['msg']}") from None
+    return settings.model_copy(update={section: updated})
+
+
+def apply_overrides(settings: Settings, overrides: dict[str, Any]) -> tuple[Settings, dict[str, str]]:
+    """Apply stored overrides one by one; any that no longer validates is skipped and reported."""
+    rejected = {}
+    for key, value in overrides.items():
+        try:
+            settings = validate_override(settings, key, value)
+        except ConfigError as exc:
+            rejected[key] = str(exc)
+            logger.warning("ignoring stored override %s: %s", key, exc)
+    return settings, rejected
+
+
+def _mask_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not an SQLAlchemy URL: show nothing of it
+        return "***"
+
+
+def masked(settings: Settings) -> dict[str, dict[str, Any]]:
+    """Every setting, with the token and any database password hidden: safe to show to admins."""
+    data = settings.model_dump(mode="json")
+    data["telegram"]["token"] = "***" if settings.telegram.token.get_secret_value() else ""
+    data["database"]["url"] = _mask_url(settings.database.resolved_url())
+    return data

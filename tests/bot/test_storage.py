@@ -32,7 +32,7 @@ async def test_a_version_1_database_is_upgraded_in_place_and_keeps_its_data(tmp_
 
     storage = Storage(url(path), timedelta(hours=1))
     await storage.open()
-    assert storage.schema_version == len(MIGRATIONS) == 2
+    assert storage.schema_version == len(MIGRATIONS) == 3
     assert (await storage.cached(key)) is not None
     added = await storage.add_subscription(1, "Iraq", 8, 0, 24, False)
     assert [s.id for s in await storage.subscriptions(1)] == [added.id]
@@ -40,7 +40,7 @@ async def test_a_version_1_database_is_upgraded_in_place_and_keeps_its_data(tmp_
     tables = {row[0] for row in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"summary_cache", "url_alias", "subscription", "sent_story", "chat_settings", "schema_version"} <= tables
     versions = [row[0] for row in sqlite3.connect(path).execute("SELECT version FROM schema_version ORDER BY 1")]
-    assert versions == [1, 2]
+    assert versions == [1, 2, 3]
 
 
 async def test_sent_history_and_pausing(tmp_path: Path) -> None:

@@ -1,0 +1,280 @@
+"""Admin commands: configure the running bot from Telegram. Only the user ids in ``bot.admin_ids`` may.
+
+Every command checks the sender's user id (never the chat: a group with an admin in it is not an admin);
+anyone else gets one polite line and the attempt is logged. Every change is written to the audit log, and
+no reply ever shows the token or a database password (``masked``).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import logging
+import secrets
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot.handlers import services
+from summarizer.settings import ConfigError, masked
+
+logger = logging.getLogger(__name__)
+
+
+def escape(text: str) -> str:
+    """Telegram HTML text: <, > and & escaped; quotes may stay as they are."""
+    return html.escape(text, quote=False)
+
+
+__all__ = [
+    "ADMIN_COMMANDS",
+    "access_gate",
+    "admin_only",
+    "on_access",
+    "on_admin",
+    "on_allow",
+    "on_audit",
+    "on_block",
+    "on_broadcast",
+    "on_broadcast_button",
+    "on_config",
+    "on_set",
+    "on_sources",
+    "on_stats",
+    "on_unset",
+]
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+REFUSAL = "Sorry, that command is only for this bot's admins."
+ADMIN_COMMANDS = {
+    "config": "[section] — the effective configuration (secrets hidden)",
+    "set": "<key> <value> — change a setting (validated, kept across restarts)",
+    "unset": "<key> — back to the file/environment value",
+    "sources": "[add|remove URL] — news feeds and search endpoints",
+    "stats": "uptime, traffic, cache, latency, queue, users, failing sources",
+    "access": "open|allowlist — who may use the bot",
+    "allow": "<user id> — let a user in (allowlist mode)",
+    "block": "<user id> — stop a user's requests",
+    "broadcast": "<text> — message every chat, after a confirmation",
+    "audit": "[n] — the last admin actions",
+}
+
+
+def admin_only(handler: Handler) -> Handler:
+    @functools.wraps(handler)
+    async def checked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        if user is None or user.id not in services(context).settings.bot.admin_ids:
+            if update.callback_query:
+                command = f"button {update.callback_query.data}"
+            else:
+                words = (update.effective_message.text or "").split() if update.effective_message else []
+                command = words[0] if words else "?"
+            logger.warning("refused %s to user %s in chat %s", command, user.id if user else None,
+                           update.effective_chat.id if update.effective_chat else None)  # fmt: skip
+            if update.callback_query:
+                await update.callback_query.answer(REFUSAL, show_alert=True)
+            elif update.effective_message:
+                await update.effective_message.reply_text(REFUSAL)
+            return
+        await handler(update, context)
+
+    return checked
+
+
+async def access_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs before every handler: remembers users and chats, and stops blocked or not-allowed users."""
+    user, chat = update.effective_user, update.effective_chat
+    service = services(context)
+    await service.remember(user.id if user else None, chat.id if chat else None, chat.type if chat else "")
+    if user is None or service.may_use(user.id):
+        return
+    if update.effective_message and chat and chat.type == "private":
+        await update.effective_message.reply_text("Sorry, this bot is not open to you. Ask its owner for access.")
+    raise ApplicationHandlerStop
+
+
+@admin_only
+async def on_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lines = ["<b>Admin commands</b>", *(f"/{name} {escape(text)}" for name, text in ADMIN_COMMANDS.items())]
+    await update.effective_message.reply_text("\n".join(lines))
+
+
+@admin_only
+async def on_config(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    data = masked(services(context).settings)
+    wanted = (context.args or [None])[0]
+    if wanted and wanted not in data:
+        await update.effective_message.reply_text(f"No section {escape(wanted)!r}; sections: {', '.join(data)}.")
+        return
+    overrides = await services(context).storage.overrides()
+    lines = []
+    for section, values in data.items():
+        if wanted and section != wanted:
+            continue
+        lines.append(f"<b>[{section}]</b>")
+        for key, value in values.items():
+            mark = " <i>(set here)</i>" if f"{section}.{key}" in overrides else ""
+            lines.append(f"<code>{escape(key)} = {escape(json.dumps(value))[:300]}</code>{mark}")
+    await update.effective_message.reply_text("\n".join(lines)[:4000])
+
+
+async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, raw: str | None) -> None:
+    try:
+        effect = await services(context).change_setting(key, raw, update.effective_user.id)
+    except ConfigError as error:
+        await update.effective_message.reply_text(f"Not changed: {escape(str(error))}")
+        return
+    shown = "removed the override of" if raw is None else "set"
+    await update.effective_message.reply_text(f"OK, {shown} <code>{escape(key)}</code> ({effect}).")
+
+
+@admin_only
+async def on_set(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    args = context.args or []
+    if len(args) < 2:
+        await update.effective_message.reply_text("Usage: /set <key> <value>, e.g. /set summarizer.sentences 2")
+        return
+    await _change(update, context, args[0], " ".join(args[1:]))
+
+
+@admin_only
+async def on_unset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not context.args:
+        await update.effective_message.reply_text("Usage: /unset <key>")
+        return
+    await _change(update, context, context.args[0], None)
+
+
+@admin_only
+async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    service, args = services(context), context.args or []
+    news = service.settings.news
+    if len(args) == 2 and args[0] in ("add", "remove"):
+        url = args[1]
+        key = "news.search_urls" if "{query}" in url else "news.feeds"
+        current = list(getattr(news, key.split(".")[1]))
+        if args[0] == "add" and url not in current:
+            current.append(url)
+        elif args[0] == "remove" and url in current:
+            current.remove(url)
+        else:
+            await update.effective_message.reply_text("Nothing to change." if args[0] == "add" else "No such source.")
+            return
+        await _change(update, context, key, json.dumps(current))
+        return
+    failing = service.stats.failing_sources
+    lines = ["<b>Feeds</b>", *(_source_line(u, failing) for u in news.feeds), "<b>Searches</b>",
+             *(_source_line(u, failing) for u in news.search_urls), "/sources add|remove URL"]  # fmt: skip
+    await update.effective_message.reply_text("\n".join(lines)[:4000])
+
+
+def _source_line(url: str, failing: dict[str, str]) -> str:
+    problem = failing.get(url)
+    return f"{'⚠️' if problem else '•'} {escape(url)}" + (f" — {escape(problem)}" if problem else "")
+
+
+@admin_only
+async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    service = services(context)
+    stats, counts = service.stats, await service.storage.counts()
+    latencies = sorted(stats.latencies_ms)
+    p50 = statistics.median(latencies) if latencies else 0.0
+    p95 = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))] if latencies else 0.0
+    hours = (time.time() - stats.started) / 3600
+    hit_rate = stats.cache_hits / stats.links if stats.links else 0.0
+    failing = ", ".join(escape(name) for name in stats.failing_sources) or "none"
+    await update.effective_message.reply_text(
+        f"<b>Stats</b>\nuptime {hours:.1f} h\nlinks {stats.links} (cache hits {hit_rate:.0%}, failures "
+        f"{stats.failures})\nlatency p50 {p50 / 1000:.2f} s, p95 {p95 / 1000:.2f} s\nqueue {service.workers.pending}"
+        f"\nusers {counts['users']}, chats {counts['chats']}, subscriptions {counts['subscriptions']}"
+        f"\nfailing sources: {failing}"
+    )
+
+
+@admin_only
+async def on_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    mode = (context.args or [""])[0]
+    if mode not in ("open", "allowlist"):
+        current = services(context).settings.bot.access
+        await update.effective_message.reply_text(f"Access is {current}. Usage: /access open|allowlist")
+        return
+    await _change(update, context, "bot.access", mode)
+
+
+async def _set_access(update: Update, context: ContextTypes.DEFAULT_TYPE, status: str) -> None:
+    args = context.args or []
+    if len(args) != 1 or not args[0].lstrip("-").isdigit():
+        await update.effective_message.reply_text(f"Usage: /{status.removesuffix('ed')} <user id>")
+        return
+    await services(context).set_access(int(args[0]), status, update.effective_user.id)
+    await update.effective_message.reply_text(f"User {int(args[0])} is now {status}.")
+
+
+@admin_only
+async def on_allow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _set_access(update, context, "allowed")
+
+
+@admin_only
+async def on_block(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _set_access(update, context, "blocked")
+
+
+@admin_only
+async def on_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    text = (update.effective_message.text or "").partition(" ")[2].strip()
+    if not text:
+        await update.effective_message.reply_text("Usage: /broadcast <text>")
+        return
+    chats = await services(context).storage.known_chats()
+    token = secrets.token_hex(6)
+    context.bot_data.setdefault("broadcasts", {})[token] = text
+    buttons = [[InlineKeyboardButton(f"Send to {len(chats)} chats", callback_data=f"broadcast:{token}:send"),
+                InlineKeyboardButton("Cancel", callback_data=f"broadcast:{token}:cancel")]]  # fmt: skip
+    await update.effective_message.reply_text(
+        f"Send this to {len(chats)} chats?\n\n{escape(text)}", reply_markup=InlineKeyboardMarkup(buttons)
+    )
+
+
+@admin_only
+async def on_broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    _, token, choice = (query.data or "").split(":")
+    text = context.bot_data.get("broadcasts", {}).pop(token, None)
+    if text is None:
+        await query.answer("That broadcast was already sent or cancelled.", show_alert=True)
+        return
+    await query.answer()
+    if choice != "send":
+        await query.edit_message_text("Broadcast cancelled.")
+        return
+    service = services(context)
+    sent = 0
+    for chat_id in await service.storage.known_chats():
+        try:
+            await context.bot.send_message(chat_id, escape(text))
+            sent += 1
+        except Forbidden:
+            await service.storage.pause_chat(chat_id)
+        except TelegramError as error:
+            logger.warning("broadcast to %s failed: %s", chat_id, error)
+    await service.storage.audit(update.effective_user.id, "broadcast", f"{sent} chats: {text}")
+    await query.edit_message_text(f"Broadcast sent to {sent} chats.")
+
+
+@admin_only
+async def on_audit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    args = context.args or []
+    count = int(args[0]) if args and args[0].isdigit() else 10
+    entries = await services(context).storage.audit_log(min(count, 50))
+    if not entries:
+        await update.effective_message.reply_text("No admin actions yet.")
+        return
+    lines = [f"{e.at:%Y-%m-%d %H:%M} UTC · {e.user_id} · {escape(e.action)} {escape(e.detail[:200])}" for e in entries]
+    await update.effective_message.reply_text("<b>Audit</b>\n" + "\n".join(lines))

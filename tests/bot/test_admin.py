@@ -1,0 +1,148 @@
+"""Admin commands through the fake Bot API: only admins, validated, persistent, audited, never leaking secrets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.admin import ADMIN_COMMANDS
+from tests.bot.conftest import stop
+from tests.conftest import SEED
+from tests.helpers.fake_telegram import FakeBotAPI
+from tests.helpers.servers import PageServer
+
+ADMIN, USER, OTHER = 1, 2, 3
+SECRET_DB = "sqlite+aiosqlite:///{path}"
+
+
+async def reply_to(telegram: FakeBotAPI, user: int, text: str, contains: str) -> Any:
+    start = len(telegram.calls)
+    telegram.send_text(user, text)
+    return await telegram.wait_for(
+        lambda c: c in telegram.calls[start:] and c.method in ("sendMessage", "editMessageText")
+        and c.chat_id == user and contains in c.text
+    )  # fmt: skip
+
+
+@pytest.fixture
+async def admin_bot(make_bot: Any) -> Any:
+    return await make_bot(bot={"admin_ids": [ADMIN], "rate_limit_per_minute": 1000})
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["/admin", "/config", "/set summarizer.sentences 1", "/unset summarizer.sentences", "/sources add https://x.example/rss",
+     "/stats", "/access allowlist", "/allow 3", "/block 3", "/broadcast hello all", "/audit"],
+)  # fmt: skip
+async def test_non_admins_are_refused_and_nothing_changes(admin_bot: Any, telegram: FakeBotAPI, command: str) -> None:
+    services = admin_bot.bot_data["services"]
+    before = (services.settings, dict(services.access), await services.storage.overrides())
+    await reply_to(telegram, USER, command, "only for this bot's admins")
+    assert (services.settings, dict(services.access), await services.storage.overrides()) == before
+    assert await services.storage.audit_log(10) == []
+    assert not [c for c in telegram.calls if "Send to" in c.text]  # no broadcast was even offered
+
+
+def test_every_admin_command_is_covered_above() -> None:
+    assert set(ADMIN_COMMANDS) | {"admin"} == {"admin", "config", "set", "unset", "sources", "stats", "access",
+                                                "allow", "block", "broadcast", "audit"}  # fmt: skip
+
+
+async def test_a_group_with_an_admin_in_it_is_not_an_admin(admin_bot: Any, telegram: FakeBotAPI) -> None:
+    telegram.send_text(USER, "/set summarizer.sentences 1", chat_id=-5, chat_type="group")
+    await telegram.wait_for(lambda c: c.chat_id == -5 and "only for this bot's admins" in c.text)
+
+
+async def test_set_changes_the_next_summary_and_survives_a_restart(
+    make_bot: Any, telegram: FakeBotAPI, server: PageServer
+) -> None:
+    app = await make_bot(bot={"admin_ids": [ADMIN]})
+    url = server.page("/a.html", (SEED / "article.html").read_bytes())
+    telegram.send_text(USER, url)
+    before = await telegram.wait_for_reply(USER, "Key facts")
+    assert before.text.count("\n• ") - before.text.count("\n• NATO") == 3
+
+    await reply_to(
+        telegram, ADMIN, "/set summarizer.sentences 2", "OK, set <code>summarizer.sentences</code> (applied now)"
+    )
+    telegram.send_text(OTHER, url)  # the cached story is re-summarised at the new length
+    after = await telegram.wait_for_reply(OTHER, "Key facts")
+    assert after.text.count("\n• ") - after.text.count("\n• NATO") == 2
+
+    await reply_to(telegram, ADMIN, "/set fetch.timeout_s 9", "(takes effect after restart)")
+    await stop(app)
+    restarted = await make_bot(bot={"admin_ids": [ADMIN]})
+    assert restarted.bot_data["services"].settings.summarizer.sentences == 2
+    assert restarted.bot_data["services"].fetcher.config.timeout_s == 9
+    shown = await reply_to(telegram, ADMIN, "/config summarizer", "[summarizer]")
+    assert "sentences = 2</code> <i>(set here)</i>" in shown.text
+    await reply_to(telegram, ADMIN, "/unset summarizer.sentences", "removed the override")
+    assert restarted.bot_data["services"].settings.summarizer.sentences == 3
+
+
+@pytest.mark.parametrize(
+    ("command", "reason"),
+    [
+        ("/set summarizer.sentences 0", "greater than or equal to 1"),
+        ("/set summarizer.sentences lots", "valid integer"),
+        ("/set summarizer.colour blue", "unknown key 'summarizer.colour'"),
+        ("/set nonsense 1", "unknown key 'nonsense'"),
+        ("/set telegram.token 1:x", "only be changed in the config file"),
+        ("/set bot.admin_ids [2]", "only be changed in the config file"),
+        ("/set bot.access closed", "'open' or 'allowlist'"),
+        ("/unset summarizer.sentences", "no override to remove"),
+    ],
+)
+async def test_invalid_changes_are_refused_with_the_reason(
+    admin_bot: Any, telegram: FakeBotAPI, command: str, reason: str
+) -> None:
+    services = admin_bot.bot_data["services"]
+    before = services.settings
+    reply = await reply_to(telegram, ADMIN, command, "Not changed:")
+    assert reason in reply.text
+    assert services.settings == before and await services.storage.overrides() == {}
+
+
+async def test_config_never_shows_secrets(make_bot: Any, telegram: FakeBotAPI, tmp_path: Any) -> None:
+    await make_bot(bot={"admin_ids": [ADMIN]})
+    reply = await reply_to(telegram, ADMIN, "/config", "[telegram]")
+    assert "TEST-TOKEN" not in reply.text and "123456:" not in reply.text
+    assert 'token = "***"' in reply.text
+
+
+async def test_block_and_allowlist(admin_bot: Any, telegram: FakeBotAPI, server: PageServer) -> None:
+    url = server.page("/a.html", (SEED / "article.html").read_bytes())
+    await reply_to(telegram, ADMIN, f"/block {USER}", f"User {USER} is now blocked")
+    hits = len(server.hits)
+    await reply_to(telegram, USER, url, "not open to you")
+    assert len(server.hits) == hits  # the blocked user's link was never fetched
+    await reply_to(telegram, OTHER, url, "Key facts")  # others are fine
+
+    await reply_to(telegram, ADMIN, "/access allowlist", "OK, set <code>bot.access</code> (applied now)")
+    await reply_to(telegram, OTHER, "/help", "not open to you")
+    await reply_to(telegram, ADMIN, f"/allow {OTHER}", f"User {OTHER} is now allowed")
+    await reply_to(telegram, OTHER, "/help", "key facts")
+    await reply_to(telegram, ADMIN, "/help", "key facts")  # admins are never locked out
+    log = await reply_to(telegram, ADMIN, "/audit 5", "<b>Audit</b>")
+    assert f"allow {OTHER}" in log.text and f"block {USER}" in log.text and "bot.access" in log.text
+
+
+async def test_sources_stats_and_broadcast(admin_bot: Any, telegram: FakeBotAPI) -> None:
+    await reply_to(telegram, ADMIN, "/sources add https://feeds.example/world.xml", "news.feeds")
+    assert admin_bot.bot_data["services"].settings.news.feeds == ["https://feeds.example/world.xml"]
+    await reply_to(telegram, ADMIN, "/sources", "https://feeds.example/world.xml")
+    telegram.send_text(OTHER, "hi")
+    await telegram.wait_for_reply(OTHER, "Send me a link")
+    stats = await reply_to(telegram, ADMIN, "/stats", "<b>Stats</b>")
+    assert "users 2, chats 2, subscriptions 0" in stats.text
+
+    offer = await reply_to(telegram, ADMIN, "/broadcast Maintenance at 22:00 <UTC>", "Send this to 2 chats?")
+    send, _cancel = offer.params["reply_markup"]["inline_keyboard"][0]
+    message = {"message_id": offer.result["message_id"], "date": 0, "chat": {"id": ADMIN, "type": "private"}}
+    telegram.press(OTHER, message, send["callback_data"])  # a non-admin cannot confirm it
+    await telegram.wait_for(lambda c: c.method == "answerCallbackQuery" and "only for this bot's admins" in c.text)
+    telegram.press(ADMIN, message, send["callback_data"])
+    await telegram.wait_for(lambda c: c.method == "editMessageText" and "Broadcast sent to 2 chats" in c.text)
+    delivered = [c for c in telegram.calls_to("sendMessage") if c.text == "Maintenance at 22:00 &lt;UTC&gt;"]
+    assert sorted(c.chat_id for c in delivered) == [ADMIN, OTHER]
