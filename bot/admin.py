@@ -8,7 +8,6 @@ no reply ever shows the token or a database password (``masked``).
 from __future__ import annotations
 
 import functools
-import html
 import json
 import logging
 import secrets
@@ -21,14 +20,10 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.handlers import services
+from bot.replies import escape_text as escape
 from summarizer.settings import ConfigError, masked
 
 logger = logging.getLogger(__name__)
-
-
-def escape(text: str) -> str:
-    """Telegram HTML text: <, > and & escaped; quotes may stay as they are."""
-    return html.escape(text, quote=False)
 
 
 __all__ = [

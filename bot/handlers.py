@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from telegram import Message, Update
 from telegram.constants import ChatAction
@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 
 from bot.links import find_links, mentions_bot
 from bot.replies import HELP, facts_html, failure_line, reading_line, summary_html, summary_keyboard
-from bot.services import Services
+from bot.services import Answer, Services
 from bot.workers import Busy
 from summarizer.errors import PipelineError
 
@@ -151,31 +151,23 @@ def _allowed(message: Message, service: Services) -> bool:
 
 
 async def answer_link(message: Message, link: str, service: Services) -> None:
-    """One link → one reply: a "Reading…" line that is edited into the result."""
-    if not _allowed(message, service):
-        await message.reply_text("🐢 You're sending links faster than I can read. Please wait a minute.")
-        return
-    status = await message.reply_text(reading_line(link, _host(link)))
-    async with typing(message):
-        try:
-            answer = await service.summarize_link(link)
-        except PipelineError as error:
-            await status.edit_text(failure_line(error))
-            return
-        except Busy:
-            await status.edit_text(BUSY)
-            return
-    await status.edit_text(summary_html(answer.result), reply_markup=summary_keyboard(answer.key))
+    """One link → one reply: a "Reading <site>…" line that is edited into the result."""
+    await _answer(message, service, reading_line(link, _host(link)), lambda: service.summarize_link(link))
 
 
 async def answer_text(message: Message, text: str, service: Services) -> None:
+    await _answer(message, service, "Reading your text…", lambda: service.summarize_text(text))
+
+
+async def _answer(message: Message, service: Services, reading: str, work: Callable[[], Awaitable[Answer]]) -> None:
+    """Rate limit, a status line, typing while the work runs, then the summary or one friendly line."""
     if not _allowed(message, service):
         await message.reply_text("🐢 You're sending articles faster than I can read. Please wait a minute.")
         return
-    status = await message.reply_text("Reading your text…")
+    status = await message.reply_text(reading)
     async with typing(message):
         try:
-            answer = await service.summarize_text(text)
+            answer = await work()
         except PipelineError as error:
             await status.edit_text(failure_line(error))
             return

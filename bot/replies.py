@@ -19,6 +19,7 @@ __all__ = [
     "HELP",
     "MAX_MESSAGE",
     "digest_html",
+    "escape_text",
     "facts_html",
     "failure_line",
     "nothing_new_line",
@@ -45,10 +46,15 @@ HELP = (
 )
 
 
+def escape_text(value: str) -> str:
+    """Telegram HTML text: <, > and & escaped; quotes may stay as they are."""
+    return escape(value, quote=False)
+
+
 def _text(value: str, limit: int | None = None) -> str:
     if limit is not None and len(value) > limit:
         value = value[: limit - 1].rstrip() + "…"
-    return escape(value, quote=False)
+    return escape_text(value)
 
 
 def _href(url: str) -> str:

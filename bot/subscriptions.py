@@ -6,7 +6,6 @@ and the scheduler, and reply.
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 from dataclasses import dataclass
@@ -19,15 +18,11 @@ from telegram.ext import ContextTypes
 from bot import schedule
 from bot.handlers import BUSY, services, typing
 from bot.replies import digest_html
+from bot.replies import escape_text as escape
 from bot.services import Services
 from bot.workers import Busy
 
 logger = logging.getLogger(__name__)
-
-
-def escape(text: str) -> str:
-    """Telegram HTML text: <, > and & escaped; quotes may stay as they are."""
-    return html.escape(text, quote=False)
 
 
 __all__ = [

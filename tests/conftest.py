@@ -13,7 +13,8 @@ from summarizer.settings import Settings, load_settings
 from tests.helpers.servers import PageServer
 
 DATA = Path(__file__).parent / "data"
-SEED = DATA / "seed"
+SEED = DATA / "seed"  # raw-scrape.txt and expected.json; the page itself ships with the package:
+SEED_ARTICLE = Path(__file__).resolve().parents[1] / "summarizer" / "data" / "sample_article.html"
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +31,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 
 @pytest.fixture
 def seed_html() -> str:
-    return (SEED / "article.html").read_text("utf-8")
+    return SEED_ARTICLE.read_text("utf-8")
 
 
 @pytest.fixture

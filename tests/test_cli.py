@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from tests.conftest import SEED
+from tests.conftest import SEED, SEED_ARTICLE
 from tests.helpers.servers import PageServer
 
 NEWSBOT = [sys.executable, "-m", "bot.cli"]
@@ -52,22 +52,22 @@ def check_against_expected(line: dict[str, Any], expected: dict[str, Any]) -> No
 
 
 async def test_file_url_and_stdin_give_the_expected_result(server: PageServer, expected: dict[str, Any]) -> None:
-    url = server.page("/news/article.html", (SEED / "article.html").read_bytes(), "text/html; charset=utf-8")
+    url = server.page("/news/article.html", (SEED_ARTICLE).read_bytes(), "text/html; charset=utf-8")
     code, out, err = await run_cli(
-        "summarize", "--json", str(SEED / "article.html"), url, "-",
+        "summarize", "--json", str(SEED_ARTICLE), url, "-",
         stdin=(SEED / "raw-scrape.txt").read_bytes(),
         NEWSBOT_FETCH__ALLOW_PRIVATE_HOSTS="true",
     )  # fmt: skip
     assert code == 0, err
     lines = [json.loads(line) for line in out.splitlines()]
-    assert [line["source"] for line in lines] == [str(SEED / "article.html"), url, "-"]
+    assert [line["source"] for line in lines] == [str(SEED_ARTICLE), url, "-"]
     for line in lines:
         check_against_expected(line, expected)
     assert "Traceback" not in err
 
 
 async def test_readable_output_and_sentences_option() -> None:
-    code, out, _err = await run_cli("summarize", "--sentences", "2", str(SEED / "article.html"))
+    code, out, _err = await run_cli("summarize", "--sentences", "2", str(SEED_ARTICLE))
     assert code == 0
     assert out.count("  • ") == 2
     assert "Key facts" in out and "Germany (DE)  ~130 soldiers in Iraq (27 at Taji military base)" in out
@@ -77,7 +77,7 @@ async def test_readable_output_and_sentences_option() -> None:
 async def test_extract_skips_the_model_and_reports_failures_per_source(server: PageServer, tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("")
-    good = str(SEED / "article.html")
+    good = str(SEED_ARTICLE)
     code, out, err = await run_cli(
         "extract", "--json", good, str(empty), server.url("/gone"), NEWSBOT_FETCH__ALLOW_PRIVATE_HOSTS="true"
     )

@@ -8,7 +8,7 @@ import pytest
 
 from bot.admin import ADMIN_COMMANDS
 from tests.bot.conftest import stop
-from tests.conftest import SEED
+from tests.conftest import SEED_ARTICLE
 from tests.helpers.fake_telegram import FakeBotAPI
 from tests.helpers.servers import PageServer
 
@@ -58,7 +58,7 @@ async def test_set_changes_the_next_summary_and_survives_a_restart(
     make_bot: Any, telegram: FakeBotAPI, server: PageServer
 ) -> None:
     app = await make_bot(bot={"admin_ids": [ADMIN]})
-    url = server.page("/a.html", (SEED / "article.html").read_bytes())
+    url = server.page("/a.html", (SEED_ARTICLE).read_bytes())
     telegram.send_text(USER, url)
     before = await telegram.wait_for_reply(USER, "Key facts")
     assert before.text.count("\n• ") - before.text.count("\n• NATO") == 3
@@ -112,7 +112,7 @@ async def test_config_never_shows_secrets(make_bot: Any, telegram: FakeBotAPI, t
 
 
 async def test_block_and_allowlist(admin_bot: Any, telegram: FakeBotAPI, server: PageServer) -> None:
-    url = server.page("/a.html", (SEED / "article.html").read_bytes())
+    url = server.page("/a.html", (SEED_ARTICLE).read_bytes())
     await reply_to(telegram, ADMIN, f"/block {USER}", f"User {USER} is now blocked")
     hits = len(server.hits)
     await reply_to(telegram, USER, url, "not open to you")

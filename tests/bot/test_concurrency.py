@@ -12,12 +12,12 @@ from telegram.ext import Application
 
 from bot.services import Services
 from bot.workers import Busy, ModelWorkers
-from tests.conftest import SEED
+from tests.conftest import SEED_ARTICLE
 from tests.helpers.fake_telegram import FakeBotAPI
 from tests.helpers.servers import PageServer
 from tests.helpers.telegram_html import html_errors
 
-ARTICLE = (SEED / "article.html").read_bytes()
+ARTICLE = (SEED_ARTICLE).read_bytes()
 
 
 def unique_article(n: int) -> bytes:

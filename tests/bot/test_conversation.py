@@ -6,7 +6,7 @@ from typing import Any
 
 from telegram.ext import Application
 
-from tests.conftest import SEED
+from tests.conftest import SEED, SEED_ARTICLE
 from tests.helpers.fake_telegram import FakeBotAPI
 from tests.helpers.servers import PageServer
 from tests.helpers.telegram_html import html_errors
@@ -37,7 +37,7 @@ async def test_help(bot: Application, telegram: FakeBotAPI) -> None:
 
 
 async def test_a_link_gets_summary_and_key_facts(bot: Application, telegram: FakeBotAPI, server: PageServer) -> None:
-    url = server.page("/world/iraq.html", (SEED / "article.html").read_bytes(), "text/html; charset=utf-8")
+    url = server.page("/world/iraq.html", (SEED_ARTICLE).read_bytes(), "text/html; charset=utf-8")
     telegram.send_text(USER, f"what about this? {url}")
     status = await telegram.wait_for_reply(USER, "Reading 127.0.0.1")
     reply = await telegram.wait_for_reply(USER, "Key facts")
@@ -88,7 +88,7 @@ async def test_failures_are_one_friendly_line(make_bot: Any, telegram: FakeBotAP
 
 async def test_private_addresses_are_refused(make_bot: Any, telegram: FakeBotAPI, server: PageServer) -> None:
     await make_bot(fetch={"allow_private_hosts": False})
-    server.page("/a.html", (SEED / "article.html").read_bytes())
+    server.page("/a.html", (SEED_ARTICLE).read_bytes())
     telegram.send_text(USER, server.url("/a.html"))
     telegram.send_text(USER + 1, "http://169.254.169.254/latest/meta-data/")
     for user in (USER, USER + 1):
@@ -99,7 +99,7 @@ async def test_private_addresses_are_refused(make_bot: Any, telegram: FakeBotAPI
 async def test_the_same_link_is_answered_from_the_cache(
     bot: Application, telegram: FakeBotAPI, server: PageServer
 ) -> None:
-    url = server.page("/a.html", (SEED / "article.html").read_bytes())
+    url = server.page("/a.html", (SEED_ARTICLE).read_bytes())
     telegram.send_text(USER, url)
     first = await telegram.wait_for_reply(USER, "Key facts")
     telegram.send_text(USER + 1, url + "?utm_source=telegram")
@@ -109,7 +109,7 @@ async def test_the_same_link_is_answered_from_the_cache(
 
 
 async def test_buttons(bot: Application, telegram: FakeBotAPI, server: PageServer) -> None:
-    url = server.page("/a.html", (SEED / "article.html").read_bytes())
+    url = server.page("/a.html", (SEED_ARTICLE).read_bytes())
     telegram.send_text(USER, url)
     reply = await telegram.wait_for_reply(USER, "Key facts")
     keyboard = reply.params["reply_markup"]["inline_keyboard"][0]
@@ -133,7 +133,7 @@ async def test_buttons(bot: Application, telegram: FakeBotAPI, server: PageServe
 
 
 async def test_too_many_links(bot: Application, telegram: FakeBotAPI, server: PageServer) -> None:
-    links = [server.page(f"/{n}.html", (SEED / "article.html").read_bytes()) for n in range(4)]
+    links = [server.page(f"/{n}.html", (SEED_ARTICLE).read_bytes()) for n in range(4)]
     telegram.send_text(USER, " ".join(links))
     await telegram.wait_for_reply(USER, "up to 3 links")
     await telegram.wait_for(
@@ -144,7 +144,7 @@ async def test_too_many_links(bot: Application, telegram: FakeBotAPI, server: Pa
 
 async def test_rate_limit(make_bot: Any, telegram: FakeBotAPI, server: PageServer) -> None:
     await make_bot(bot={"rate_limit_per_minute": 2})
-    url = server.page("/a.html", (SEED / "article.html").read_bytes())
+    url = server.page("/a.html", (SEED_ARTICLE).read_bytes())
     for _ in range(3):
         telegram.send_text(USER, url)
     await telegram.wait_for_reply(USER, "faster than I can read")

@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from tests.conftest import SEED
+from tests.conftest import SEED_ARTICLE
 from tests.helpers.fake_telegram import TOKEN, FakeBotAPI
 from tests.helpers.servers import PageServer
 
@@ -21,7 +21,7 @@ async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
 
 
 async def test_newsbot_run_answers_a_link(telegram: FakeBotAPI, server: PageServer, tmp_path: Path) -> None:
-    url = server.page("/a.html", (SEED / "article.html").read_bytes())
+    url = server.page("/a.html", (SEED_ARTICLE).read_bytes())
     process = await start_bot({
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "NEWSBOT_TELEGRAM__BASE_URL": telegram.base_url,

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 
-from tests.conftest import SEED
+from tests.conftest import SEED_ARTICLE
 from tests.helpers.servers import PageServer
 
-ARTICLE = (SEED / "article.html").read_text("utf-8")
+ARTICLE = (SEED_ARTICLE).read_text("utf-8")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from summarizer.clean import from_html
 from summarizer.guard import unsupported
 from summarizer.sentences import split_sentences
 from summarizer.settings import SummarizerConfig, load_settings
-from tests.conftest import SEED
+from tests.conftest import SEED_ARTICLE
 from tests.helpers.tiny_bart import build_tiny_bart
 
 INVENTED = "Germany has 999 soldiers in Iraq."
@@ -23,7 +23,7 @@ INVENTED = "Germany has 999 soldiers in Iraq."
 
 @pytest.fixture(scope="session")
 def article() -> str:
-    return from_html((SEED / "article.html").read_text("utf-8")).text
+    return from_html((SEED_ARTICLE).read_text("utf-8")).text
 
 
 @pytest.fixture(scope="session")
@@ -137,7 +137,7 @@ async def test_cli_uses_the_abstractive_backend(tiny_model: Path) -> None:
     from tests.test_cli import run_cli
 
     code, out, err = await run_cli(
-        "summarize", "--json", str(SEED / "article.html"),
+        "summarize", "--json", str(SEED_ARTICLE),
         NEWSBOT_SUMMARIZER__BACKEND="abstractive", NEWSBOT_SUMMARIZER__MODEL=str(tiny_model),
         NEWSBOT_SUMMARIZER__NUM_BEAMS="2", NEWSBOT_SUMMARIZER__MAX_NEW_TOKENS="20",
     )  # fmt: skip
