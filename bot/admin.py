@@ -19,7 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.handlers import services
+from bot.chat import services
 from bot.replies import escape_text as escape
 from summarizer.settings import ConfigError, masked
 

@@ -6,16 +6,17 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from telegram import Message, Update
-from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.chat import BUSY, services, typing
 from bot.links import find_links, mentions_bot
 from bot.replies import HELP, facts_html, failure_line, reading_line, summary_html, summary_keyboard
 from bot.services import Answer, Services
+from bot.subscriptions import answer_topic
 from bot.workers import Busy
 from summarizer.errors import PipelineError
 
@@ -32,35 +33,11 @@ __all__ = [
 ]
 
 PASTE_MIN_CHARS = 400
-TYPING_EVERY_S = 4.5  # Telegram shows "typing…" for about 5 seconds
 TOPIC_HINT = (
     "Send me a link to a news article, paste an article's text (400+ characters), or write a topic "
     "(e.g. Iraq troops) for the latest stories. /help tells more."
 )
-BUSY = "⏳ I'm busy with other articles right now. Please try again in a minute."
 INTERNAL = "Sorry, something went wrong on my side. Please try again."
-
-
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    found: Services = context.application.bot_data["services"]
-    return found
-
-
-@contextlib.asynccontextmanager
-async def typing(message: Message) -> AsyncIterator[None]:
-    """Keep the "typing…" indicator on while the work inside runs."""
-
-    async def keep() -> None:
-        while True:
-            with contextlib.suppress(TelegramError):
-                await message.chat.send_action(ChatAction.TYPING)
-            await asyncio.sleep(TYPING_EVERY_S)
-
-    task = asyncio.create_task(keep())
-    try:
-        yield
-    finally:
-        task.cancel()
 
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -78,8 +55,6 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif len(message.text or "") >= PASTE_MIN_CHARS:
         await answer_text(message, message.text or "", services(context))
     elif _looks_like_topic(message.text or ""):
-        from bot.subscriptions import answer_topic
-
         await answer_topic(message, _topic_of(message.text or "", context.bot.username), services(context))
     else:
         await message.reply_text(TOPIC_HINT)

@@ -16,7 +16,7 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot import schedule
-from bot.handlers import BUSY, services, typing
+from bot.chat import BUSY, services, typing
 from bot.replies import digest_html
 from bot.replies import escape_text as escape
 from bot.services import Services
