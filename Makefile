@@ -23,6 +23,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy summarizer
 
 test: lint
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q

@@ -179,7 +179,7 @@ def from_html(html: str, url: str | None = None) -> Article:
         include_images=False,
         favor_precision=True,  # boilerplate hurts a summary more than a lost paragraph (bench/extraction.py)
     )
-    if doc is None or not doc.text:
+    if doc is None or isinstance(doc, dict) or not doc.text:  # a dict only with as_dict=True, never asked here
         raise ArticleError("No article text found on that page.")
     title = _normalise(doc.title) if doc.title else None
     lines = clean_lines(doc.text)

@@ -396,7 +396,8 @@ def _facts_in_sentence(sentence: str, context: _Context) -> list[Fact]:
             continue
         owners = _owners(sentence, quantity, head, mentions, context)
         where = _where(sentence, quantity, head, window_end, owners, mentions, context)
-        for owner in owners or [None]:
+        candidates: list[Mention | None] = [*owners] if owners else [None]
+        for owner in candidates:
             owner_where = None if owner is not None and where == owner.who else where
             facts.append(Fact(owner.who if owner else None, owner.code if owner else None, _number(quantity.value),
                               quantity.text, quantity.approx, head.unit, head.category, owner_where, sentence,

@@ -54,7 +54,8 @@ class SourceReport:
 
 
 class Source(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     async def items(self, fetcher: Fetcher, topic: str) -> list[Item]: ...
 

@@ -115,9 +115,9 @@ class GuardReport:
 
 
 class FaithfulnessGuard:
-    """``embed`` maps sentences to unit vectors (the bundled encoder); loaded only when a replacement is due."""
+    """``embed`` maps sentences to unit vectors (the bundled encoder); called only when a replacement is due."""
 
-    def __init__(self, embed: Embed | Callable[[], Embed]) -> None:
+    def __init__(self, embed: Embed) -> None:
         self._embed = embed
 
     def check(self, generated: list[str], article: str) -> GuardReport:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -226,7 +227,7 @@ class Settings(BaseSettings):
         )
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: Mapping[str, Any]) -> str:
     key = ".".join(str(part) for part in error["loc"])
     message = error["msg"]
     if error["type"] == "extra_forbidden":
@@ -244,7 +245,7 @@ def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Se
     try:
         return layered(**overrides)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc.errors()[0])) from None
+        raise ConfigError(_describe(dict(exc.errors()[0]))) from None
     except ValueError as exc:  # pydantic-settings wraps undecodable env JSON in a plain ValueError
         raise ConfigError(f"config: {exc}".splitlines()[0]) from None
 
