@@ -34,8 +34,20 @@ def add_commands(subparsers: Any) -> None:
         command.add_argument("sources", nargs="+", metavar="SOURCE", help="http(s) URL, .html/.txt file, or -")
         command.add_argument("--json", action="store_true", help="one JSON object per source per line")
         if name == "summarize":
-            command.add_argument("--sentences", type=int, metavar="N", help="sentences in the summary")
+            command.add_argument(
+                "--sentences", type=_sentence_count, metavar="N", help="sentences in the summary (1-20)"
+            )
         command.set_defaults(handler=_run_summarize if name == "summarize" else _run_extract)
+
+
+def _sentence_count(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a number") from None
+    if not 1 <= value <= 20:
+        raise argparse.ArgumentTypeError("must be between 1 and 20")
+    return value
 
 
 def format_text(result: Result) -> str:

@@ -39,6 +39,8 @@ def _read_bytes(source: str) -> bytes:
     if source == "-":
         return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     path = Path(source)
+    if path.is_dir():
+        raise PipelineError(f"{source} is a folder, not a file")
     if not path.is_file():
         raise PipelineError(f"No such file: {source}")
     if path.stat().st_size > MAX_FILE_BYTES:

@@ -152,3 +152,15 @@ async def test_private_addresses_from_a_real_process(listener: tuple[int, list[s
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 3 and "Traceback" not in err
     assert_never_connected(sockets)
+
+
+@pytest.mark.parametrize("count", ["0", "21", "many"])
+def test_sentences_must_be_a_sensible_number(count: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["summarize", "--sentences", count, str(SEED_ARTICLE)])
+    assert exited.value.code == 2 and "--sentences" in capsys.readouterr().err
+
+
+def test_a_folder_is_not_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == f"newsbot: {tmp_path}: {tmp_path} is a folder, not a file"
