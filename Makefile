@@ -23,7 +23,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy summarizer
+	$(BIN)/mypy summarizer bot
 
 test: lint
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q

@@ -13,13 +13,14 @@ import logging
 import secrets
 import statistics
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.chat import services
+from bot.chat import message_of, query_of, sender_id, services
 from bot.replies import escape_text as escape
 from summarizer.settings import ConfigError, masked
 
@@ -44,7 +45,7 @@ __all__ = [
     "on_unset",
 ]
 
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 REFUSAL = "Sorry, that command is only for this bot's admins."
 ADMIN_COMMANDS = {
     "config": "[section] — the effective configuration (secrets hidden)",
@@ -75,7 +76,7 @@ def admin_only(handler: Handler) -> Handler:
             if update.callback_query:
                 await update.callback_query.answer(REFUSAL, show_alert=True)
             elif update.effective_message:
-                await update.effective_message.reply_text(REFUSAL)
+                await message_of(update).reply_text(REFUSAL)
             return
         await handler(update, context)
 
@@ -90,22 +91,22 @@ async def access_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if user is None or service.may_use(user.id):
         return
     if update.effective_message and chat and chat.type == "private":
-        await update.effective_message.reply_text("Sorry, this bot is not open to you. Ask its owner for access.")
+        await message_of(update).reply_text("Sorry, this bot is not open to you. Ask its owner for access.")
     raise ApplicationHandlerStop
 
 
 @admin_only
 async def on_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lines = ["<b>Admin commands</b>", *(f"/{name} {escape(text)}" for name, text in ADMIN_COMMANDS.items())]
-    await update.effective_message.reply_text("\n".join(lines))
+    await message_of(update).reply_text("\n".join(lines))
 
 
 @admin_only
 async def on_config(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     data = masked(services(context).settings)
-    wanted = (context.args or [None])[0]
+    wanted = context.args[0] if context.args else None
     if wanted and wanted not in data:
-        await update.effective_message.reply_text(f"No section {escape(wanted)!r}; sections: {', '.join(data)}.")
+        await message_of(update).reply_text(f"No section {escape(wanted)!r}; sections: {', '.join(data)}.")
         return
     overrides = await services(context).storage.overrides()
     lines = []
@@ -116,24 +117,24 @@ async def on_config(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         for key, value in values.items():
             mark = " <i>(set here)</i>" if f"{section}.{key}" in overrides else ""
             lines.append(f"<code>{escape(key)} = {escape(json.dumps(value))[:300]}</code>{mark}")
-    await update.effective_message.reply_text("\n".join(lines)[:4000])
+    await message_of(update).reply_text("\n".join(lines)[:4000])
 
 
 async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, raw: str | None) -> None:
     try:
-        effect = await services(context).change_setting(key, raw, update.effective_user.id)
+        effect = await services(context).change_setting(key, raw, sender_id(update))
     except ConfigError as error:
-        await update.effective_message.reply_text(f"Not changed: {escape(str(error))}")
+        await message_of(update).reply_text(f"Not changed: {escape(str(error))}")
         return
     shown = "removed the override of" if raw is None else "set"
-    await update.effective_message.reply_text(f"OK, {shown} <code>{escape(key)}</code> ({effect}).")
+    await message_of(update).reply_text(f"OK, {shown} <code>{escape(key)}</code> ({effect}).")
 
 
 @admin_only
 async def on_set(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = context.args or []
     if len(args) < 2:
-        await update.effective_message.reply_text("Usage: /set <key> <value>, e.g. /set summarizer.sentences 2")
+        await message_of(update).reply_text("Usage: /set <key> <value>, e.g. /set summarizer.sentences 2")
         return
     await _change(update, context, args[0], " ".join(args[1:]))
 
@@ -141,7 +142,7 @@ async def on_set(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @admin_only
 async def on_unset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not context.args:
-        await update.effective_message.reply_text("Usage: /unset <key>")
+        await message_of(update).reply_text("Usage: /unset <key>")
         return
     await _change(update, context, context.args[0], None)
 
@@ -159,14 +160,14 @@ async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         elif args[0] == "remove" and url in current:
             current.remove(url)
         else:
-            await update.effective_message.reply_text("Nothing to change." if args[0] == "add" else "No such source.")
+            await message_of(update).reply_text("Nothing to change." if args[0] == "add" else "No such source.")
             return
         await _change(update, context, key, json.dumps(current))
         return
     failing = service.stats.failing_sources
     lines = ["<b>Feeds</b>", *(_source_line(u, failing) for u in news.feeds), "<b>Searches</b>",
              *(_source_line(u, failing) for u in news.search_urls), "/sources add|remove URL"]  # fmt: skip
-    await update.effective_message.reply_text("\n".join(lines)[:4000])
+    await message_of(update).reply_text("\n".join(lines)[:4000])
 
 
 def _source_line(url: str, failing: dict[str, str]) -> str:
@@ -184,7 +185,7 @@ async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     hours = (time.time() - stats.started) / 3600
     hit_rate = stats.cache_hits / stats.links if stats.links else 0.0
     failing = ", ".join(escape(name) for name in stats.failing_sources) or "none"
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         f"<b>Stats</b>\nuptime {hours:.1f} h\nlinks {stats.links} (cache hits {hit_rate:.0%}, failures "
         f"{stats.failures})\nlatency p50 {p50 / 1000:.2f} s, p95 {p95 / 1000:.2f} s\nqueue {service.workers.pending}"
         f"\nusers {counts['users']}, chats {counts['chats']}, subscriptions {counts['subscriptions']}"
@@ -197,7 +198,7 @@ async def on_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     mode = (context.args or [""])[0]
     if mode not in ("open", "allowlist"):
         current = services(context).settings.bot.access
-        await update.effective_message.reply_text(f"Access is {current}. Usage: /access open|allowlist")
+        await message_of(update).reply_text(f"Access is {current}. Usage: /access open|allowlist")
         return
     await _change(update, context, "bot.access", mode)
 
@@ -205,10 +206,10 @@ async def on_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _set_access(update: Update, context: ContextTypes.DEFAULT_TYPE, status: str) -> None:
     args = context.args or []
     if len(args) != 1 or not args[0].lstrip("-").isdigit():
-        await update.effective_message.reply_text(f"Usage: /{status.removesuffix('ed')} <user id>")
+        await message_of(update).reply_text(f"Usage: /{status.removesuffix('ed')} <user id>")
         return
-    await services(context).set_access(int(args[0]), status, update.effective_user.id)
-    await update.effective_message.reply_text(f"User {int(args[0])} is now {status}.")
+    await services(context).set_access(int(args[0]), status, sender_id(update))
+    await message_of(update).reply_text(f"User {int(args[0])} is now {status}.")
 
 
 @admin_only
@@ -223,23 +224,23 @@ async def on_block(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @admin_only
 async def on_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    text = (update.effective_message.text or "").partition(" ")[2].strip()
+    text = (message_of(update).text or "").partition(" ")[2].strip()
     if not text:
-        await update.effective_message.reply_text("Usage: /broadcast <text>")
+        await message_of(update).reply_text("Usage: /broadcast <text>")
         return
     chats = await services(context).storage.known_chats()
     token = secrets.token_hex(6)
     context.bot_data.setdefault("broadcasts", {})[token] = text
     buttons = [[InlineKeyboardButton(f"Send to {len(chats)} chats", callback_data=f"broadcast:{token}:send"),
                 InlineKeyboardButton("Cancel", callback_data=f"broadcast:{token}:cancel")]]  # fmt: skip
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         f"Send this to {len(chats)} chats?\n\n{escape(text)}", reply_markup=InlineKeyboardMarkup(buttons)
     )
 
 
 @admin_only
 async def on_broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    query = query_of(update)
     _, token, choice = (query.data or "").split(":")
     text = context.bot_data.get("broadcasts", {}).pop(token, None)
     if text is None:
@@ -259,7 +260,7 @@ async def on_broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE
             await service.storage.pause_chat(chat_id)
         except TelegramError as error:
             logger.warning("broadcast to %s failed: %s", chat_id, error)
-    await service.storage.audit(update.effective_user.id, "broadcast", f"{sent} chats: {text}")
+    await service.storage.audit(sender_id(update), "broadcast", f"{sent} chats: {text}")
     await query.edit_message_text(f"Broadcast sent to {sent} chats.")
 
 
@@ -269,7 +270,7 @@ async def on_audit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     count = int(args[0]) if args and args[0].isdigit() else 10
     entries = await services(context).storage.audit_log(min(count, 50))
     if not entries:
-        await update.effective_message.reply_text("No admin actions yet.")
+        await message_of(update).reply_text("No admin actions yet.")
         return
     lines = [f"{e.at:%Y-%m-%d %H:%M} UTC · {e.user_id} · {escape(e.action)} {escape(e.detail[:200])}" for e in entries]
-    await update.effective_message.reply_text("<b>Audit</b>\n" + "\n".join(lines))
+    await message_of(update).reply_text("<b>Audit</b>\n" + "\n".join(lines))

@@ -45,7 +45,7 @@ COMMANDS = [
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_init(application: Application) -> None:
     service: Services = application.bot_data["services"]
     await service.open()
     await schedule.restore(application)
@@ -53,11 +53,11 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     logger.info("newsbot is ready as @%s", application.bot.username)
 
 
-async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_shutdown(application: Application) -> None:
     await application.bot_data["services"].close()
 
 
-def build_application(settings: Settings, backend: Backend | None = None) -> Application:  # type: ignore[type-arg]
+def build_application(settings: Settings, backend: Backend | None = None) -> Application:
     """The Application, with resources opened in post_init; ``backend`` lets tests share a loaded model."""
     application = (
         Application.builder()

@@ -6,14 +6,14 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from telegram import Message
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.services import Services
 
-__all__ = ["BUSY", "services", "typing"]
+__all__ = ["BUSY", "message_of", "query_of", "sender_id", "services", "typing"]
 
 BUSY = "⏳ I'm busy with other articles right now. Please try again in a minute."
 TYPING_EVERY_S = 4.5  # Telegram shows "typing…" for about 5 seconds
@@ -39,3 +39,22 @@ async def typing(message: Message) -> AsyncIterator[None]:
         yield
     finally:
         task.cancel()
+
+
+def message_of(update: Update) -> Message:
+    """The message a message handler runs for (PTB types it optional because other updates have none)."""
+    if update.effective_message is None:
+        raise LookupError("a message handler was given an update without a message")
+    return update.effective_message
+
+
+def query_of(update: Update) -> CallbackQuery:
+    if update.callback_query is None:
+        raise LookupError("a button handler was given an update without a callback query")
+    return update.callback_query
+
+
+def sender_id(update: Update) -> int:
+    if update.effective_user is None:
+        raise LookupError("an update without a sender reached a handler that needs one")
+    return update.effective_user.id

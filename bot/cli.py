@@ -9,7 +9,7 @@ import sys
 
 from summarizer import __version__
 from summarizer import cli as pipeline_cli
-from summarizer.settings import ConfigError, load_settings
+from summarizer.settings import ConfigError, Settings, load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run_bot(settings, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _run_bot(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import run_bot
 
     return run_bot(settings)

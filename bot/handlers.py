@@ -12,7 +12,7 @@ from telegram import Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.chat import BUSY, services, typing
+from bot.chat import BUSY, message_of, query_of, services, typing
 from bot.links import find_links, mentions_bot
 from bot.replies import HELP, facts_html, failure_line, reading_line, summary_html, summary_keyboard
 from bot.services import Answer, Services
@@ -43,12 +43,12 @@ INTERNAL = "Sorry, something went wrong on my side. Please try again."
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start and /help."""
     max_links = services(context).settings.bot.max_links_per_message
-    await update.effective_message.reply_text(HELP.format(max_links=max_links))
+    await message_of(update).reply_text(HELP.format(max_links=max_links))
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A private message: links, a pasted article, or (for now) a hint."""
-    message = update.effective_message
+    message = message_of(update)
     links = find_links(message)
     if links:
         await answer_links(message, links, services(context))
@@ -62,14 +62,14 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """In groups the bot speaks only when addressed: a mention or a reply to it."""
-    message = update.effective_message
+    message = message_of(update)
     if mentions_bot(message, context.bot.username):
         await on_text(update, context)
 
 
 async def on_summarize_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/summarize <link> — the way to ask in groups."""
-    message = update.effective_message
+    message = message_of(update)
     links = find_links(message)
     if not links:
         await message.reply_text("Usage: /summarize <link>")
@@ -78,12 +78,12 @@ async def on_summarize_command(update: Update, context: ContextTypes.DEFAULT_TYP
 
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text("I don't know that command. /help lists what I can do.")
+    await message_of(update).reply_text("I don't know that command. /help lists what I can do.")
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The More and Facts buttons under a summary."""
-    query = update.callback_query
+    query = query_of(update)
     action, _, key = (query.data or "").partition(":")
     service = services(context)
     try:
@@ -98,7 +98,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if action == "more":
         with contextlib.suppress(BadRequest):  # "message is not modified" when tapped twice
             await query.edit_message_text(summary_html(result), reply_markup=summary_keyboard(key))
-    elif query.message is not None:
+    elif isinstance(query.message, Message):
         await query.message.reply_text(facts_html(result))
 
 
@@ -107,7 +107,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     logger.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         with contextlib.suppress(TelegramError):
-            await update.effective_message.reply_text(INTERNAL)
+            await message_of(update).reply_text(INTERNAL)
 
 
 # --- the work behind a message -----------------------------------------------------------------------

@@ -38,7 +38,7 @@ def next_run(hour: int, minute: int, every_hours: int, zone: str, now: datetime 
     return (anchor + steps * step).astimezone(UTC)
 
 
-def schedule(job_queue: JobQueue, subscription: SubscriptionInfo, zone: str) -> datetime:  # type: ignore[type-arg]
+def schedule(job_queue: JobQueue, subscription: SubscriptionInfo, zone: str) -> datetime:
     """(Re)schedule one subscription; returns its next run."""
     unschedule(job_queue, subscription.id)
     first = next_run(subscription.hour, subscription.minute, subscription.every_hours, zone)
@@ -49,12 +49,12 @@ def schedule(job_queue: JobQueue, subscription: SubscriptionInfo, zone: str) -> 
     return first
 
 
-def unschedule(job_queue: JobQueue, subscription_id: int) -> None:  # type: ignore[type-arg]
+def unschedule(job_queue: JobQueue, subscription_id: int) -> None:
     for job in job_queue.get_jobs_by_name(job_name(subscription_id)):
         job.schedule_removal()
 
 
-async def restore(application: Application) -> int:  # type: ignore[type-arg]
+async def restore(application: Application) -> int:
     """Schedule every active subscription in the database (at start-up)."""
     service: Services = application.bot_data["services"]
     assert application.job_queue is not None
@@ -68,7 +68,9 @@ async def restore(application: Application) -> int:  # type: ignore[type-arg]
 async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
     assert context.job is not None
     service: Services = context.application.bot_data["services"]
-    subscription = await service.storage.subscription(int(context.job.data))  # type: ignore[arg-type]
+    subscription_id = context.job.data
+    assert isinstance(subscription_id, int)
+    subscription = await service.storage.subscription(subscription_id)
     if subscription is None or subscription.paused:
         context.job.schedule_removal()
         return

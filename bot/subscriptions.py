@@ -16,7 +16,7 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot import schedule
-from bot.chat import BUSY, services, typing
+from bot.chat import BUSY, message_of, services, typing
 from bot.replies import digest_html
 from bot.replies import escape_text as escape
 from bot.services import Services
@@ -104,13 +104,13 @@ async def on_topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/topic <words>"""
     topic = " ".join(context.args or [])
     if not topic:
-        await update.effective_message.reply_text("Usage: /topic <words>, e.g. /topic Iraq troops")
+        await message_of(update).reply_text("Usage: /topic <words>, e.g. /topic Iraq troops")
         return
-    await answer_topic(update.effective_message, topic, services(context))
+    await answer_topic(message_of(update), topic, services(context))
 
 
 async def on_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message, service = update.effective_message, services(context)
+    message, service = message_of(update), services(context)
     request = parse_subscribe(" ".join(context.args or []), service.settings.news.max_topic_chars)
     if isinstance(request, str):
         await message.reply_text(escape(request))
@@ -135,7 +135,7 @@ async def on_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def on_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message, service = update.effective_message, services(context)
+    message, service = message_of(update), services(context)
     await _resume(context, message.chat_id)
     found = await service.storage.subscriptions(message.chat_id)
     if not found:
@@ -154,7 +154,7 @@ async def on_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def on_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message, service = update.effective_message, services(context)
+    message, service = message_of(update), services(context)
     wanted = " ".join(context.args or [])
     if not wanted:
         await message.reply_text("Usage: /unsubscribe <id or topic> (see /subscriptions)")
@@ -171,7 +171,7 @@ async def on_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def on_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/digest: every subscription of the chat, now (only stories not sent before)."""
-    message, service = update.effective_message, services(context)
+    message, service = message_of(update), services(context)
     await _resume(context, message.chat_id)
     found = await service.storage.subscriptions(message.chat_id, active=True)
     if not found:
@@ -188,7 +188,7 @@ async def on_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/timezone Area/City — digests are scheduled in the chat's zone."""
-    message, service = update.effective_message, services(context)
+    message, service = message_of(update), services(context)
     zone = " ".join(context.args or []).strip()
     if not zone:
         current = await service.storage.timezone(message.chat_id)
