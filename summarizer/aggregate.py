@@ -37,9 +37,25 @@ class FactGroup:
         return "; ".join(pieces)
 
 
+_CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "RUB": "₽", "AUD": "A$",
+                   "CAD": "C$", "NZD": "NZ$", "HKD": "HK$"}  # fmt: skip
+
+
+def _money(fact: Fact) -> str:
+    """'€1.5bn', '$90m', 'A$85m', as news writes money."""
+    sign = _CURRENCY_SIGNS.get(fact.unit, f"{fact.unit} ")
+    value = float(fact.quantity or 0)
+    for scale, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
+        if value >= scale:
+            return f"{sign}{value / scale:,.3g}{word}"
+    return f"{sign}{value:,.0f}"
+
+
 def amount(fact: Fact) -> str:
     if fact.quantity is None:
         return fact.quantity_text
+    if fact.category == "money":
+        return {"approx": "~", "min": ">", "max": "<"}.get(fact.bound or "", "") + _money(fact)
     number = f"{fact.quantity:,}"
     prefix = {"approx": "~", "min": ">", "max": "<"}.get(fact.bound or "", "")
     if fact.bound == "min" and fact.quantity_text.lower().startswith("at least"):
@@ -56,6 +72,8 @@ def change(before: Fact, after: Fact) -> str:
 
 def describe(fact: Fact) -> str:
     """A figure in a few words: '~130 soldiers in Iraq', 'hundreds of personnel in Iraq'."""
+    if fact.category == "money":  # the currency is in the amount; the place is who receives it
+        return amount(fact) + (f" for {fact.where}" if fact.where else "")
     of = " of" if fact.quantity is None else ""
     text = f"{amount(fact)}{of} {fact.unit}"
     if fact.where:

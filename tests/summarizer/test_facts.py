@@ -112,3 +112,19 @@ def test_money_and_casualties() -> None:
     killed, wounded = extract_facts("At least 12 people were killed and 30 wounded in a bombing in Kabul.")
     assert (killed.category, killed.unit, killed.bound, killed.where) == ("casualties", "people killed", "min", "Kabul")
     assert (wounded.quantity, wounded.unit, wounded.where) == (30, "people wounded", "Kabul")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "line"),
+    [
+        ("Germany pledged €1.5bn in humanitarian aid to Ukraine.", "€1.5bn for Ukraine"),
+        ("The US approved $90m in military financing for Taiwan.", "$90m for Taiwan"),
+        ("Australia will spend A$85 million on patrol boats.", "A$85m"),
+        ("Britain's £2,500 grant was paid.", "£2,500"),
+    ],
+)
+def test_money_reads_as_news_writes_it(sentence: str, line: str) -> None:
+    from summarizer.aggregate import group_facts
+
+    (group,) = group_facts(extract_facts(sentence))
+    assert group.line() == line
