@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from summarizer.facts import Fact
+from summarizer.facts import Fact, extract_facts
 from summarizer.feeds import Item, Source, collect
 from summarizer.fetch import Fetcher
 from summarizer.pipeline import Pipeline, Result
@@ -162,7 +162,8 @@ class TopicFinder:
         stories = await loop.run_in_executor(executor, self.rank_and_cluster, topic, report.items)
         stories = [s for s in stories if not (exclude and s.urls & exclude)][:limit]
         clustered = time.perf_counter()
-        await asyncio.gather(*(self._summarize(story, sentences, executor) for story in stories))
+        articles = await asyncio.gather(*(self._read(story, executor) for story in stories))
+        await loop.run_in_executor(executor, self._summarize_all, stories, articles, sentences)
         done = time.perf_counter()
         timings = {"fetch": fetched - started, "cluster": clustered - fetched, "summarize": done - clustered}
         return Digest(topic, stories, report.failures, len(report.items), timings)
@@ -199,26 +200,32 @@ class TopicFinder:
                 leaders.append(index)
         return stories
 
-    async def _summarize(self, story: Story, sentences: int, executor: Executor | None) -> None:
-        """Summary and figures from the lead article; figures of up to three outlets compared."""
+    async def _read(self, story: Story, executor: Executor | None) -> list[tuple[Item, Result]]:
+        """The lead article and up to two more outlets' (to compare figures); unreadable ones are skipped."""
         members = [item for item in story.items if item.outlet][:MEMBERS_COMPARED]
         results = await asyncio.gather(*(self._article(item.url, executor) for item in members))
-        lead = results[0] if results else None
-        loop = asyncio.get_running_loop()
-        if lead is not None:
-            lead = await loop.run_in_executor(executor, self.pipeline.summarize_article, lead, sentences)
-            story.summary, story.facts = lead.summary, lead.facts
-        else:  # the page could not be read: the feed's own teaser, cut to length
-            teaser = story.items[0].summary
-            story.summary = [s.text for s in split_sentences([teaser])][:sentences] if teaser else []
-        if len(story.outlets) > 1:
-            from summarizer.facts import extract_facts
+        return [(item, result) for item, result in zip(members, results, strict=True) if result is not None]
 
-            per_outlet = {}
-            for item, result in zip(members, results, strict=True):
-                if result is not None:
-                    per_outlet[item.outlet] = extract_facts(result.article.text, result.article.language)
-            story.disagreements = disagreements(per_outlet)
+    def _summarize_all(self, stories: list[Story], articles: list[list[tuple[Item, Result]]], sentences: int) -> None:
+        """Every story's summary in one call, so a batching backend generates them together (CPU work)."""
+        backend = self.pipeline.backend
+        readable = [(story, found) for story, found in zip(stories, articles, strict=True) if found]
+        texts = [found[0][1].article.text for _story, found in readable]
+        if hasattr(backend, "summarize_many"):
+            ranked = backend.summarize_many(texts, sentences)
+        else:
+            ranked = [backend.summarize(text, sentences, title=found[0][1].article.title)
+                      for text, (_story, found) in zip(texts, readable, strict=True)]  # fmt: skip
+        for (story, found), picked in zip(readable, ranked, strict=True):
+            in_order = sorted(picked, key=lambda s: (s.index is None, s.index or 0))
+            story.summary = [s.text for s in in_order]
+            facts = {item.outlet: extract_facts(result.article.text, result.article.language) for item, result in found}
+            story.facts = facts[found[0][0].outlet]
+            if len(facts) > 1:
+                story.disagreements = disagreements(facts)
+        for story, found in zip(stories, articles, strict=True):
+            if not found and story.items[0].summary:  # no page could be read: the feed's own teaser, cut to length
+                story.summary = [s.text for s in split_sentences([story.items[0].summary])][:sentences]
 
     async def _article(self, url: str, executor: Executor | None) -> Result | None:
         try:

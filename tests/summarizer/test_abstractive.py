@@ -148,3 +148,32 @@ async def test_cli_uses_the_abstractive_backend(tiny_model: Path) -> None:
     assert result["backend"] == "abstractive"
     assert result["summary"] and all("999" not in sentence for sentence in result["summary"])
     assert len(result["facts"]) == 5  # facts come from the article, whatever the summariser
+
+
+async def test_a_digest_generates_its_stories_together(tiny_model: Path, encoder: Any, server: Any) -> None:
+    from summarizer.feeds import FeedSource
+    from summarizer.fetch import Fetcher
+    from summarizer.pipeline import Pipeline
+    from summarizer.topics import TopicFinder
+    from tests.helpers.news import Entry, article_page, rss
+
+    headlines = [
+        ("Iraq parliament votes to expel foreign troops", "Lawmakers in Baghdad voted to expel foreign troops."),
+        ("US troops in Iraq on high alert after airport strike", "American bases raised their alert level."),
+        ("Germany pauses training of Iraqi soldiers", "The Bundeswehr paused its training of Iraqi soldiers."),
+    ]
+    entries = [Entry(title, article_page(server, f"/s{n}.html", f"story-{n}"), teaser)
+               for n, (title, teaser) in enumerate(headlines)]  # fmt: skip
+    feed = server.page("/feed.xml", rss(entries), "application/rss+xml")
+    settings = load_settings(None, fetch={"allow_private_hosts": True},
+                             summarizer={"backend": "abstractive", "model": str(tiny_model), "guard": False,
+                                         "num_beams": 1, "max_new_tokens": 12, "min_new_tokens": 0,
+                                         "batch_size": 64})  # fmt: skip
+    async with Fetcher(settings.fetch) as fetcher:
+        backend = AbstractiveBackend(settings.summarizer)
+        spy = GenerateSpy(backend)
+        finder = TopicFinder(fetcher, [FeedSource(feed)], encoder.encode, Pipeline(settings, fetcher, backend))
+        digest = await finder.digest("Iraq troops", limit=3, sentences=1)
+    assert len(digest.stories) == 3 and all(story.summary for story in digest.stories)
+    per_story = len(backend.chunks(from_html((SEED_ARTICLE).read_text("utf-8")).text))
+    assert spy.batches[0] == 3 * per_story  # the map step of all three stories in one generate call
