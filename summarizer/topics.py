@@ -25,34 +25,13 @@ from summarizer.feeds import Item, Source, collect
 from summarizer.fetch import Fetcher
 from summarizer.pipeline import Pipeline, Result
 from summarizer.sentences import split_sentences
+from summarizer.words import STOPWORDS
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["Digest", "Story", "TopicFinder", "disagreements", "keywords"]
 
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "with",
-        "from",
-        "by",
-        "about",
-        "news",
-        "latest",
-        "is",
-        "are",
-    ]
-)
+_STOP = STOPWORDS | {"news", "latest", "about"}  # words of a query that say nothing about its topic
 _WORD = re.compile(r"[\w'-]+")
 RELEVANT = 0.35  # minimum relevance to be considered at all
 SAME_STORY = 0.72  # headline similarity above which two items are one story

@@ -16,68 +16,17 @@ import numpy as np
 from summarizer.backends import RankedSentence
 from summarizer.sentences import split_sentences
 from summarizer.settings import SummarizerConfig
+from summarizer.words import STOPWORDS
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["TextRankBackend", "pagerank"]
 
 _WORDS = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "by",
-        "from",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "he",
-        "she",
-        "they",
-        "we",
-        "you",
-        "i",
-        "his",
-        "her",
-        "their",
-        "our",
-        "your",
-        "has",
-        "have",
-        "had",
-        "not",
-        "no",
-        "will",
-        "would",
-        "said",
-        "says",
-    ]
-)
 
 
 def _tfidf(sentences: list[str]) -> np.ndarray:
-    tokens = [[t for t in _WORDS.findall(s.lower()) if t not in _STOP] for s in sentences]
+    tokens = [[t for t in _WORDS.findall(s.lower()) if t not in STOPWORDS] for s in sentences]
     vocabulary = {term: i for i, term in enumerate(sorted({t for ts in tokens for t in ts}))}
     documents = Counter(t for ts in tokens for t in set(ts))
     matrix = np.zeros((len(sentences), max(len(vocabulary), 1)), dtype=np.float32)
