@@ -25,14 +25,26 @@ def _quiet_libraries() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
+def _common_options(default: object) -> argparse.ArgumentParser:
+    """--config and -v, accepted before or after the command (``newsbot summarize X --config F``)."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--config", metavar="PATH", default=default, help="your TOML file (else $NEWSBOT_CONFIG)")
+    options.add_argument("-v", "--verbose", action="count", default=0 if default is None else default,
+                         help="more logging (-vv for debug)")  # fmt: skip
+    return options
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsbot", description="Summarise news with a model on your own machine.")
-    parser.add_argument("--config", metavar="PATH", help="your TOML config file (else $NEWSBOT_CONFIG)")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
+    parser = argparse.ArgumentParser(
+        prog="newsbot", description="Summarise news with a model on your own machine.", parents=[_common_options(None)]
+    )
     parser.add_argument("--version", action="version", version=f"newsbot {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True)
-    pipeline_cli.add_commands(subparsers)
-    run = subparsers.add_parser("run", help="run the Telegram bot (long polling)")
+    # after the command, absent options must not overwrite what was given before it
+    pipeline_cli.add_commands(subparsers, parents=[_common_options(argparse.SUPPRESS)])
+    run = subparsers.add_parser(
+        "run", help="run the Telegram bot (long polling)", parents=[_common_options(argparse.SUPPRESS)]
+    )
     run.set_defaults(handler=_run_bot)
     return parser
 

@@ -24,13 +24,13 @@ logger = logging.getLogger(__name__)
 __all__ = ["add_commands", "format_text"]
 
 
-def add_commands(subparsers: Any) -> None:
-    """Register ``summarize`` and ``extract`` on the top-level parser."""
+def add_commands(subparsers: Any, parents: list[argparse.ArgumentParser] | None = None) -> None:
+    """Register ``summarize`` and ``extract`` on the top-level parser (``parents``: its shared options)."""
     for name, help_text in (
         ("summarize", "fetch, clean and summarise articles, with key facts"),
         ("extract", "fetch and clean articles only (no model is loaded)"),
     ):
-        command = subparsers.add_parser(name, help=help_text)
+        command = subparsers.add_parser(name, help=help_text, parents=parents or [])
         command.add_argument("sources", nargs="+", metavar="SOURCE", help="http(s) URL, .html/.txt file, or -")
         command.add_argument("--json", action="store_true", help="one JSON object per source per line")
         if name == "summarize":

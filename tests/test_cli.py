@@ -164,3 +164,16 @@ def test_sentences_must_be_a_sensible_number(count: str, capsys: pytest.CaptureF
 def test_a_folder_is_not_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["extract", str(tmp_path)]) == 2
     assert capsys.readouterr().err.strip() == f"newsbot: {tmp_path}: {tmp_path} is a folder, not a file"
+
+
+@pytest.mark.parametrize("position", ["before", "after"])
+def test_config_option_before_or_after_the_command(
+    position: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "one.toml"
+    config.write_text("[summarizer]\nbackend = 'textrank'\nsentences = 1\n")
+    command = ["summarize", "--json", str(SEED_ARTICLE)]
+    argv = ["--config", str(config), *command] if position == "before" else [*command, "--config", str(config)]
+    assert main(argv) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["backend"] == "textrank" and len(result["summary"]) == 1
