@@ -29,7 +29,7 @@ test: lint
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
 
 run: $(STAMP)
-	HF_HUB_OFFLINE=1 $(BIN)/newsbot run
+	$(BIN)/newsbot run
 
 bench: $(STAMP)
 	$(BIN)/python bench/extraction.py
