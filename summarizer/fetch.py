@@ -139,9 +139,7 @@ class Fetcher:
             raise FetchError(FetchErrorKind.TIMEOUT, "The site took too long to answer.") from None
         except BlockedAddressError:
             raise FetchError(FetchErrorKind.BLOCKED, BLOCKED_MESSAGE) from None
-        except aiohttp.ClientConnectorDNSError as exc:
-            if isinstance(exc.os_error, BlockedAddressError):
-                raise FetchError(FetchErrorKind.BLOCKED, BLOCKED_MESSAGE) from None
+        except aiohttp.ClientConnectorDNSError:  # GuardedResolver's refusal is no OSError: it arrives unwrapped above
             raise FetchError(FetchErrorKind.UNREACHABLE, "That site's name could not be found.") from None
         except (aiohttp.ClientError, OSError) as exc:
             logger.info("fetch of %s failed: %r", raw_url, exc)

@@ -1,7 +1,7 @@
 """fetch → clean → summarise → key facts, for one source at a time, with the model loaded once.
 
-Model work is synchronous and CPU-bound; async callers run it through ``run_in_executor`` so the event
-loop never waits on it.
+``extract`` is async (network, then cleaning in an executor); ``summarize_article`` is synchronous CPU work
+that async callers hand to a worker thread, so the event loop never waits on the model.
 """
 
 from __future__ import annotations
@@ -131,12 +131,6 @@ class Pipeline:
         result.timings_ms["facts"] = (done - summarized) * 1000
         result.timings_ms["total"] = result.timings_ms.get("total", 0.0) + (done - started) * 1000
         return result
-
-    async def run(self, source: str, sentences: int | None = None, executor: Executor | None = None) -> Result:
-        """The whole pipeline for one source; model work runs in ``executor`` (default: a thread)."""
-        result = await self.extract(source, executor)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(executor, self.summarize_article, result, sentences)
 
     def run_text(self, text: str, sentences: int | None = None) -> Result:
         """Summarise pasted article text (synchronous; call from a worker)."""
