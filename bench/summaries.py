@@ -22,7 +22,7 @@ from rouge_score import rouge_scorer
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from summarizer.backends import Backend, create_backend  # noqa: E402
+from summarizer.backends import Backend, create_backend, in_article_order  # noqa: E402
 from summarizer.sentences import split_sentences  # noqa: E402
 from summarizer.settings import load_settings  # noqa: E402
 
@@ -53,9 +53,7 @@ def lead(text: str, title: str | None, count: int) -> list[str]:
 
 def from_backend(backend: Backend) -> Summarizer:
     def summarize(text: str, title: str | None, count: int) -> list[str]:
-        ranked = backend.summarize(text, count, title=title)
-        ordered = sorted(ranked, key=lambda s: (s.index is None, s.index or 0))
-        return [s.text for s in ordered]
+        return in_article_order(backend.summarize(text, count, title=title))
 
     return summarize
 

@@ -146,7 +146,7 @@ class Services:
 
     async def topic_digest(self, topic: str, exclude: set[str] | None = None) -> Digest:
         """The latest stories on a topic, clustered and summarised (CPU work in the model pool)."""
-        if self.workers.pending >= self.workers.capacity:
+        if self.workers.full:
             raise Busy
         digest = await self.topics.digest(topic, self.settings.news.stories, exclude, self.workers.executor)
         self.stats.failing_sources = digest.failures

@@ -31,9 +31,13 @@ class ModelWorkers:
         self.capacity = workers + queue_size
         self.pending = 0
 
+    @property
+    def full(self) -> bool:
+        return self.pending >= self.capacity
+
     async def run(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``function`` in the pool, or raise Busy when the queue is full."""
-        if self.pending >= self.capacity:
+        if self.full:
             raise Busy
         self.pending += 1
         try:

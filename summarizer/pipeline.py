@@ -13,7 +13,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
-from summarizer.backends import Backend, create_backend
+from summarizer.backends import Backend, create_backend, in_article_order
 from summarizer.clean import Article, from_html, from_text
 from summarizer.facts import Fact, extract_facts
 from summarizer.fetch import Fetcher
@@ -121,8 +121,7 @@ class Pipeline:
         article = result.article
         started = time.perf_counter()
         ranked = self.backend.summarize(article.text, count, title=article.title)
-        in_order = sorted(ranked, key=lambda s: (s.index is None, s.index if s.index is not None else 0))
-        result.summary = [s.text for s in in_order]
+        result.summary = in_article_order(ranked)
         result.backend = self.backend.name
         summarized = time.perf_counter()
         result.facts = extract_facts(article.text, article.language)

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from summarizer.backends import in_article_order
 from summarizer.facts import Fact, extract_facts
 from summarizer.feeds import Item, Source, collect
 from summarizer.fetch import Fetcher
@@ -196,8 +197,7 @@ class TopicFinder:
             ranked = [backend.summarize(text, sentences, title=found[0][1].article.title)
                       for text, (_story, found) in zip(texts, readable, strict=True)]  # fmt: skip
         for (story, found), picked in zip(readable, ranked, strict=True):
-            in_order = sorted(picked, key=lambda s: (s.index is None, s.index or 0))
-            story.summary = [s.text for s in in_order]
+            story.summary = in_article_order(picked)
             facts = {item.outlet: extract_facts(result.article.text, result.article.language) for item, result in found}
             story.facts = facts[found[0][0].outlet]
             if len(facts) > 1:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Backend", "BackendError", "RankedSentence", "available_backends", "create_backend"]
+__all__ = ["Backend", "BackendError", "RankedSentence", "available_backends", "create_backend", "in_article_order"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,11 @@ class RankedSentence:
     text: str
     index: int | None
     score: float
+
+
+def in_article_order(ranked: list[RankedSentence]) -> list[str]:
+    """Chosen sentences as the reader meets them in the article; generated ones keep their own order, last."""
+    return [s.text for s in sorted(ranked, key=lambda s: (s.index is None, s.index or 0))]
 
 
 class Backend(Protocol):
