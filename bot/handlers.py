@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
+from yarl import URL
 
 from bot.chat import BUSY, message_of, query_of, services, typing
 from bot.links import find_links, mentions_bot
@@ -168,8 +169,6 @@ _GREETINGS = frozenset({"hi", "hello", "hey", "thanks", "thank", "ok", "okay", "
 
 
 def _host(link: str) -> str | None:
-    from yarl import URL
-
     try:
         host = URL(link).host
     except ValueError:

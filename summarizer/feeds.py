@@ -11,6 +11,7 @@ import asyncio
 import calendar
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -67,8 +68,6 @@ def _when(entry: feedparser.FeedParserDict) -> datetime | None:
 
 def _text(html: str) -> str:
     """Feed summaries are HTML fragments; the topic ranking wants words."""
-    import re
-
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html or "")).strip()
 
 

@@ -5,6 +5,7 @@ Loaded once at start-up and passed down; nothing reads ``os.environ`` for settin
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import tomllib
@@ -252,8 +253,6 @@ def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Se
 
 def parse_value(raw: str) -> Any:
     """A value typed in chat: JSON where it parses (numbers, true/false, lists), else the text itself."""
-    import json
-
     try:
         return json.loads(raw)
     except ValueError:
