@@ -1,25 +1,41 @@
-# newsbot: the bot and its embedded model in one CPU image.
+# newsbot: the bot and its embedded model in one CPU image, installed from the same lock files as `make install`.
+#
 #   docker build -t newsbot .
-#   docker run -e TELEGRAM_BOT_TOKEN=... -v newsbot-data:/data newsbot
-FROM python:3.11-slim
+#   docker run -d --name newsbot -e TELEGRAM_BOT_TOKEN=... -v newsbot-data:/data newsbot
+#
+# Your config file: mount it and point NEWSBOT_CONFIG at it:
+#   docker run ... -v "$PWD/newsbot.toml:/config/newsbot.toml:ro" -e NEWSBOT_CONFIG=/config/newsbot.toml newsbot
+# A bind-mounted data folder must be writable by the image's user (uid 10001), or run the container as its owner:
+#   mkdir -p data && sudo chown 10001 data && docker run ... -v "$PWD/data:/data" newsbot
+#   docker run ... --user "$(id -u):$(id -g)" -v "$PWD/data:/data" newsbot
+# An abstractive model (summarizer.model) is downloaded into /data/huggingface on first start, if the container
+# may reach the model hub; add -e HF_HUB_OFFLINE=1 to forbid that.
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1 \
-    PIP_NO_CACHE_DIR=1 \
-    HF_HUB_OFFLINE=1 \
-    NEWSBOT_DATABASE__DATA_DIR=/data
-
-WORKDIR /app
-
-# The CPU build of torch first, from PyTorch's CPU index: a bare `torch` would pull a multi-GB CUDA build.
-RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
-
+FROM python:3.11-slim AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+COPY requirements/ requirements/
+# torch first and on its own: its CPU build comes from PyTorch's index; every other file is from PyPI. Hashes checked.
+RUN python -m venv /opt/newsbot \
+ && /opt/newsbot/bin/pip install --require-hashes --no-deps --extra-index-url https://download.pytorch.org/whl/cpu \
+        -r requirements/torch-cpu.txt \
+ && /opt/newsbot/bin/pip install --require-hashes -r requirements/runtime.txt
 COPY pyproject.toml README.md ./
-COPY config ./config
-COPY summarizer ./summarizer
-COPY bot ./bot
-RUN pip install . && useradd --create-home --uid 10001 newsbot && mkdir -p /data && chown newsbot /data
+COPY config/ config/
+COPY summarizer/ summarizer/
+COPY bot/ bot/
+RUN /opt/newsbot/bin/pip install --no-deps --no-build-isolation . && /opt/newsbot/bin/pip check
 
+FROM python:3.11-slim
+COPY --from=build /opt/newsbot /opt/newsbot
+ENV PATH=/opt/newsbot/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    NEWSBOT_DATABASE__DATA_DIR=/data \
+    HF_HOME=/data/huggingface
+RUN useradd --create-home --uid 10001 newsbot && mkdir -p /data && chown newsbot /data
 USER newsbot
 VOLUME ["/data"]
+# The running bot touches /data/heartbeat every 30 s from its event loop; `newsbot health` fails after 90 s without.
+HEALTHCHECK --interval=60s --timeout=15s --start-period=120s --retries=2 CMD ["newsbot", "health"]
 CMD ["newsbot", "run"]

@@ -63,6 +63,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args()
+    if not args.data.is_dir():
+        sys.exit(f"{args.data} not found: this benchmark reads the project's shared folder (../shared/bench), "
+                 "a sibling of the checkout; or pass --data")  # fmt: skip
     results = evaluate(args.data)
     pages = len(load(args.data))
     base_score, base_time = results["trafilatura (plain)"]

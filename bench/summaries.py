@@ -76,6 +76,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="articles per dataset (default: all)")
     parser.add_argument("--abstractive", metavar="MODEL", help="also score the abstractive backend with MODEL")
     args = parser.parse_args()
+    if not args.data.is_dir():
+        sys.exit(f"{args.data} not found: this benchmark reads the project's shared folder (../shared/bench), "
+                 "a sibling of the checkout; or pass --data")  # fmt: skip
 
     settings = load_settings()
     methods: dict[str, Summarizer] = {

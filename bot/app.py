@@ -7,7 +7,9 @@ server through ``telegram.base_url``, the same setting that points the bot at a 
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import tempfile
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -23,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import admin, handlers, schedule, subscriptions
+from bot import admin, handlers, health, schedule, subscriptions
 from bot.services import Services
 from summarizer.backends import Backend
 from summarizer.settings import Settings
@@ -49,6 +51,7 @@ async def _post_init(application: Application) -> None:
     service: Services = application.bot_data["services"]
     await service.open()
     await schedule.restore(application)
+    await health.start_heartbeat(application, service.settings)
     await application.bot.set_my_commands(COMMANDS)
     logger.info("newsbot is ready as @%s", application.bot.username)
 
@@ -111,11 +114,27 @@ class _BootstrapFailures(logging.Filter):
         return "Bootstrap" not in record.getMessage()
 
 
+def _data_dir_problem(settings: Settings) -> str | None:
+    """Why the bot could not write its data folder (a bind mount owned by another user, say), or None."""
+    folder = settings.database.resolved_data_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            return None
+    except OSError as error:
+        return (f"the data folder {folder} is not writable by user id {os.getuid()} ({error.strerror}): "
+                "chown it to that user, or set database.data_dir")  # fmt: skip
+
+
 def run_bot(settings: Settings) -> int:
     """Long polling until interrupted; returns the process exit status."""
     logging.getLogger("telegram.ext").addFilter(_BootstrapFailures())
     if not settings.telegram.token.get_secret_value():
         print("newsbot: no Telegram token: set TELEGRAM_BOT_TOKEN (or telegram.token in your config)", file=sys.stderr)
+        return 2
+    problem = _data_dir_problem(settings)
+    if problem:
+        print(f"newsbot: {problem}", file=sys.stderr)
         return 2
     try:
         application = build_application(settings)

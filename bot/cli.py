@@ -46,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
         "run", help="run the Telegram bot (long polling)", parents=[_common_options(argparse.SUPPRESS)]
     )
     run.set_defaults(handler=_run_bot)
+    health = subparsers.add_parser(
+        "health", help="exit 0 if a running bot is alive (for container health checks)",
+        parents=[_common_options(argparse.SUPPRESS)],
+    )  # fmt: skip
+    health.set_defaults(handler=_health)
     return parser
 
 
@@ -53,6 +58,14 @@ def _run_bot(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import run_bot
 
     return run_bot(settings)
+
+
+def _health(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.health import check
+
+    healthy, line = check(settings)
+    print(line if healthy else f"newsbot: {line}", file=sys.stdout if healthy else sys.stderr)
+    return 0 if healthy else 1
 
 
 def main(argv: list[str] | None = None) -> int:

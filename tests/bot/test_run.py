@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sys
+import time
 from pathlib import Path
 
 from tests.conftest import SEED_ARTICLE
@@ -59,3 +61,44 @@ async def test_a_refused_token_is_one_line_and_exit_2(telegram: FakeBotAPI, tmp_
     assert process.returncode == 2
     assert err.decode().strip().splitlines()[-1] == "newsbot: Telegram refused the token: check TELEGRAM_BOT_TOKEN"
     assert "Traceback" not in err.decode()
+
+
+async def test_health_follows_the_running_bot(telegram: FakeBotAPI, tmp_path: Path) -> None:
+    env = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "NEWSBOT_TELEGRAM__BASE_URL": telegram.base_url,
+        "NEWSBOT_DATABASE__DATA_DIR": str(tmp_path / "data"),
+    }
+    assert (await health(env))[0] == 1  # nothing running yet
+    process = await start_bot(env)
+    try:
+        await telegram.wait_for(lambda c: c.method == "setMyCommands", timeout=90)
+        status, line = await health(env)
+        assert status == 0 and line.startswith("ok: heartbeat"), line
+    finally:
+        process.send_signal(signal.SIGINT)
+        await asyncio.wait_for(process.communicate(), timeout=30)
+    stale = time.time() - 600
+    os.utime(tmp_path / "data" / "heartbeat", (stale, stale))
+    status, line = await health(env)
+    assert status == 1 and re.search(r"last heartbeat was 60\d s ago", line), line
+
+
+async def test_an_unwritable_data_folder_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    process = await start_bot({"TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_DATABASE__DATA_DIR": str(blocker / "data")})
+    _out, err = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 2
+    (line,) = err.decode().strip().splitlines()
+    assert line.startswith(f"newsbot: the data folder {blocker / 'data'} is not writable by user id")
+
+
+async def health(env: dict[str, str]) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "health",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env={**os.environ, **env},
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode is not None
+    return process.returncode, (out + err).decode().strip()
