@@ -22,6 +22,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.chat import message_of, query_of, sender_id, services
 from bot.replies import escape_text as escape
+from bot.replies import within_limit
 from summarizer.settings import ConfigError, masked
 
 logger = logging.getLogger(__name__)
@@ -115,9 +116,13 @@ async def on_config(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             continue
         lines.append(f"<b>[{section}]</b>")
         for key, value in values.items():
-            mark = " <i>(set here)</i>" if f"{section}.{key}" in overrides else ""
+            name = f"{section}.{key}"
+            pending = services(context).pending_setting(name, overrides)
+            mark = " <i>(set here)</i>" if name in overrides else ""
+            if pending is not None:
+                mark = f" <i>(set here: {escape(json.dumps(pending))[:100]} after restart)</i>"
             lines.append(f"<code>{escape(key)} = {escape(json.dumps(value))[:300]}</code>{mark}")
-    await message_of(update).reply_text("\n".join(lines)[:4000])
+    await message_of(update).reply_text(within_limit(lines))
 
 
 async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, raw: str | None) -> None:
@@ -167,7 +172,7 @@ async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     failing = service.stats.failing_sources
     lines = ["<b>Feeds</b>", *(_source_line(u, failing) for u in news.feeds), "<b>Searches</b>",
              *(_source_line(u, failing) for u in news.search_urls), "/sources add|remove URL"]  # fmt: skip
-    await message_of(update).reply_text("\n".join(lines)[:4000])
+    await message_of(update).reply_text(within_limit(lines))
 
 
 def _source_line(url: str, failing: dict[str, str]) -> str:
@@ -273,4 +278,4 @@ async def on_audit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message_of(update).reply_text("No admin actions yet.")
         return
     lines = [f"{e.at:%Y-%m-%d %H:%M} UTC · {e.user_id} · {escape(e.action)} {escape(e.detail[:200])}" for e in entries]
-    await message_of(update).reply_text("<b>Audit</b>\n" + "\n".join(lines))
+    await message_of(update).reply_text(within_limit(["<b>Audit</b>", *lines]))

@@ -12,10 +12,31 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.services import Services
+from bot.workers import Busy, JobTimeout
 
-__all__ = ["BUSY", "message_of", "query_of", "sender_id", "services", "typing"]
+__all__ = [
+    "BUSY",
+    "OVERLOADED",
+    "SLOW_DOWN",
+    "TOO_SLOW",
+    "message_of",
+    "overload_line",
+    "query_of",
+    "sender_id",
+    "services",
+    "typing",
+]
 
 BUSY = "⏳ I'm busy with other articles right now. Please try again in a minute."
+SLOW_DOWN = "🐢 You're sending requests faster than I can read. Please wait a minute."
+TOO_SLOW = "⏱ That took me too long to summarise, so I stopped. Please try again later."
+OVERLOADED = (Busy, JobTimeout)  # the model pool cannot take or finish the job: say so, try again later
+
+
+def overload_line(error: Exception) -> str:
+    return TOO_SLOW if isinstance(error, JobTimeout) else BUSY
+
+
 TYPING_EVERY_S = 4.5  # Telegram shows "typing…" for about 5 seconds
 
 

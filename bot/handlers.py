@@ -13,12 +13,11 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 from yarl import URL
 
-from bot.chat import BUSY, message_of, query_of, services, typing
+from bot.chat import OVERLOADED, SLOW_DOWN, message_of, overload_line, query_of, services, typing
 from bot.links import find_links, mentions_bot
 from bot.replies import HELP, facts_html, failure_line, reading_line, summary_html, summary_keyboard
-from bot.services import Answer, Services
+from bot.services import MORE_COST, Answer, Services
 from bot.subscriptions import answer_topic
-from bot.workers import Busy
 from summarizer.errors import PipelineError
 
 logger = logging.getLogger(__name__)
@@ -38,6 +37,7 @@ TOPIC_HINT = (
     "Send me a link to a news article, paste an article's text (400+ characters), or write a topic "
     "(e.g. Iraq troops) for the latest stories. /help tells more."
 )
+ONLY_WEB_LINKS = "I can only read web links (http:// or https://)."
 INTERNAL = "Sorry, something went wrong on my side. Please try again."
 
 
@@ -51,8 +51,10 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A private message: links, a pasted article, or (for now) a hint."""
     message = message_of(update)
     links = find_links(message)
-    if links:
-        await answer_links(message, links, services(context))
+    if links.urls:
+        await answer_links(message, links.urls, services(context))
+    elif links.refused:
+        await message.reply_text(ONLY_WEB_LINKS)
     elif len(message.text or "") >= PASTE_MIN_CHARS:
         await answer_text(message, message.text or "", services(context))
     elif _looks_like_topic(message.text or ""):
@@ -72,10 +74,10 @@ async def on_summarize_command(update: Update, context: ContextTypes.DEFAULT_TYP
     """/summarize <link> — the way to ask in groups."""
     message = message_of(update)
     links = find_links(message)
-    if not links:
-        await message.reply_text("Usage: /summarize <link>")
+    if not links.urls:
+        await message.reply_text(ONLY_WEB_LINKS if links.refused else "Usage: /summarize <link>")
         return
-    await answer_links(message, links, services(context))
+    await answer_links(message, links.urls, services(context))
 
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -87,10 +89,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = query_of(update)
     action, _, key = (query.data or "").partition(":")
     service = services(context)
+    if action == "more" and not service.admit(query.from_user.id, MORE_COST):
+        await query.answer(SLOW_DOWN, show_alert=True)
+        return
     try:
         result = await (service.longer(key) if action == "more" else service.cached(key))
-    except Busy:
-        await query.answer(BUSY, show_alert=True)
+    except OVERLOADED as error:
+        await query.answer(overload_line(error), show_alert=True)
         return
     if result is None:
         await query.answer("That summary has expired. Please send the link again.", show_alert=True)
@@ -122,8 +127,7 @@ async def answer_links(message: Message, links: list[str], service: Services) ->
 
 
 def _allowed(message: Message, service: Services) -> bool:
-    user = message.from_user
-    return user is None or service.limiter.allow(user.id)
+    return service.admit(message.from_user.id if message.from_user else None)
 
 
 async def answer_link(message: Message, link: str, service: Services) -> None:
@@ -138,7 +142,7 @@ async def answer_text(message: Message, text: str, service: Services) -> None:
 async def _answer(message: Message, service: Services, reading: str, work: Callable[[], Awaitable[Answer]]) -> None:
     """Rate limit, a status line, typing while the work runs, then the summary or one friendly line."""
     if not _allowed(message, service):
-        await message.reply_text("🐢 You're sending articles faster than I can read. Please wait a minute.")
+        await message.reply_text(SLOW_DOWN)
         return
     status = await message.reply_text(reading)
     async with typing(message):
@@ -147,8 +151,8 @@ async def _answer(message: Message, service: Services, reading: str, work: Calla
         except PipelineError as error:
             await status.edit_text(failure_line(error))
             return
-        except Busy:
-            await status.edit_text(BUSY)
+        except OVERLOADED as error:
+            await status.edit_text(overload_line(error))
             return
     await status.edit_text(summary_html(answer.result), reply_markup=summary_keyboard(answer.key))
 

@@ -19,15 +19,16 @@ class RateLimiter:
         self._clock = clock
         self._seen: defaultdict[int, deque[float]] = defaultdict(deque)
 
-    def allow(self, user_id: int) -> bool:
-        """Count one request for the user; False when it would go over the limit."""
+    def allow(self, user_id: int, cost: int = 1) -> bool:
+        """Count ``cost`` requests for the user; False (counting nothing) when that would go over the limit."""
+        cost = min(cost, self.per_minute)  # one request never costs more than the whole window
         now = self._clock()
         window = self._seen[user_id]
         while window and now - window[0] >= WINDOW_S:
             window.popleft()
-        if len(window) >= self.per_minute:
+        if len(window) + cost > self.per_minute:
             return False
-        window.append(now)
+        window.extend([now] * cost)
         return True
 
     def retry_after(self, user_id: int) -> float:

@@ -1,7 +1,9 @@
 """What the bot says: Telegram HTML, everything escaped, never over Telegram's 4,096 characters.
 
 Replies are built from whole lines of finished HTML. Shortening drops or trims lines of plain text before
-they are escaped and wrapped, so a cut can never fall inside a tag or an entity.
+they are escaped and wrapped, so a cut can never fall inside a tag or an entity. Lengths are counted as
+Telegram counts them, in UTF-16 code units (an emoji is two), over the HTML itself, which is never shorter
+than the text Telegram measures. A link too long to be worth its room is shown without its address.
 """
 
 from __future__ import annotations
@@ -26,10 +28,13 @@ __all__ = [
     "reading_line",
     "summary_html",
     "summary_keyboard",
+    "utf16_len",
+    "within_limit",
 ]
 
 MAX_MESSAGE = 4096
 MAX_FACT_LINES = 8
+MAX_HREF = 1000  # longer addresses are not linked: two of them would leave no room for the summary
 
 HELP = (
     "<b>newsbot</b> summarises news with a model running on its owner's machine.\n\n"
@@ -57,14 +62,32 @@ def _text(value: str, limit: int | None = None) -> str:
     return escape_text(value)
 
 
-def _href(url: str) -> str:
-    return escape(url, quote=True)
+def utf16_len(value: str) -> int:
+    """The length Telegram's limits count: UTF-16 code units."""
+    return len(value.encode("utf-16-le")) // 2
+
+
+def _linked(url: str | None, text_html: str) -> str:
+    """``text_html`` linked to ``url``, or left plain when there is no usable address."""
+    if not url or len(url) > MAX_HREF:
+        return text_html
+    return f'<a href="{escape(url, quote=True)}">{text_html}</a>'
+
+
+def within_limit(lines: list[str], limit: int = MAX_MESSAGE, separator: str = "\n") -> str:
+    """Whole lines of finished HTML, as many as fit, then a note of how many were left out."""
+    kept = list(lines)
+    html = separator.join(kept)
+    while utf16_len(html) > limit and kept:
+        kept.pop()
+        html = separator.join([*kept, f"<i>… {len(lines) - len(kept)} more not shown.</i>"])
+    return html
 
 
 def _header(result: Result) -> list[str]:
     article = result.article
     title = _text(article.title or "Untitled article", 300)
-    lines = [f'<b><a href="{_href(article.url)}">{title}</a></b>' if article.url else f"<b>{title}</b>"]
+    lines = [f"<b>{_linked(article.url, title)}</b>"]
     meta = " · ".join(part for part in (article.site, article.published) if part)
     if meta:
         lines.append(f"<i>{_text(meta, 200)}</i>")
@@ -95,7 +118,8 @@ def summary_html(result: Result, limit: int = MAX_MESSAGE) -> str:
     facts = _fact_lines(result)
     hidden = max(0, len(facts) - MAX_FACT_LINES)
     facts = facts[:MAX_FACT_LINES]
-    footer = [f'🔗 <a href="{_href(result.article.url)}">Source</a>'] if result.article.url else []
+    source = _linked(result.article.url, "Source")
+    footer = [f"🔗 {source}"] if source != "Source" else []
     if result.article.language not in (None, "en") and not facts:
         footer.insert(0, "<i>Key facts are only extracted from English articles for now.</i>")
 
@@ -104,18 +128,18 @@ def summary_html(result: Result, limit: int = MAX_MESSAGE) -> str:
         return _assemble(header, [_text(s, 1000) for s in summary], facts + more, footer)
 
     html = render()
-    while len(html) > limit and facts:  # the Facts button still shows them all
+    while utf16_len(html) > limit and facts:  # the Facts button still shows them all
         facts.pop()
         hidden += 1
         html = render()
-    while len(html) > limit and len(summary) > 1:
+    while utf16_len(html) > limit and len(summary) > 1:
         summary.pop()
         html = render()
-    if len(html) > limit:  # one enormous sentence: trim its plain text, then escape
-        overflow = len(html) - limit + 1
-        summary[0] = summary[0][: max(20, len(summary[0]) - overflow * 2)] + "…"
+    while utf16_len(html) > limit and summary and len(summary[0]) > 20:  # one enormous sentence: trim its text
+        overflow = utf16_len(html) - limit + 1
+        summary[0] = summary[0][: max(20, len(summary[0]) - overflow)].rstrip("…") + "…"
         html = render()
-    return html if len(html) <= limit else html[: limit - 1]  # unreachable with the caps above
+    return html
 
 
 def facts_html(result: Result, limit: int = MAX_MESSAGE) -> str:
@@ -132,25 +156,25 @@ def facts_html(result: Result, limit: int = MAX_MESSAGE) -> str:
         if fact.where:
             entry += f", {_text(fact.where)}"
         entry += f"\n<i>“{_text(fact.evidence, 700)}”</i>"
-        if len("\n\n".join([*lines, entry])) > limit - 40:
+        if utf16_len("\n\n".join([*lines, entry])) > limit - 40:
             lines.append(f"<i>… {len(result.facts) - len(lines) + 1} more not shown.</i>")
             break
         lines.append(entry)
     return "\n\n".join(lines)
 
 
-def _story_html(number: int, story: Story) -> str:
+def _story_lines(number: int, story: Story) -> list[str]:
     outlets = story.outlets
     carried = f" · {_text(outlets[0])}" + (f" + {len(outlets) - 1} more outlet{'s' * (len(outlets) > 2)}"
                                            if len(outlets) > 1 else "")  # fmt: skip
-    lines = [f'{number}. <b><a href="{_href(story.url)}">{_text(story.title, 200)}</a></b>{carried}']
+    lines = [f"{number}. <b>{_linked(story.url, _text(story.title, 200))}</b>{carried}"]
     if story.summary:
         lines.append(_text(" ".join(story.summary), 600))
     figures = [f"{flag(g.country_code) or '•'} {_text(g.who or 'Unattributed')} — {_text(g.line(), 200)}"
                for g in group_facts(story.facts)][:3]  # fmt: skip
     lines += figures
-    lines += [f"⚠️ Outlets differ: {_text(note, 300)}" for note in story.disagreements]
-    return "\n".join(lines)
+    lines += [f"⚠️ Outlets differ: {_text(note, 300)}" for note in story.disagreements[:3]]
+    return lines
 
 
 def digest_html(digest: Digest, subscription_id: int | None = None, limit: int = MAX_MESSAGE) -> str:
@@ -160,11 +184,13 @@ def digest_html(digest: Digest, subscription_id: int | None = None, limit: int =
     heading = f"📰 <b>{_text(digest.topic, 100)}</b>"
     if subscription_id is not None:
         heading += f" <i>(subscription #{subscription_id})</i>"
-    stories = [_story_html(n, story) for n, story in enumerate(digest.stories, 1)]
-    while len(stories) > 1 and len("\n\n".join([heading, *stories])) > limit:
+    stories = ["\n".join(_story_lines(n, story)) for n, story in enumerate(digest.stories, 1)]
+    while len(stories) > 1 and utf16_len("\n\n".join([heading, *stories])) > limit:
         stories.pop()  # whole stories go; none is cut in the middle
     html = "\n\n".join([heading, *stories])
-    return html if len(html) <= limit else html[:limit]  # one story over 4 KiB cannot happen with the caps above
+    if utf16_len(html) > limit:  # one story of text full of entities (&amp; is five): its lines, as many as fit
+        html = within_limit([heading, "", *_story_lines(1, digest.stories[0])], limit)
+    return html
 
 
 def nothing_new_line(topic: str) -> str:
@@ -183,7 +209,7 @@ def summary_keyboard(key: str) -> InlineKeyboardMarkup:
 
 
 def reading_line(link: str, site: str | None) -> str:
-    return f"Reading {_text(site or link, 100)}…"
+    return f"Reading {_text(site or link, 60)}…"
 
 
 _FAILURES = {
@@ -195,7 +221,7 @@ _FAILURES = {
 
 
 def failure_line(error: PipelineError) -> str:
-    """One friendly line for an expected failure."""
+    """One friendly line for an expected failure (its own words are ours, but may quote a site: capped)."""
     if error.kind == "not_article":
         return "📰 I couldn't find an article on that page."
-    return _text(_FAILURES.get(error.kind, error.message))  # type: ignore[call-overload]
+    return _text(_FAILURES.get(error.kind, error.message), 200)  # type: ignore[call-overload]

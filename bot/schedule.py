@@ -18,8 +18,11 @@ from telegram.ext import Application, ContextTypes, JobQueue
 from bot.replies import digest_html, nothing_new_line
 from bot.services import Services
 from bot.storage import SubscriptionInfo
+from bot.workers import Busy, JobTimeout
 
 logger = logging.getLogger(__name__)
+
+RETRY_AFTER_S = 300.0  # a scheduled digest that meets a full model pool is tried again this much later
 
 __all__ = ["deliver", "job_name", "next_run", "restore", "schedule", "unschedule"]
 
@@ -74,7 +77,13 @@ async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
     if subscription is None or subscription.paused:
         context.job.schedule_removal()
         return
-    await deliver(context, subscription)
+    try:
+        await deliver(context, subscription)
+    except (Busy, JobTimeout) as error:  # the pool is full or slow now: try this digest again a little later
+        assert context.job_queue is not None
+        context.job_queue.run_once(_job, RETRY_AFTER_S, data=subscription_id, name=job_name(subscription_id))
+        logger.warning("digest for subscription %s postponed %.0f s: %s", subscription_id, RETRY_AFTER_S,
+                       type(error).__name__)  # fmt: skip
 
 
 async def deliver(context: ContextTypes.DEFAULT_TYPE, subscription: SubscriptionInfo) -> bool:

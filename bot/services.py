@@ -6,12 +6,14 @@ session, the database, the model and its worker pool.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from bot.ratelimit import RateLimiter
 from bot.storage import Storage, SubscriptionInfo
@@ -28,6 +30,9 @@ logger = logging.getLogger(__name__)
 __all__ = ["Answer", "Services", "Stats"]
 
 MORE_SENTENCES = 3  # "More" adds this many sentences to the configured length
+# What a request counts against its user's rate limit: a link is one page and one summary; a topic fans out to
+# every source and reads up to a few articles per story, so it counts as several.
+LINK_COST, MORE_COST, TOPIC_COST = 1, 1, 3
 
 # Settings an admin's /set changes at once; every other key is stored and takes effect after a restart.
 LIVE_KEYS = frozenset({
@@ -56,6 +61,20 @@ class Stats:
     failing_sources: dict[str, str] = field(default_factory=dict)  # the last digest's, for logs and /stats
 
 
+class _StoredArticles:
+    """The summary cache as the topic finder's article cache: a digest's pages are read once, like links."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+
+    async def get(self, url: str) -> Result | None:
+        found = await self.storage.cached_for_link(url)
+        return Result.from_dict(found[1]) if found is not None else None
+
+    async def put(self, url: str, result: Result) -> None:
+        await self.storage.store(result.to_dict(), url)
+
+
 class Services:
     def __init__(self, settings: Settings, backend: Backend | None = None) -> None:
         self.settings = settings
@@ -63,7 +82,7 @@ class Services:
         self.fetcher = Fetcher(settings.fetch)
         self.pipeline = Pipeline(settings, self.fetcher, backend)
         self.storage = Storage(settings.database.resolved_url(), timedelta(hours=settings.bot.cache_ttl_hours))
-        self.workers = ModelWorkers(settings.bot.workers, settings.bot.queue_size)
+        self.workers = ModelWorkers(settings.bot.workers, settings.bot.queue_size, settings.bot.job_timeout_s)
         self.limiter = RateLimiter(settings.bot.rate_limit_per_minute)
         self.stats = Stats()
         self._topics: TopicFinder | None = None
@@ -74,11 +93,29 @@ class Services:
         await self.storage.open()
         stored, _rejected = apply_overrides(self.settings, await self.storage.overrides())  # logged there
         self._apply(stored)  # admins' overrides win over files and environment, before anything else opens
-        self.fetcher.config = stored.fetch
+        self._build_start_parts()
         self.access = await self.storage.access_rules()
         await self.fetcher.open()
-        await self.workers.run(self.pipeline.load_backend)  # the model loads off the event loop, once
+        loop = asyncio.get_running_loop()  # the model loads off the event loop, once, with no job time limit
+        await loop.run_in_executor(self.workers.executor, self.pipeline.load_backend)
         logger.info("services ready (backend %s)", self.pipeline.backend.name)
+
+    def _build_start_parts(self) -> None:
+        """The parts whose settings apply only at start, built again from the effective settings (nothing in
+        them has started yet: the fetcher's session opens, and the pool's threads start, after this)."""
+        self.fetcher = Fetcher(self.settings.fetch)
+        self.pipeline.fetcher = self.fetcher
+        self.workers.shutdown()
+        bot = self.settings.bot
+        self.workers = ModelWorkers(bot.workers, bot.queue_size, bot.job_timeout_s)
+
+    def pending_setting(self, key: str, overrides: dict[str, Any]) -> Any | None:
+        """The value a stored override will have after a restart, when it is not the live one; else None."""
+        if key in LIVE_KEYS or key not in overrides:
+            return None
+        section, _, name = key.partition(".")
+        live = getattr(getattr(self.settings, section), name)
+        return None if overrides[key] == live else overrides[key]
 
     def _apply(self, settings: Settings) -> None:
         """Make a new settings object the live one, everywhere that reads settings at run time."""
@@ -121,6 +158,10 @@ class Services:
         self._seen.add(seen)
         await self.storage.remember(user_id, chat_id, chat_kind)
 
+    def admit(self, user_id: int | None, cost: int = LINK_COST) -> bool:
+        """Whether a request that costs fetches or model time may run now for this user (counted if so)."""
+        return user_id is None or self.limiter.allow(user_id, cost)
+
     def may_use(self, user_id: int) -> bool:
         """Admins always; blocked users never; in allowlist mode only allowed users."""
         if user_id in self.settings.bot.admin_ids:
@@ -141,7 +182,7 @@ class Services:
                 encoder = SentenceEncoder()
             news = self.settings.news
             self._topics = TopicFinder(self.fetcher, sources_from(news.feeds, news.search_urls), encoder.encode,
-                                       self.pipeline, news.source_timeout_s)  # fmt: skip
+                                       self.pipeline, news.source_timeout_s, _StoredArticles(self.storage))  # fmt: skip
         return self._topics
 
     async def topic_digest(self, topic: str, exclude: set[str] | None = None) -> Digest:

@@ -30,6 +30,8 @@ from summarizer.clean import canonical_url
 
 logger = logging.getLogger(__name__)
 
+MAX_ALIAS_CHARS = 2048  # the alias column's width; longer links are found by their key (a hash) alone
+
 __all__ = ["MIGRATIONS", "AuditInfo", "Storage", "SubscriptionInfo", "cache_key"]
 
 
@@ -245,7 +247,7 @@ class Storage:
         """(key, stored result) for a link a user sent, if a fresh entry exists."""
         normal = canonical_url(link) or link
         async with self.sessions() as session:
-            alias = await session.get(UrlAlias, normal)
+            alias = await session.get(UrlAlias, normal) if len(normal) <= MAX_ALIAS_CHARS else None
             key = alias.key if alias else cache_key(normal)
         found = await self.cached(key)
         return (key, found) if found is not None else None
@@ -268,7 +270,8 @@ class Storage:
                 CachedSummary(key=key, url=canonical, payload=json.dumps(result, ensure_ascii=False), created_at=_now())
             )
             for link in {canonical, *(canonical_url(link) or link for link in links)}:
-                await session.merge(UrlAlias(url=link[:2048], key=key))
+                if len(link) <= MAX_ALIAS_CHARS:  # never a cut one: it could be another link's whole address
+                    await session.merge(UrlAlias(url=link, key=key))
         return key
 
     async def purge_expired(self) -> int:

@@ -16,11 +16,10 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot import schedule
-from bot.chat import BUSY, message_of, services, typing
-from bot.replies import digest_html
+from bot.chat import OVERLOADED, SLOW_DOWN, message_of, overload_line, services, typing
+from bot.replies import digest_html, within_limit
 from bot.replies import escape_text as escape
-from bot.services import Services
-from bot.workers import Busy
+from bot.services import TOPIC_COST, Services
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +41,7 @@ _AT = re.compile(r"\s+at\s+(?P<hour>\d{1,2})[:.h](?P<minute>\d{2})\b", re.IGNORE
 _EVERY = re.compile(r"\s+every\s+(?P<hours>\d{1,3})\s*(?:h|hours?)\b", re.IGNORECASE)
 _QUIET = re.compile(r"\s+quiet\b", re.IGNORECASE)
 DEFAULT_HOUR, DEFAULT_EVERY = 8, 24
+MAX_ZONE_CHARS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +90,15 @@ async def answer_topic(message: Message, topic: str, service: Services) -> None:
     if len(topic) > limit:
         await message.reply_text(f"Topics are at most {limit} characters.")
         return
+    if not service.admit(message.from_user.id if message.from_user else None, TOPIC_COST):
+        await message.reply_text(SLOW_DOWN)
+        return
     status = await message.reply_text(f"Looking for the latest on <b>{escape(topic)}</b>…")
     async with typing(message):
         try:
             digest = await service.topic_digest(topic)
-        except Busy:
-            await status.edit_text(BUSY)
+        except OVERLOADED as error:
+            await status.edit_text(overload_line(error))
             return
     await status.edit_text(digest_html(digest))
 
@@ -150,7 +153,7 @@ async def on_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         quiet = ", quiet" if sub.quiet else ""
         lines.append(f"#{sub.id} <b>{escape(sub.topic)}</b> — every {sub.every_hours} h from "
                      f"{sub.hour:02d}:{sub.minute:02d}{quiet}; next: {_when(upcoming, zone)}")  # fmt: skip
-    await message.reply_text("\n".join(lines))
+    await message.reply_text(within_limit(lines))
 
 
 async def on_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -177,12 +180,15 @@ async def on_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not found:
         await message.reply_text("No subscriptions in this chat. " + USAGE.replace("Usage: ", "Try "))
         return
+    if not service.admit(message.from_user.id if message.from_user else None, TOPIC_COST * len(found)):
+        await message.reply_text(SLOW_DOWN)
+        return
     async with typing(message):
         for sub in found:
             try:
                 await schedule.deliver(context, sub)
-            except Busy:
-                await message.reply_text(BUSY)
+            except OVERLOADED as error:
+                await message.reply_text(overload_line(error))
                 return
 
 
@@ -195,9 +201,11 @@ async def on_timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await message.reply_text(f"This chat's time zone is {current}. Change it with /timezone Europe/Berlin.")
         return
     try:
+        if len(zone) > MAX_ZONE_CHARS:
+            raise ValueError(zone)
         ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        await message.reply_text(f"I don't know the time zone {escape(zone)!r}. Use a name like Europe/Berlin.")
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "America" is a folder of zones; OSError for odd names
+        await message.reply_text(f"I don't know the time zone {escape(zone[:40])!r}. Use a name like Europe/Berlin.")
         return
     await service.storage.set_timezone(message.chat_id, zone)
     assert context.job_queue is not None

@@ -15,7 +15,7 @@ from typing import ParamSpec, TypeVar
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Busy", "ModelWorkers"]
+__all__ = ["Busy", "JobTimeout", "ModelWorkers"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -25,10 +25,15 @@ class Busy(Exception):
     """Too many jobs are waiting; the caller should ask the user to try again shortly."""
 
 
+class JobTimeout(Exception):
+    """A job ran past the time limit; its caller stops waiting (the thread finishes on its own)."""
+
+
 class ModelWorkers:
-    def __init__(self, workers: int, queue_size: int) -> None:
+    def __init__(self, workers: int, queue_size: int, job_timeout_s: float | None = None) -> None:
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="model")
         self.capacity = workers + queue_size
+        self.job_timeout_s = job_timeout_s
         self.pending = 0
 
     @property
@@ -36,15 +41,25 @@ class ModelWorkers:
         return self.pending >= self.capacity
 
     async def run(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Run ``function`` in the pool, or raise Busy when the queue is full."""
+        """Run ``function`` in the pool; Busy when the queue is full, JobTimeout past ``job_timeout_s``.
+
+        A job counts as pending until its thread is done with it, not until its caller gives up: a timed-out
+        job still occupies a worker, and the queue must not pretend otherwise.
+        """
         if self.full:
             raise Busy
+        loop = asyncio.get_running_loop()
         self.pending += 1
+        job = self.executor.submit(functools.partial(function, *args, **kwargs))
+        job.add_done_callback(lambda _job: loop.call_soon_threadsafe(self._release))
         try:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self.executor, functools.partial(function, *args, **kwargs))
-        finally:
-            self.pending -= 1
+            return await asyncio.wait_for(asyncio.wrap_future(job), self.job_timeout_s)
+        except TimeoutError:
+            logger.warning("a %s job ran past %.0f s", getattr(function, "__name__", "model"), self.job_timeout_s)
+            raise JobTimeout from None
+
+    def _release(self) -> None:
+        self.pending -= 1
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)

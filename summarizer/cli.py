@@ -101,7 +101,7 @@ async def _process(settings: Settings, args: argparse.Namespace, with_summary: b
             # The model loads in a thread once the first article is in hand, while the rest are fetched;
             # a run whose sources all fail never waits for it.
             nonlocal loading
-            result = await pipeline.extract(source)
+            result = await pipeline.extract(source, local_files=True)  # the command line may read files
             if with_summary and loading is None:
                 loading = asyncio.create_task(asyncio.to_thread(pipeline.load_backend))
             return result

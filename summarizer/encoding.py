@@ -21,6 +21,17 @@ DETECTION_MIN_BYTES = 512
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
+def looks_binary(body: bytes) -> bool:
+    """An executable, image, PDF or archive rather than text: NUL bytes, or many control bytes, near the start."""
+    head = body[:8192]
+    if head.startswith(tuple(bom for bom, _codec in _BOMS)):  # UTF-16/32 text is full of NUL bytes
+        return False
+    if b"\x00" in head:
+        return True
+    control = sum(byte < 32 and byte not in b"\t\n\r\f\x1b" for byte in head)
+    return control > len(head) * 0.05
+
+
 def looks_like_html(body: bytes) -> bool:
     """Sniff the start of a body, for responses and files that do not say what they are."""
     return bool(_HTML_START.match(body[:2048]))

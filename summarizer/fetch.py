@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from dataclasses import dataclass
 from types import TracebackType
@@ -77,6 +78,14 @@ def check_url(raw: str, policy: AddressPolicy) -> URL:
 
 def _mime(response: aiohttp.ClientResponse) -> str:
     return response.content_type.lower() if "Content-Type" in response.headers else ""
+
+
+def _shown_type(mime: str) -> str:
+    """A site's Content-Type as we may quote it: a short type/subtype token, never the site's free text."""
+    return mime if len(mime) <= 40 and _MIME_TOKEN.fullmatch(mime) else "an unknown type"
+
+
+_MIME_TOKEN = re.compile(r"[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*")
 
 
 class Fetcher:
@@ -170,7 +179,7 @@ class Fetcher:
         if mime not in accept and mime not in UNDECLARED_TYPES:
             raise FetchError(
                 FetchErrorKind.UNSUPPORTED_TYPE,
-                f"That link is not a web page ({mime}), so there is nothing to read.",
+                f"That link is not a web page ({_shown_type(mime)}), so there is nothing to read.",
             )
         limit = self.config.max_bytes
         if response.content_length is not None and response.content_length > limit:

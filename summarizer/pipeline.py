@@ -102,10 +102,10 @@ class Pipeline:
         """Load the model now (start-up), rather than on the first article."""
         return self.backend
 
-    async def extract(self, source: str, executor: Executor | None = None) -> Result:
-        """Fetch or read, then clean (in ``executor``: trafilatura can take a while on a big page)."""
+    async def extract(self, source: str, executor: Executor | None = None, *, local_files: bool = False) -> Result:
+        """Fetch (or, with ``local_files``, read), then clean (in ``executor``: trafilatura can be slow)."""
         started = time.perf_counter()
-        document = await load_document(source, self.fetcher)
+        document = await load_document(source, self.fetcher, local_files=local_files)
         cleaning = time.perf_counter()
         article = await asyncio.get_running_loop().run_in_executor(executor, clean_document, document)
         return Result(

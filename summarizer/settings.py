@@ -29,10 +29,11 @@ __all__ = [
     "validate_override",
 ]
 
-# Keys that only the operator's files and environment may change: the bot's identity, its database, and who
-# its admins are. An admin on Telegram can change everything else.
+# Keys that only the operator's files and environment may change: the bot's identity, its database, who its
+# admins are, and the switches that lower its defences. An admin on Telegram can change everything else, within
+# the bounds the models below set, and an override stored by an older release for one of these is ignored.
 PROTECTED_KEYS = frozenset({"telegram.token", "telegram.base_url", "telegram.base_file_url", "database.url",
-                            "database.data_dir", "bot.admin_ids"})  # fmt: skip
+                            "database.data_dir", "bot.admin_ids", "fetch.allow_private_hosts"})  # fmt: skip
 SECRET_KEYS = frozenset({"telegram.token"})
 
 CONFIG_ENV = "NEWSBOT_CONFIG"
@@ -57,17 +58,18 @@ class BotConfig(_Section):
     admin_ids: list[int] = Field(default_factory=list)
     access: Literal["open", "allowlist"] = "open"
     max_links_per_message: int = Field(3, ge=1, le=10)
-    rate_limit_per_minute: int = Field(12, ge=1)
-    cache_ttl_hours: float = Field(24, ge=0)
+    rate_limit_per_minute: int = Field(12, ge=1, le=1000)
+    cache_ttl_hours: float = Field(24, ge=0, le=24 * 90)
     workers: int = Field(1, ge=1, le=16)
-    queue_size: int = Field(32, ge=1)
+    queue_size: int = Field(32, ge=1, le=1000)
+    job_timeout_s: float = Field(60.0, ge=1, le=600)
 
 
 class FetchConfig(_Section):
     allow_private_hosts: bool = False
-    timeout_s: float = Field(15.0, gt=0, le=300)
+    timeout_s: float = Field(15.0, gt=0, le=120)
     connect_timeout_s: float = Field(5.0, gt=0, le=60)
-    max_bytes: int = Field(5_000_000, ge=1024)
+    max_bytes: int = Field(5_000_000, ge=1024, le=50_000_000)
     max_redirects: int = Field(5, ge=0, le=20)
     user_agent: str = "Mozilla/5.0 (compatible; newsbot/0.1)"
 

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarizer.encoding import decode_document, looks_like_html
+from summarizer.encoding import decode_document, looks_binary, looks_like_html
 from summarizer.errors import PipelineError
 from summarizer.fetch import Fetcher
 
@@ -57,21 +57,27 @@ def _is_html_file(source: str, body: bytes) -> bool:
     return looks_like_html(body)
 
 
-async def load_document(source: str, fetcher: Fetcher | None) -> Document:
-    """Fetch or read a source; raises PipelineError with a one-line reason."""
+async def load_document(source: str, fetcher: Fetcher | None, *, local_files: bool = False) -> Document:
+    """Fetch or read a source; raises PipelineError with a one-line reason.
+
+    Files are read only with ``local_files`` (the command line, where the user owns the machine); the bot
+    never sets it, and its refusal is the same words whether or not such a path exists.
+    """
     started = time.perf_counter()
     if is_url(source):
         if fetcher is None:
             raise PipelineError("Links cannot be read here.")
         page = await fetcher.fetch(source)
         return Document(source, page.text, page.is_html, page.url, page.elapsed_ms)
-    if "://" in source:
+    if "://" in source or not local_files:
         raise PipelineError("Only http:// and https:// links can be read.")
     body = await asyncio.to_thread(_read_bytes, source)
     if len(body) > MAX_FILE_BYTES:
         raise PipelineError("Input too large.")
     if not body.strip():
         raise PipelineError("The input is empty.")
+    if looks_binary(body):
+        raise PipelineError("Not a text or HTML file.")
     text, _codec = decode_document(body)
     elapsed = (time.perf_counter() - started) * 1000
     return Document(source, text, _is_html_file(source, body), None, elapsed)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 
 import numpy as np
 
@@ -102,11 +103,20 @@ def disagreements(per_outlet: dict[str, list[Fact]]) -> list[str]:
     return notes
 
 
+class ArticleCache(Protocol):
+    """Where articles read for digests are kept, so the same page is not fetched and cleaned again and again."""
+
+    async def get(self, url: str) -> Result | None: ...
+
+    async def put(self, url: str, result: Result) -> None: ...
+
+
 class TopicFinder:
     """Needs the fetcher, the sources, an embedding function and the pipeline (for the summaries)."""
 
     def __init__(self, fetcher: Fetcher, sources: list[Source], embed: Embed, pipeline: Pipeline,
-                 source_timeout_s: float = 10.0) -> None:  # fmt: skip
+                 source_timeout_s: float = 10.0, cache: ArticleCache | None = None) -> None:  # fmt: skip
+        self.cache = cache
         self.fetcher = fetcher
         self.sources = sources
         self.embed = embed
@@ -207,8 +217,13 @@ class TopicFinder:
                 story.summary = [s.text for s in split_sentences([story.items[0].summary])][:sentences]
 
     async def _article(self, url: str, executor: Executor | None) -> Result | None:
+        if self.cache is not None and (cached := await self.cache.get(url)) is not None:
+            return cached
         try:
-            return await self.pipeline.extract(url, executor)
+            result = await self.pipeline.extract(url, executor)
         except Exception as exc:  # one unreadable page never breaks a digest
             logger.info("could not read %s for a digest: %r", url, exc)
             return None
+        if self.cache is not None:
+            await self.cache.put(url, result)
+        return result

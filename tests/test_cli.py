@@ -177,3 +177,9 @@ def test_config_option_before_or_after_the_command(
     assert main(argv) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["backend"] == "textrank" and len(result["summary"]) == 1
+
+
+async def test_a_binary_file_is_one_line_and_exit_2() -> None:
+    status, out, err = await run_cli("summarize", "/bin/ls")
+    assert status == 2 and out == ""
+    assert err.strip().splitlines() == ["newsbot: /bin/ls: Not a text or HTML file."]

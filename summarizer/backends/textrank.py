@@ -52,6 +52,9 @@ def pagerank(similarity: np.ndarray, damping: float = 0.85, iterations: int = 10
     return scores
 
 
+MAX_SENTENCES = 300
+
+
 class TextRankBackend:
     name = "textrank"
 
@@ -59,7 +62,7 @@ class TextRankBackend:
         self.config = config
 
     def summarize(self, text: str, count: int, *, title: str | None = None) -> list[RankedSentence]:
-        sentences = split_sentences(text.splitlines())
+        sentences = split_sentences(text.splitlines())[:MAX_SENTENCES]  # the similarity matrix is N × N
         if not sentences:
             return []
         vectors = _tfidf([s.text for s in sentences])

@@ -7,10 +7,12 @@ from typing import Any
 import pytest
 
 from bot.admin import ADMIN_COMMANDS
+from bot.replies import utf16_len
 from tests.bot.conftest import stop
 from tests.conftest import SEED_ARTICLE
 from tests.helpers.fake_telegram import FakeBotAPI
 from tests.helpers.servers import PageServer
+from tests.helpers.telegram_html import html_errors
 
 ADMIN, USER, OTHER = 1, 2, 3
 SECRET_DB = "sqlite+aiosqlite:///{path}"
@@ -146,3 +148,46 @@ async def test_sources_stats_and_broadcast(admin_bot: Any, telegram: FakeBotAPI)
     await telegram.wait_for(lambda c: c.method == "editMessageText" and "Broadcast sent to 2 chats" in c.text)
     delivered = [c for c in telegram.calls_to("sendMessage") if c.text == "Maintenance at 22:00 &lt;UTC&gt;"]
     assert sorted(c.chat_id for c in delivered) == [ADMIN, OTHER]
+
+
+@pytest.mark.parametrize(
+    ("command", "reason"),
+    [
+        ("/set fetch.allow_private_hosts true", "can only be changed in the config file or the environment"),
+        ("/set fetch.max_bytes 10000000000", "less than or equal to 50000000"),
+        ("/set fetch.timeout_s 100000", "less than or equal to 120"),
+        ("/set bot.queue_size 1000000", "less than or equal to 1000"),
+        ("/set bot.workers 64", "less than or equal to 16"),
+    ],
+)
+async def test_security_switches_are_protected_and_sizes_bounded(
+    admin_bot: Any, telegram: FakeBotAPI, command: str, reason: str
+) -> None:
+    await reply_to(telegram, ADMIN, command, "Not changed")
+    assert reason in telegram.calls[-1].text
+    assert await admin_bot.bot_data["services"].storage.overrides() == {}
+
+
+async def test_start_up_parts_follow_the_effective_settings(make_bot: Any, telegram: FakeBotAPI) -> None:
+    app = await make_bot(bot={"admin_ids": [ADMIN]}, fetch={"allow_private_hosts": False})
+    services = app.bot_data["services"]
+    await services.storage.set_override("fetch.allow_private_hosts", True, ADMIN)  # stored by an older release
+    await reply_to(telegram, ADMIN, "/set bot.workers 2", "(takes effect after restart)")
+    shown = await reply_to(telegram, ADMIN, "/config bot", "[bot]")
+    assert "workers = 1</code> <i>(set here: 2 after restart)</i>" in shown.text  # the live value, and what's next
+    await stop(app)
+    restarted = (await make_bot(bot={"admin_ids": [ADMIN]}, fetch={"allow_private_hosts": False})).bot_data["services"]
+    assert restarted.settings.fetch.allow_private_hosts is False
+    assert restarted.fetcher.policy.allow_private is False
+    assert restarted.workers.executor._max_workers == 2
+    shown = await reply_to(telegram, ADMIN, "/config bot", "[bot]")
+    assert "workers = 2</code> <i>(set here)</i>" in shown.text
+
+
+async def test_audit_of_fifty_long_entries_fits(admin_bot: Any, telegram: FakeBotAPI) -> None:
+    storage = admin_bot.bot_data["services"].storage
+    for _ in range(50):
+        await storage.audit(ADMIN, "set", "news.feeds = " + "&" * 1000)
+    reply = await reply_to(telegram, ADMIN, "/audit 50", "Audit")
+    assert html_errors(reply.text) == [] and utf16_len(reply.text) <= 4096
+    assert reply.text.endswith("more not shown.</i>")

@@ -17,7 +17,8 @@ def test_sample_page(seed_html: str, expected: dict[str, Any]) -> None:
     assert article.title == expected["title"]
     assert article.published == expected["published"]
     assert article.site == "RT International"
-    assert article.url == "https://www.rt.com/news/477400-coalition-suspend-iraq-operations/"
+    assert article.url == "http://127.0.0.1:8080/article.html"  # where it came from, not what it says of itself
+    assert from_html(seed_html).url == "https://www.rt.com/news/477400-coalition-suspend-iraq-operations/"  # a file
     assert article.language == "en"
     assert_clean(article.text, expected)
     assert article.text.startswith("Members of the international coalition")
