@@ -132,7 +132,8 @@ def _allowed(message: Message, service: Services) -> bool:
 
 async def answer_link(message: Message, link: str, service: Services) -> None:
     """One link → one reply: a "Reading <site>…" line that is edited into the result."""
-    await _answer(message, service, reading_line(link, _host(link)), lambda: service.summarize_link(link))
+    user_id = message.from_user.id if message.from_user else None
+    await _answer(message, service, reading_line(link, _host(link)), lambda: service.summarize_link(link, user_id))
 
 
 async def answer_text(message: Message, text: str, service: Services) -> None:

@@ -19,6 +19,7 @@ from bot.ratelimit import RateLimiter
 from bot.storage import Storage, SubscriptionInfo
 from bot.workers import Busy, ModelWorkers
 from summarizer.backends import Backend
+from summarizer.clean import canonical_url
 from summarizer.feeds import sources_from
 from summarizer.fetch import Fetcher
 from summarizer.pipeline import Pipeline, Result
@@ -88,6 +89,7 @@ class Services:
         self._topics: TopicFinder | None = None
         self.access: dict[int, str] = {}  # user id → "allowed" / "blocked", mirrored from the database
         self._seen: set[tuple[int | None, int | None]] = set()
+        self._reading: dict[str, asyncio.Future[Answer]] = {}  # links being read now, by canonical URL
 
     async def open(self) -> None:
         await self.storage.open()
@@ -205,8 +207,20 @@ class Services:
         await self.storage.close()
         self.workers.shutdown()
 
-    async def summarize_link(self, link: str) -> Answer:
-        """A link's summary and facts: from the cache if fresh, else fetched, cleaned and summarised."""
+    async def summarize_link(self, link: str, user_id: int | None = None) -> Answer:
+        """A link's summary and facts: from the cache if fresh, else fetched, cleaned and summarised.
+
+        The same link asked for by several users at once is read once: the others wait for that answer.
+        """
+        key = canonical_url(link) or link
+        running = self._reading.get(key)
+        if running is None:
+            running = asyncio.ensure_future(self._summarize_link(link, user_id))
+            self._reading[key] = running
+            running.add_done_callback(lambda _done: self._reading.pop(key, None))
+        return await asyncio.shield(running)
+
+    async def _summarize_link(self, link: str, user_id: int | None) -> Answer:
         started = time.perf_counter()
         self.stats.links += 1
         cached = await self.storage.cached_for_link(link)
@@ -218,7 +232,7 @@ class Services:
                 result = await self.workers.run(self.pipeline.summarize_article, result)
             return Answer(key, result, cached=True)
         try:
-            result = await self.pipeline.extract(link)  # cleaning must not queue behind model jobs
+            result = await self.pipeline.extract(link, owner=user_id)  # cleaning must not queue behind model jobs
             result = await self.workers.run(self.pipeline.summarize_article, result)
         except Exception:
             self.stats.failures += 1

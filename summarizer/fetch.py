@@ -10,6 +10,7 @@ import asyncio
 import logging
 import re
 import time
+from collections.abc import Hashable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
@@ -19,6 +20,7 @@ from aiohttp.abc import AbstractResolver
 from yarl import URL
 
 from summarizer.addresses import AddressPolicy, BlockedAddressError, GuardedResolver, literal_ip
+from summarizer.admission import Admission, NoTurn
 from summarizer.encoding import decode_document, looks_like_html
 from summarizer.errors import FetchError, FetchErrorKind
 from summarizer.settings import FetchConfig
@@ -101,6 +103,7 @@ class Fetcher:
         """``policy`` and ``resolver`` exist for tests, which stand in for DNS and for public hosts."""
         self.config = config
         self.policy = policy or AddressPolicy(allow_private=config.allow_private_hosts)
+        self.admission = Admission(wait_s=4 * config.timeout_s)
         self._inner_resolver = resolver
         self._session: aiohttp.ClientSession | None = None
 
@@ -115,7 +118,9 @@ class Fetcher:
 
     async def open(self) -> None:
         resolver = GuardedResolver(self.policy, self._inner_resolver)
-        connector = aiohttp.TCPConnector(resolver=resolver, limit=64, limit_per_host=8, ttl_dns_cache=60)
+        # Admission decides who fetches when; the pool never makes a fetch wait (that time would count as its own).
+        connector = aiohttp.TCPConnector(resolver=resolver, limit=self.admission.total, limit_per_host=0,
+                                         ttl_dns_cache=60)  # fmt: skip
         timeout = aiohttp.ClientTimeout(
             total=self.config.timeout_s,
             sock_connect=self.config.connect_timeout_s,
@@ -136,14 +141,25 @@ class Fetcher:
             await self._session.close()
             self._session = None
 
-    async def fetch(self, raw_url: str, accept: frozenset[str] = DOCUMENT_TYPES) -> FetchedPage:
-        """Fetch one document of an ``accept``-ed type, following at most ``max_redirects`` vetted redirects."""
+    async def fetch(
+        self, raw_url: str, accept: frozenset[str] = DOCUMENT_TYPES, *, owner: Hashable | None = None
+    ) -> FetchedPage:
+        """Fetch one document of an ``accept``-ed type, following at most ``max_redirects`` vetted redirects.
+
+        ``owner`` (the user who asked) gets a few fetches at once; the timeout starts once it is this fetch's turn.
+        """
         if self._session is None:
             raise RuntimeError("Fetcher used before open()")
-        started = time.perf_counter()
         try:
-            async with asyncio.timeout(self.config.timeout_s):
-                return await self._follow(raw_url, started, accept)
+            url = check_url(raw_url, self.policy)
+            async with self.admission.turn(owner, url.host or ""):
+                started = time.perf_counter()
+                async with asyncio.timeout(self.config.timeout_s):
+                    return await self._follow(url, raw_url, started, accept)
+        except NoTurn:
+            raise FetchError(
+                FetchErrorKind.TIMEOUT, "Too many links are being read right now. Try again soon."
+            ) from None
         except TimeoutError:
             raise FetchError(FetchErrorKind.TIMEOUT, "The site took too long to answer.") from None
         except BlockedAddressError:
@@ -154,14 +170,18 @@ class Fetcher:
             logger.info("fetch of %s failed: %r", raw_url, exc)
             raise FetchError(FetchErrorKind.UNREACHABLE, "The site could not be reached.") from None
 
-    async def _follow(self, raw_url: str, started: float, accept: frozenset[str]) -> FetchedPage:
+    async def _follow(self, url: URL, raw_url: str, started: float, accept: frozenset[str]) -> FetchedPage:
         assert self._session is not None
-        url = check_url(raw_url, self.policy)
         seen = {str(url)}
         for _hop in range(self.config.max_redirects + 1):
             async with self._session.get(url, allow_redirects=False) as response:
                 if response.status in REDIRECT_CODES and "Location" in response.headers:
-                    target = url.join(URL(response.headers["Location"]))
+                    try:
+                        target = url.join(URL(response.headers["Location"]))
+                    except ValueError:  # "http://a\\b@c/": not an address anyone can follow
+                        raise FetchError(
+                            FetchErrorKind.INVALID_URL, "The site redirected to a broken address."
+                        ) from None
                     url = check_url(str(target), self.policy)
                     if str(url) in seen:
                         raise FetchError(FetchErrorKind.REDIRECTS, "The site redirects in a loop.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Hashable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,10 +103,20 @@ class Pipeline:
         """Load the model now (start-up), rather than on the first article."""
         return self.backend
 
-    async def extract(self, source: str, executor: Executor | None = None, *, local_files: bool = False) -> Result:
-        """Fetch (or, with ``local_files``, read), then clean (in ``executor``: trafilatura can be slow)."""
+    async def extract(
+        self,
+        source: str,
+        executor: Executor | None = None,
+        *,
+        local_files: bool = False,
+        owner: Hashable | None = None,
+    ) -> Result:
+        """Fetch (or, with ``local_files``, read), then clean (in ``executor``: trafilatura can be slow).
+
+        ``owner`` is who asked: the fetcher gives each owner a few fetches at once.
+        """
         started = time.perf_counter()
-        document = await load_document(source, self.fetcher, local_files=local_files)
+        document = await load_document(source, self.fetcher, local_files=local_files, owner=owner)
         cleaning = time.perf_counter()
         article = await asyncio.get_running_loop().run_in_executor(executor, clean_document, document)
         return Result(

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import sys
 import time
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +58,9 @@ def _is_html_file(source: str, body: bytes) -> bool:
     return looks_like_html(body)
 
 
-async def load_document(source: str, fetcher: Fetcher | None, *, local_files: bool = False) -> Document:
+async def load_document(
+    source: str, fetcher: Fetcher | None, *, local_files: bool = False, owner: Hashable | None = None
+) -> Document:
     """Fetch or read a source; raises PipelineError with a one-line reason.
 
     Files are read only with ``local_files`` (the command line, where the user owns the machine); the bot
@@ -67,7 +70,7 @@ async def load_document(source: str, fetcher: Fetcher | None, *, local_files: bo
     if is_url(source):
         if fetcher is None:
             raise PipelineError("Links cannot be read here.")
-        page = await fetcher.fetch(source)
+        page = await fetcher.fetch(source, owner=owner)
         return Document(source, page.text, page.is_html, page.url, page.elapsed_ms)
     if "://" in source or not local_files:
         raise PipelineError("Only http:// and https:// links can be read.")

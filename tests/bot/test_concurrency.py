@@ -137,3 +137,60 @@ async def test_a_full_queue_says_busy() -> None:
     assert await first == await second == "done"
     assert workers.pending == 0
     workers.shutdown()
+
+
+async def test_a_crowd_at_one_slow_site_waits_its_turn_without_timing_out(
+    make_bot: Any, telegram: FakeBotAPI, server: PageServer
+) -> None:
+    """24 users, 24 pages of one site that takes 1.5 s each, a 3 s fetch timeout: waiting for a turn is not
+    fetch time, so every user gets the article (the pool used to count the wait, and most were told "too long")."""
+    await make_bot(fetch={"allow_private_hosts": True, "timeout_s": 3.0}, bot={"queue_size": 64})
+
+    async def slow(request: web.Request) -> web.Response:
+        await asyncio.sleep(1.5)
+        number = int(request.path.removeprefix("/crowd/").removesuffix(".html"))
+        return web.Response(body=unique_article(number), content_type="text/html")
+
+    users = range(100, 124)
+    for user in users:
+        telegram.send_text(user, server.route(f"/crowd/{user}.html", slow))
+    for user in users:
+        reply = await telegram.wait_for(
+            lambda c, u=user: c.method == "editMessageText" and c.chat_id == u and not c.text.startswith("Reading"),
+            timeout=60,
+        )
+        assert "Key facts" in reply.text, reply.text
+
+
+async def test_one_users_slow_links_leave_room_for_everyone_else(
+    make_bot: Any, telegram: FakeBotAPI, server: PageServer
+) -> None:
+    """6 users send 12 never-ending links each, to 12 slowloris sites; another user's page on another site still
+    comes back at once: each user has a few fetches at a time, not the whole pool."""
+    await make_bot(fetch={"allow_private_hosts": True, "timeout_s": 30.0}, bot={"rate_limit_per_minute": 100})
+    release = asyncio.Event()
+
+    async def never_ending(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/html"})
+        await response.prepare(request)
+        await response.write(b"<html><body>")
+        await release.wait()
+        return response
+
+    slow_sites = [await PageServer(host=f"127.0.0.{n}").start() for n in range(2, 14)]
+    try:
+        fast = server.page("/fast.html", unique_article(999))
+        for user in range(1, 7):
+            for batch in range(4):
+                links = [site.route(f"/slow/{user}-{batch}.html", never_ending)
+                         for site in slow_sites[batch * 3 : batch * 3 + 3]]  # fmt: skip
+                telegram.send_text(user, " ".join(links))
+        await telegram.wait_for(lambda c: len(telegram.calls_to("sendMessage")) >= 72, timeout=30)
+        started = time.monotonic()
+        telegram.send_text(50, fast)
+        await telegram.wait_for_reply(50, "Key facts", timeout=20)
+        assert time.monotonic() - started < 10  # the slow links hold their fetches for 30 s
+    finally:
+        release.set()
+        for site in slow_sites:
+            await site.stop()
