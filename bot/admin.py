@@ -21,8 +21,8 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.chat import message_of, query_of, sender_id, services
+from bot.replies import MAX_MESSAGE, utf16_len, within_limit
 from bot.replies import escape_text as escape
-from bot.replies import within_limit
 from summarizer.settings import ConfigError, masked
 
 logger = logging.getLogger(__name__)
@@ -89,7 +89,11 @@ async def access_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     user, chat = update.effective_user, update.effective_chat
     service = services(context)
     await service.remember(user.id if user else None, chat.id if chat else None, chat.type if chat else "")
-    if user is None or service.may_use(user.id):
+    # A message posted as a channel (or by an anonymous admin) carries Telegram's placeholder user in "from":
+    # the channel is the sender that can be allowed or blocked, by its id.
+    sender = update.effective_sender
+    sender_id_ = sender.id if sender is not None else None
+    if sender_id_ is None or service.may_use(sender_id_):
         return
     if update.effective_message and chat and chat.type == "private":
         await message_of(update).reply_text("Sorry, this bot is not open to you. Ask its owner for access.")
@@ -211,7 +215,7 @@ async def on_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _set_access(update: Update, context: ContextTypes.DEFAULT_TYPE, status: str) -> None:
     args = context.args or []
     if len(args) != 1 or not args[0].lstrip("-").isdigit():
-        await message_of(update).reply_text(f"Usage: /{status.removesuffix('ed')} <user id>")
+        await message_of(update).reply_text(f"Usage: /{status.removesuffix('ed')} <user or channel id>")
         return
     await services(context).set_access(int(args[0]), status, sender_id(update))
     await message_of(update).reply_text(f"User {int(args[0])} is now {status}.")
@@ -233,24 +237,33 @@ async def on_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not text:
         await message_of(update).reply_text("Usage: /broadcast <text>")
         return
+    if utf16_len(escape(text)) > MAX_MESSAGE - 100:
+        await message_of(update).reply_text("That is too long for one message; shorten it and try again.")
+        return
     chats = await services(context).storage.known_chats()
     token = secrets.token_hex(6)
-    context.bot_data.setdefault("broadcasts", {})[token] = text
+    context.bot_data.setdefault("broadcasts", {})[token] = (sender_id(update), text)  # only its author confirms
     buttons = [[InlineKeyboardButton(f"Send to {len(chats)} chats", callback_data=f"broadcast:{token}:send"),
                 InlineKeyboardButton("Cancel", callback_data=f"broadcast:{token}:cancel")]]  # fmt: skip
+    preview = escape(text[:2000]) + ("…" if len(text) > 2000 else "")
     await message_of(update).reply_text(
-        f"Send this to {len(chats)} chats?\n\n{escape(text)}", reply_markup=InlineKeyboardMarkup(buttons)
+        f"Send this to {len(chats)} chats?\n\n{preview}", reply_markup=InlineKeyboardMarkup(buttons)
     )
 
 
 @admin_only
 async def on_broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = query_of(update)
-    _, token, choice = (query.data or "").split(":")
-    text = context.bot_data.get("broadcasts", {}).pop(token, None)
-    if text is None:
+    _, token, choice = [*(query.data or "").split(":", 2), "", ""][:3]  # button data is untrusted too
+    pending = context.bot_data.get("broadcasts", {})
+    author, text = pending.get(token, (None, None))
+    if text is None or choice not in ("send", "cancel"):
         await query.answer("That broadcast was already sent or cancelled.", show_alert=True)
         return
+    if author != sender_id(update):
+        await query.answer("Only the admin who wrote this broadcast can send or cancel it.", show_alert=True)
+        return
+    del pending[token]
     await query.answer()
     if choice != "send":
         await query.edit_message_text("Broadcast cancelled.")

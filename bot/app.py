@@ -27,6 +27,7 @@ from telegram.ext import (
 
 from bot import admin, handlers, health, schedule, subscriptions
 from bot.services import Services
+from bot.storage import StorageError
 from summarizer.backends import Backend
 from summarizer.settings import Settings
 
@@ -147,5 +148,8 @@ def run_bot(settings: Settings) -> int:
         return 1
     except TelegramError as error:
         print(f"newsbot: Telegram error: {error}", file=sys.stderr)
+        return 1
+    except StorageError as error:
+        print(f"newsbot: {error}", file=sys.stderr)
         return 1
     return 0

@@ -9,7 +9,7 @@ import sys
 
 from summarizer import __version__
 from summarizer import cli as pipeline_cli
-from summarizer.settings import ConfigError, Settings, load_settings
+from summarizer.settings import ConfigError, Settings, load_settings, redact
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +23,21 @@ def _quiet_libraries() -> None:
     os.environ.setdefault("PTB_TIMEDELTA", "1")  # opt in to PTB's timedelta durations, silencing its warning
     for name in ("httpx", "transformers", "trafilatura", "htmldate", "filelock", "huggingface_hub"):
         logging.getLogger(name).setLevel(logging.ERROR)
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class _Redacting(logging.Formatter):
+    """Secrets never reach a log line, whoever logs them: PTB logs its Bot API URL (token included) at -vv, and
+    an HTTP error's traceback quotes the URL it failed on. The finished line is redacted, tracebacks too."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(LOG_FORMAT)
+        self.settings = settings
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record), self.settings)
 
 
 def _common_options(default: object) -> argparse.ArgumentParser:
@@ -73,13 +88,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     quiet = logging.INFO if args.command == "run" else logging.WARNING  # a daemon says what it does
     level = (quiet, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=level, format=LOG_FORMAT)
     _quiet_libraries()
     try:
         settings = load_settings(args.config)
     except ConfigError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
         return 2
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(_Redacting(settings))
     try:
         return int(args.handler(settings, args))
     except KeyboardInterrupt:

@@ -21,8 +21,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Connection, DateTime, Integer, String, Text, delete, func, select, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Connection,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    delete,
+    event,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -32,7 +46,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ALIAS_CHARS = 2048  # the alias column's width; longer links are found by their key (a hash) alone
 
-__all__ = ["MIGRATIONS", "AuditInfo", "Storage", "SubscriptionInfo", "cache_key"]
+__all__ = ["MIGRATIONS", "AuditInfo", "Storage", "StorageError", "SubscriptionInfo", "cache_key"]
 
 
 class Base(DeclarativeBase):
@@ -207,6 +221,19 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite drops the zone
 
 
+class StorageError(Exception):
+    """The database cannot be opened or used; the message is the one line an operator sees."""
+
+
+def _sqlite_for_many_writers(connection: Any, _record: Any) -> None:
+    """WAL lets readers and one writer work at once; the busy timeout makes writers queue instead of failing
+    with "database is locked" (300 concurrent writes gave 10 such errors without it)."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
 def _make_sqlite_folder(url: str) -> None:
     """SQLite creates the file but not its folder (the data directory on a first run)."""
     parsed = make_url(url)
@@ -225,12 +252,20 @@ class Storage:
 
     async def open(self) -> None:
         parsed = make_url(self.url)
+        shown = parsed.render_as_string(hide_password=True)
         await asyncio.to_thread(_make_sqlite_folder, self.url)
         self._engine = create_async_engine(self.url, pool_pre_ping=True)
+        if parsed.get_backend_name() == "sqlite":
+            event.listen(self._engine.sync_engine, "connect", _sqlite_for_many_writers)
         self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
-        async with self._engine.begin() as connection:
-            self.schema_version = await connection.run_sync(_migrate)
-        logger.info("database ready at %s", parsed.render_as_string(hide_password=True))
+        try:
+            async with self._engine.begin() as connection:
+                self.schema_version = await connection.run_sync(_migrate)
+        except DBAPIError as error:  # a corrupt file, a full disk, a server that refuses us: one line, no traceback
+            await self._engine.dispose()
+            reason = str(error.orig).splitlines()[0] if error.orig else type(error).__name__
+            raise StorageError(f"the database at {shown} cannot be used: {reason}") from None
+        logger.info("database ready at %s", shown)
 
     async def close(self) -> None:
         if self._engine is not None:

@@ -47,13 +47,24 @@ def literal_ip(host: str) -> IPAddress | None:
     return None
 
 
+# Not global, whatever the running Python's tables say: IPv6 site-local (deprecated, still routed inside some
+# networks) and the IETF protocol assignments block, of which only a few /32s are global, none of them web hosts.
+_NEVER_PUBLIC = (ipaddress.ip_network("fec0::/10"), ipaddress.ip_network("192.0.0.0/24"))
+# NAT64 (RFC 6052): an IPv6-only host reaches IPv4 sites through these; the IPv4 address inside decides.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def is_public_address(address: IPAddress) -> bool:
     """True for globally routable unicast addresses; mapped and embedded IPv4 forms are judged as IPv4."""
     if isinstance(address, ipaddress.IPv6Address):
+        if address in _NAT64:
+            return is_public_address(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
         if address.ipv4_mapped is not None:
             return False
         if address.sixtofour is not None or address.teredo is not None:
             return False
+    if any(address in network for network in _NEVER_PUBLIC if network.version == address.version):
+        return False
     return address.is_global and not (
         address.is_multicast or address.is_reserved or address.is_unspecified or address.is_link_local
     )

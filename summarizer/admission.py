@@ -47,7 +47,7 @@ class _Gates:
 
 
 class Admission:
-    def __init__(self, *, per_owner: int = 3, per_host: int = 6, total: int = 48, wait_s: float = 60.0) -> None:
+    def __init__(self, *, per_owner: int = 3, per_host: int = 8, total: int = 48, wait_s: float = 60.0) -> None:
         self.total = total
         self.wait_s = wait_s
         self._owners = _Gates(per_owner)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -241,8 +242,26 @@ def _describe(error: Mapping[str, Any]) -> str:
     return f"config: {key}: {message}"
 
 
+def _unknown_environment() -> str | None:
+    """The first NEWSBOT_* variable that names no setting (pydantic-settings would ignore a typo silently)."""
+    for name in sorted(os.environ):
+        if not name.upper().startswith("NEWSBOT_") or name.upper() == CONFIG_ENV:
+            continue
+        section, _, key = name[len("NEWSBOT_") :].lower().partition("__")
+        field = Settings.model_fields.get(section)
+        model = field.annotation if field is not None else None
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return f"config: unknown environment variable {name}: there is no section [{section}]"
+        if key.split("__")[0] not in model.model_fields:
+            return f"config: unknown environment variable {name}: [{section}] has no key {key!r}"
+    return None
+
+
 def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
     """Build the settings once; any problem becomes a ConfigError naming the key."""
+    unknown = _unknown_environment()
+    if unknown:
+        raise ConfigError(unknown)
     path = config_file or os.environ.get(CONFIG_ENV) or None
     layered = type("Settings", (Settings,), {"user_file": Path(path).expanduser() if path else None})
     try:
@@ -302,9 +321,41 @@ def _mask_url(url: str) -> str:
         return "***"
 
 
+def _without_credentials(url: str) -> str:
+    """A URL with any user name and password in it replaced by ***."""
+    return re.sub(r"(?<=://)[^/@\s]+@", "***@", url)
+
+
 def masked(settings: Settings) -> dict[str, dict[str, Any]]:
-    """Every setting, with the token and any database password hidden: safe to show to admins."""
+    """Every setting, with the token, passwords and credentials in URLs hidden: safe to show to admins."""
     data = settings.model_dump(mode="json")
     data["telegram"]["token"] = "***" if settings.telegram.token.get_secret_value() else ""
     data["database"]["url"] = _mask_url(settings.database.resolved_url())
+    for key in ("base_url", "base_file_url"):
+        data["telegram"][key] = redact(_without_credentials(data["telegram"][key]), settings)
+    for key in ("feeds", "search_urls"):
+        data["news"][key] = [_without_credentials(url) for url in data["news"][key]]
     return data
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    """The values no log line or reply may contain."""
+    found = [settings.telegram.token.get_secret_value()]
+    password = _database_password(settings.database.resolved_url())
+    return [secret for secret in [*found, password] if secret and len(secret) >= 4]
+
+
+def _database_password(url: str) -> str | None:
+    from sqlalchemy.engine import make_url
+
+    try:
+        password = make_url(url).password
+    except Exception:  # not an SQLAlchemy URL: it has no password we could find
+        return None
+    return str(password) if password else None
+
+
+def redact(text: str, settings: Settings) -> str:
+    for secret in secrets_of(settings):
+        text = text.replace(secret, "***")
+    return text

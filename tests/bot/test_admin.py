@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -191,3 +192,46 @@ async def test_audit_of_fifty_long_entries_fits(admin_bot: Any, telegram: FakeBo
     reply = await reply_to(telegram, ADMIN, "/audit 50", "Audit")
     assert html_errors(reply.text) == [] and utf16_len(reply.text) <= 4096
     assert reply.text.endswith("more not shown.</i>")
+
+
+async def test_only_the_author_of_a_broadcast_confirms_it(make_bot: Any, telegram: FakeBotAPI) -> None:
+    second_admin = 9
+    await make_bot(bot={"admin_ids": [ADMIN, second_admin]})
+    offer = await reply_to(telegram, ADMIN, "/broadcast Hello", "Send this to")
+    send, _cancel = offer.params["reply_markup"]["inline_keyboard"][0]
+    message = {"message_id": offer.result["message_id"], "date": 0, "chat": {"id": ADMIN, "type": "private"}}
+    telegram.press(second_admin, message, send["callback_data"])
+    await telegram.wait_for(lambda c: c.method == "answerCallbackQuery" and "Only the admin who wrote" in c.text)
+    assert not [c for c in telegram.calls_to("sendMessage") if c.text == "Hello"]
+    for data in ("broadcast:", "broadcast:x:y:z", "broadcast::send", "broadcast:nope:send"):  # malformed: one line
+        telegram.press(ADMIN, message, data)
+    await telegram.wait_for(
+        lambda c: len([x for x in telegram.calls_to("answerCallbackQuery") if "already sent" in x.text]) == 4
+    )
+    telegram.press(ADMIN, message, send["callback_data"])
+    await telegram.wait_for(lambda c: c.method == "editMessageText" and "Broadcast sent to" in c.text)
+    assert not [c for c in telegram.calls_to("sendMessage") if "something went wrong" in c.text]
+
+
+async def test_config_hides_credentials_in_urls(make_bot: Any, telegram: FakeBotAPI) -> None:
+    app = await make_bot(bot={"admin_ids": [ADMIN]}, news={"feeds": ["https://reader:hunter2@feeds.example/x.xml"]})
+    shown = await reply_to(telegram, ADMIN, "/config", "[telegram]")
+    assert "hunter2" not in shown.text and "***@feeds.example" in shown.text
+    settings = app.bot_data["services"].settings
+    from summarizer.settings import masked
+
+    with_credentials = settings.model_copy(update={"telegram": settings.telegram.model_copy(
+        update={"base_url": "https://user:pa55word@bots.example/bot"})})  # fmt: skip
+    assert masked(with_credentials)["telegram"]["base_url"] == "https://***@bots.example/bot"
+
+
+async def test_posting_as_a_channel_does_not_dodge_a_block(make_bot: Any, telegram: FakeBotAPI) -> None:
+    await make_bot(bot={"admin_ids": [ADMIN]})
+    channel, group = -100123, -555
+    await reply_to(telegram, ADMIN, f"/block {channel}", f"User {channel} is now blocked")
+    telegram.send_text(USER, "/help", chat_id=group, chat_type="supergroup", sender_chat=channel)
+    telegram.send_text(USER, "/help", chat_id=group, chat_type="supergroup")  # a person in the same group
+    await telegram.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == group)
+    await reply_to(telegram, ADMIN, "/help", "key facts")
+    await asyncio.sleep(1)  # updates run concurrently: give the channel's message time to be (not) answered
+    assert len(telegram.calls_to("sendMessage", chat_id=group)) == 1

@@ -102,3 +102,34 @@ async def health(env: dict[str, str]) -> tuple[int, str]:
     out, err = await asyncio.wait_for(process.communicate(), timeout=30)
     assert process.returncode is not None
     return process.returncode, (out + err).decode().strip()
+
+
+async def test_a_corrupt_database_is_one_line_at_start(telegram: FakeBotAPI, tmp_path: Path) -> None:
+    (tmp_path / "newsbot.db").write_bytes(b"not a database at all " * 500)
+    process = await start_bot({
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "NEWSBOT_TELEGRAM__BASE_URL": telegram.base_url,
+        "NEWSBOT_DATABASE__DATA_DIR": str(tmp_path),
+    })  # fmt: skip
+    _out, err = await asyncio.wait_for(process.communicate(), timeout=90)
+    assert process.returncode == 1
+    lines = [line for line in err.decode().splitlines() if " INFO " not in line]
+    assert lines == [f"newsbot: the database at sqlite+aiosqlite:///{tmp_path / 'newsbot.db'} cannot be used: "
+                     "file is not a database"], err.decode()[-3000:]  # fmt: skip
+
+
+async def test_the_token_never_reaches_the_log(telegram: FakeBotAPI, tmp_path: Path) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", "-vv",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_TELEGRAM__BASE_URL": telegram.base_url,
+             "NEWSBOT_DATABASE__DATA_DIR": str(tmp_path)},
+    )  # fmt: skip
+    try:
+        await telegram.wait_for(lambda c: c.method == "setMyCommands", timeout=90)
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = await asyncio.wait_for(process.communicate(), timeout=30)
+    log = (out + err).decode()
+    assert "Set Bot API URL" in log  # PTB's line that used to carry the token
+    assert TOKEN not in log and TOKEN.split(":")[1] not in log

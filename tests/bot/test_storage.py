@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine
 
-from bot.storage import MIGRATIONS, Storage, cache_key
+from bot.storage import MIGRATIONS, Storage, StorageError, cache_key
 
 
 def url(path: Path) -> str:
@@ -67,3 +69,32 @@ async def test_cache_expires(tmp_path: Path) -> None:
     assert await storage.cached(key) is None
     assert await storage.purge_expired() == 1
     await storage.close()
+
+
+async def test_many_concurrent_writers_never_see_database_is_locked(tmp_path: Path) -> None:
+    """Several engines on one file (as several processes would have), reading while others write."""
+    stores = [Storage(url(tmp_path / "busy.db"), timedelta(hours=1)) for _ in range(4)]
+    for storage in stores:
+        await storage.open()
+    try:
+        work = []
+        for n in range(300):
+            storage = stores[n % 4]
+            link = f"https://example.com/{n}"
+            work += [storage.store({"url": link, "text": "x" * 50_000}, link), storage.cached_for_link(link),
+                     storage.audit(1, "set", f"key{n}")]  # fmt: skip
+        outcomes = await asyncio.gather(*work, return_exceptions=True)
+        assert [repr(o) for o in outcomes if isinstance(o, BaseException)] == []
+        assert len(await stores[0].audit_log(1000)) == 300
+    finally:
+        for storage in stores:
+            await storage.close()
+
+
+async def test_a_corrupt_database_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "corrupt.db"
+    path.write_bytes(b"this is not an SQLite database " * 200)
+    storage = Storage(url(path), timedelta(hours=1))
+    with pytest.raises(StorageError) as failed:
+        await storage.open()
+    assert str(failed.value) == f"the database at {url(path)} cannot be used: file is not a database"

@@ -124,6 +124,7 @@ class FakeBotAPI:
         chat_type: str = "private",
         reply_to: dict[str, Any] | None = None,
         entities: list[dict[str, Any]] | None = None,
+        sender_chat: int | None = None,
     ) -> dict[str, Any]:
         """A user writes ``text``; commands and links get the entities Telegram would give them."""
         chat_id = chat_id if chat_id is not None else user_id
@@ -147,6 +148,9 @@ class FakeBotAPI:
             "from": {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"},
             "text": text,
         }
+        if sender_chat is not None:  # posted "as a channel": Telegram sends its placeholder user in "from"
+            message["sender_chat"] = {"id": sender_chat, "type": "channel", "title": f"channel {sender_chat}"}
+            message["from"] = {"id": 136817688, "is_bot": True, "first_name": "Channel", "username": "Channel_Bot"}
         if entities:
             message["entities"] = sorted(entities, key=lambda e: e["offset"])
         if reply_to is not None:

@@ -45,3 +45,20 @@ def test_policy_switches() -> None:
     assert AddressPolicy(allow_private=True).allows(loopback)
     assert AddressPolicy(also_allowed=frozenset({loopback})).allows(loopback)
     assert not AddressPolicy(also_allowed=frozenset({loopback})).allows(ipaddress.ip_address("127.0.0.2"))
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("fec0::1", False),  # deprecated site-local
+        ("feff::1", False),
+        ("192.0.0.8", False),  # IETF protocol assignments
+        ("192.0.0.170", False),
+        ("64:ff9b::8.8.8.8", True),  # NAT64: judged by the IPv4 address inside
+        ("64:ff9b::127.0.0.1", False),
+        ("64:ff9b::10.0.0.1", False),
+        ("64:ff9b::169.254.169.254", False),
+    ],
+)
+def test_site_local_protocol_block_and_nat64(address: str, public: bool) -> None:
+    assert is_public_address(ipaddress.ip_address(address)) is public

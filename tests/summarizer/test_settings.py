@@ -73,3 +73,28 @@ def test_bad_configuration_is_one_line_naming_the_key(
 def test_missing_config_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_settings(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        (
+            "NEWSBOT_BOTT__ADMIN_IDS",
+            "config: unknown environment variable NEWSBOT_BOTT__ADMIN_IDS: there is no section [bott]",
+        ),
+        ("NEWSBOT_BOT__ADMINS", "config: unknown environment variable NEWSBOT_BOT__ADMINS: [bot] has no key 'admins'"),
+        ("NEWSBOT_TOKEN", "config: unknown environment variable NEWSBOT_TOKEN: there is no section [token]"),
+    ],
+)
+def test_unknown_newsbot_variables_are_errors(monkeypatch: pytest.MonkeyPatch, name: str, line: str) -> None:
+    monkeypatch.setenv(name, "[1]")
+    with pytest.raises(ConfigError) as error:
+        load_settings(None)
+    assert str(error.value) == line
+
+
+def test_known_variables_still_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSBOT_BOT__ADMIN_IDS", "[7]")
+    monkeypatch.setenv("newsbot_fetch__timeout_s", "9")
+    settings = load_settings(None)
+    assert settings.bot.admin_ids == [7] and settings.fetch.timeout_s == 9
