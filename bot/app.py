@@ -52,6 +52,7 @@ async def _post_init(application: Application) -> None:
     service: Services = application.bot_data["services"]
     await service.open()
     await schedule.restore(application)
+    schedule.start_housekeeping(application)
     await health.start_heartbeat(application, service.settings)
     await application.bot.set_my_commands(COMMANDS)
     logger.info("newsbot is ready as @%s", application.bot.username)

@@ -12,7 +12,8 @@ import math
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from telegram.error import Forbidden
+from sqlalchemy.exc import SQLAlchemyError
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ContextTypes, JobQueue
 
 from bot.replies import digest_html, nothing_new_line
@@ -68,6 +69,25 @@ async def restore(application: Application) -> int:
     return len(active)
 
 
+PURGE_EVERY_S = 6 * 3600.0
+
+
+def start_housekeeping(application: Application) -> None:
+    """Expired cache entries are deleted every few hours, so the database does not grow without end."""
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(_purge, interval=PURGE_EVERY_S, first=60, name="purge-cache")
+
+
+async def _purge(context: ContextTypes.DEFAULT_TYPE) -> None:
+    service: Services = context.application.bot_data["services"]
+    try:
+        removed = await service.storage.purge_expired()
+    except SQLAlchemyError as error:  # a full disk, a busy database: next time, then
+        logger.warning("could not purge the summary cache: %s", error)
+        return
+    logger.info("purged %d expired summaries", removed)
+
+
 async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
     assert context.job is not None
     service: Services = context.application.bot_data["services"]
@@ -87,21 +107,31 @@ async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def deliver(context: ContextTypes.DEFAULT_TYPE, subscription: SubscriptionInfo) -> bool:
-    """Build and send one digest; returns False when there was nothing new (or the chat is gone)."""
+    """Build and send one digest; returns False when there was nothing new (or the chat is gone).
+
+    At most once: the stories are marked sent *before* the message goes out. A crash (or kill -9) between the
+    two, or a network error that leaves us unsure whether Telegram got it, loses that digest rather than
+    sending its stories twice; a certain refusal (a bad request, a blocked bot) takes the marks back.
+    """
     service: Services = context.application.bot_data["services"]
     digest = await service.subscription_digest(subscription)
+    if digest.stories:
+        await service.mark_delivered(subscription, digest)
     try:
         if not digest.stories:
             if not subscription.quiet:
                 await context.bot.send_message(subscription.chat_id, nothing_new_line(subscription.topic))
             return False
         await context.bot.send_message(subscription.chat_id, digest_html(digest, subscription.id))
-    except Forbidden:
+    except (BadRequest, Forbidden) as error:
+        if digest.stories:
+            await service.unmark_delivered(subscription, digest)
+        if not isinstance(error, Forbidden):
+            raise
         paused = await service.storage.pause_chat(subscription.chat_id)
         assert context.job_queue is not None
         for subscription_id in paused:
             unschedule(context.job_queue, subscription_id)
         logger.info("chat %s blocked the bot: paused subscriptions %s", subscription.chat_id, paused)
         return False
-    await service.mark_delivered(subscription, digest)
     return True

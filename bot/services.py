@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.ratelimit import RateLimiter
-from bot.storage import Storage, SubscriptionInfo
+from bot.storage import Storage, SubscriptionInfo, cache_key
 from bot.workers import Busy, ModelWorkers
 from summarizer.backends import Backend
 from summarizer.clean import canonical_url
@@ -158,7 +160,10 @@ class Services:
         if seen in self._seen:
             return
         self._seen.add(seen)
-        await self.storage.remember(user_id, chat_id, chat_kind)
+        try:
+            await self.storage.remember(user_id, chat_id, chat_kind)
+        except SQLAlchemyError as error:  # bookkeeping only: a full disk must not stop the bot from answering
+            logger.warning("could not record user %s in chat %s: %s", user_id, chat_id, str(error).splitlines()[0])
 
     def admit(self, user_id: int | None, cost: int = LINK_COST) -> bool:
         """Whether a request that costs fetches or model time may run now for this user (counted if so)."""
@@ -202,6 +207,9 @@ class Services:
     async def mark_delivered(self, subscription: SubscriptionInfo, digest: Digest) -> None:
         await self.storage.mark_sent(subscription.id, set().union(*(story.urls for story in digest.stories)))
 
+    async def unmark_delivered(self, subscription: SubscriptionInfo, digest: Digest) -> None:
+        await self.storage.unmark_sent(subscription.id, set().union(*(story.urls for story in digest.stories)))
+
     async def close(self) -> None:
         await self.fetcher.close()
         await self.storage.close()
@@ -237,15 +245,23 @@ class Services:
         except Exception:
             self.stats.failures += 1
             raise
-        key = await self.storage.store(result.to_dict(), link)
+        key = await self._keep(result, link)
         self.stats.latencies_ms.append((time.perf_counter() - started) * 1000)
         return Answer(key, result, cached=False)
+
+    async def _keep(self, result: Result, link: str) -> str:
+        """Cache a result; when the database cannot take it (a full disk), the user still gets the summary."""
+        try:
+            return await self.storage.store(result.to_dict(), link)
+        except SQLAlchemyError as error:
+            logger.warning("could not cache the summary of %s: %s", link, str(error).splitlines()[0])
+            return cache_key(result.article.url or link)
 
     async def summarize_text(self, text: str) -> Answer:
         """A pasted article; cached under a key of its text so its buttons work like a link's."""
         result = await self.workers.run(self.pipeline.run_text, text)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
-        key = await self.storage.store(result.to_dict(), f"text:{digest}")
+        key = await self._keep(result, f"text:{digest}")
         return Answer(key, result, cached=False)
 
     async def longer(self, key: str) -> Result | None:

@@ -381,6 +381,15 @@ class Storage:
             for url in urls:
                 await session.merge(SentStory(subscription_id=subscription_id, url=url[:2048], sent_at=_now()))
 
+    async def unmark_sent(self, subscription_id: int, urls: set[str]) -> None:
+        """Take back marks for a delivery that failed for certain (Telegram refused the message)."""
+        async with self.sessions.begin() as session:
+            await session.execute(
+                delete(SentStory).where(
+                    SentStory.subscription_id == subscription_id, SentStory.url.in_([url[:2048] for url in urls])
+                )
+            )
+
     async def timezone(self, chat_id: int) -> str:
         async with self.sessions() as session:
             row = await session.get(ChatSettings, chat_id)

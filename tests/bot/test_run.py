@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
@@ -10,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from tests.bot.test_topics import news_site
 from tests.conftest import SEED_ARTICLE
 from tests.helpers.fake_telegram import TOKEN, FakeBotAPI
 from tests.helpers.servers import PageServer
@@ -133,3 +135,40 @@ async def test_the_token_never_reaches_the_log(telegram: FakeBotAPI, tmp_path: P
     log = (out + err).decode()
     assert "Set Bot API URL" in log  # PTB's line that used to carry the token
     assert TOKEN not in log and TOKEN.split(":")[1] not in log
+
+
+async def test_a_crash_while_a_digest_is_in_flight_never_sends_it_twice(
+    telegram: FakeBotAPI, server: PageServer, tmp_path: Path
+) -> None:
+    site = news_site(server)
+    env = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "NEWSBOT_TELEGRAM__BASE_URL": telegram.base_url,
+        "NEWSBOT_FETCH__ALLOW_PRIVATE_HOSTS": "true",
+        "NEWSBOT_DATABASE__DATA_DIR": str(tmp_path),
+        "NEWSBOT_NEWS__FEEDS": json.dumps(site["feeds"]),
+        "NEWSBOT_NEWS__SEARCH_URLS": "[]",
+    }
+    chat = 77
+    process = await start_bot(env)
+    release = telegram.hold("sendMessage", "📰")
+    try:
+        await telegram.wait_for(lambda c: c.method == "setMyCommands", timeout=90)
+        telegram.send_text(chat, "/subscribe Iraq troops")
+        await telegram.wait_for_reply(chat, "Subscribed (#1)")
+        telegram.send_text(chat, "/digest")
+        await telegram.wait_for(lambda c: c.method == "held:sendMessage" and c.chat_id == chat, timeout=60)
+    finally:
+        process.kill()  # kill -9 while Telegram has not yet answered the digest's sendMessage
+        await process.wait()
+    release.set()
+    restarted = await start_bot(env)
+    try:
+        await telegram.wait_for(lambda c: len(telegram.calls_to("setMyCommands")) == 2, timeout=90)
+        telegram.send_text(chat, "/digest")
+        await telegram.wait_for_reply(chat, "No new stories on <b>Iraq troops</b>", timeout=60)
+    finally:
+        restarted.send_signal(signal.SIGINT)
+        await asyncio.wait_for(restarted.communicate(), timeout=30)
+    digests = [c for c in telegram.calls if c.method in ("sendMessage", "held:sendMessage") and "📰" in c.text]
+    assert len(digests) == 1  # the one in flight at the crash; never again

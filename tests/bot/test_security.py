@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy
 from telegram.ext import Application
 
 from bot.handlers import ONLY_WEB_LINKS
@@ -16,6 +17,7 @@ from tests.bot.test_topics import news_site
 from tests.conftest import SEED_ARTICLE
 from tests.helpers.fake_telegram import FakeBotAPI, _utf16_len
 from tests.helpers.servers import PageServer
+from tests.helpers.telegram_html import html_errors
 
 USER = 42
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,3 +138,33 @@ async def test_a_long_link_cannot_take_the_cache_entry_of_its_own_prefix(
     telegram.send_text(USER, victim)
     await telegram.wait_for_reply(USER, "Austria")
     assert server.hits.count(victim_path) == 1
+
+
+async def test_a_full_disk_still_answers_and_loses_nothing(
+    bot: Application, telegram: FakeBotAPI, server: PageServer
+) -> None:
+    services = bot.bot_data["services"]
+    first = server.page("/first.html", SEED_ARTICLE.read_bytes())
+    telegram.send_text(USER, first)
+    await telegram.wait_for_reply(USER, "Key facts")
+    engine = services.storage._engine
+    async with services.storage.sessions() as session:
+        pages = (await session.execute(sqlalchemy.text("PRAGMA page_count"))).scalar()
+    await engine.dispose()  # new connections get the cap: the database file cannot grow any more
+    sqlalchemy.event.listen(
+        engine.sync_engine, "connect", lambda connection, _record: connection.execute(f"PRAGMA max_page_count={pages}")
+    )
+    seed = SEED_ARTICLE.read_text("utf-8")
+    big = seed.replace("</p>", " More words to fill the page. " * 300 + "</p>")
+    for n in range(3):
+        telegram.send_text(USER + 1 + n, server.page(f"/full-{n}.html", big.replace("Germany", f"Germany{n}")))
+        reply = await telegram.wait_for_reply(USER + 1 + n, "Key facts")  # answered although it cannot be cached
+        assert html_errors(reply.text) == []
+    assert await services.storage.cached_for_link(first) is not None  # what was stored is still there
+    assert (await services.storage.purge_expired()) == 0
+
+
+async def test_expired_summaries_are_purged_on_a_schedule(bot: Application) -> None:
+    assert bot.job_queue is not None
+    (job,) = bot.job_queue.get_jobs_by_name("purge-cache")
+    assert job.job.trigger.interval.total_seconds() == 6 * 3600

@@ -77,6 +77,7 @@ class FakeBotAPI:
         self._changed = asyncio.Condition()
         self._fail: dict[str, list[dict[str, Any]]] = {}
         self.blocked: set[int] = set()
+        self._holds: list[tuple[str, str, asyncio.Event]] = []
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -167,6 +168,12 @@ class FakeBotAPI:
         }})  # fmt: skip
         return query_id
 
+    def hold(self, method: str, contains: str) -> asyncio.Event:
+        """Leave calls of ``method`` whose text has ``contains`` unanswered until the returned event is set."""
+        release = asyncio.Event()
+        self._holds.append((method, contains, release))
+        return release
+
     def fail_next(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
         """Answer the next calls of ``method`` with 429 Too Many Requests."""
         error = {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {retry_after}",
@@ -216,6 +223,13 @@ class FakeBotAPI:
             return web.json_response(error, status=403)
         if method == "getUpdates":
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
+        for held_method, contains, release in self._holds:
+            if method == held_method and contains in str(params.get("text", "")) and not release.is_set():
+                self.calls.append(Call(f"held:{method}", params))  # seen, but not answered until released
+                await self._notify()
+                await release.wait()
+                handler = getattr(self, f"_m_{method}", None)
+                return web.json_response({"ok": True, "result": handler(params) if handler else True})
         handler = getattr(self, f"_m_{method}", None)
         call = Call(method, params, result=handler(params) if handler else True)
         self.calls.append(call)
