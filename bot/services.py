@@ -22,6 +22,7 @@ from bot.storage import Storage, SubscriptionInfo, cache_key
 from bot.workers import Busy, ModelWorkers
 from summarizer.backends import Backend
 from summarizer.clean import canonical_url
+from summarizer.embeddings import SentenceEncoder
 from summarizer.feeds import sources_from
 from summarizer.fetch import Fetcher
 from summarizer.pipeline import Pipeline, Result
@@ -89,6 +90,7 @@ class Services:
         self.limiter = RateLimiter(settings.bot.rate_limit_per_minute)
         self.stats = Stats()
         self._topics: TopicFinder | None = None
+        self._encoder: SentenceEncoder | None = None
         self.access: dict[int, str] = {}  # user id → "allowed" / "blocked", mirrored from the database
         self._seen: set[tuple[int | None, int | None]] = set()
         self._reading: dict[str, asyncio.Future[Answer]] = {}  # links being read now, by canonical URL
@@ -100,8 +102,9 @@ class Services:
         self._build_start_parts()
         self.access = await self.storage.access_rules()
         await self.fetcher.open()
-        loop = asyncio.get_running_loop()  # the model loads off the event loop, once, with no job time limit
+        loop = asyncio.get_running_loop()  # the models load off the event loop, once, with no job time limit
         await loop.run_in_executor(self.workers.executor, self.pipeline.load_backend)
+        self._encoder = await loop.run_in_executor(self.workers.executor, self._sentence_encoder)
         logger.info("services ready (backend %s)", self.pipeline.backend.name)
 
     def _build_start_parts(self) -> None:
@@ -178,17 +181,21 @@ class Services:
             return False
         return self.settings.bot.access == "open" or status == "allowed"
 
+    def _sentence_encoder(self) -> SentenceEncoder:
+        """The extractive backend's encoder when there is one, else a new one (CPU work: call from a worker)."""
+        encoder = getattr(self.pipeline.backend, "encoder", None)
+        if isinstance(encoder, SentenceEncoder):
+            return encoder
+        return SentenceEncoder()
+
     @property
     def topics(self) -> TopicFinder:
-        """Built on first use; shares the extractive backend's encoder when there is one."""
+        """Built on first use, with the encoder that open() loaded off the event loop."""
         if self._topics is None:
-            encoder = getattr(self.pipeline.backend, "encoder", None)
-            if encoder is None:
-                from summarizer.embeddings import SentenceEncoder
-
-                encoder = SentenceEncoder()
+            if self._encoder is None:
+                raise RuntimeError("Services.topics used before open()")
             news = self.settings.news
-            self._topics = TopicFinder(self.fetcher, sources_from(news.feeds, news.search_urls), encoder.encode,
+            self._topics = TopicFinder(self.fetcher, sources_from(news.feeds, news.search_urls), self._encoder.encode,
                                        self.pipeline, news.source_timeout_s, _StoredArticles(self.storage))  # fmt: skip
         return self._topics
 

@@ -218,7 +218,8 @@ class Fetcher:
                     "That link is not a web page, so there is nothing to read.",
                 )
             mime = "text/html"
-        text, codec = decode_document(bytes(body), response.charset)
+        # charset detection on a large body takes tens of milliseconds: not on the event loop
+        text, codec = await asyncio.to_thread(decode_document, bytes(body), response.charset)
         return FetchedPage(
             url=str(response.url),
             requested_url=raw_url,
