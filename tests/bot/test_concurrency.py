@@ -106,10 +106,10 @@ async def test_an_unexpected_error_is_one_line_and_the_bot_carries_on(
     services: Services = bot.bot_data["services"]
     original = services.summarize_link
 
-    async def broken(link: str) -> Any:
+    async def broken(link: str, user_id: int | None = None) -> Any:
         if "boom" in link:
             raise RuntimeError("database on fire\nTraceback (most recent call last): ...")
-        return await original(link)
+        return await original(link, user_id)
 
     monkeypatch.setattr(services, "summarize_link", broken)
     telegram.send_text(9, "http://127.0.0.1:1/boom")

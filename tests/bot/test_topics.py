@@ -210,3 +210,11 @@ def test_parse_subscribe(text: str, expected: SubscribeRequest | str) -> None:
         assert isinstance(parsed, str) and expected in parsed
     else:
         assert parsed == expected
+
+
+@pytest.mark.parametrize("zone", ["America", "Europe/" + "x" * 300, "../../etc/passwd", "Etc/GMT+99"])
+async def test_an_odd_time_zone_is_one_line(make_bot: Any, telegram: FakeBotAPI, zone: str) -> None:
+    await make_bot()
+    telegram.send_text(CHAT, f"/timezone {zone}")
+    reply = await telegram.wait_for_reply(CHAT, "I don't know the time zone")
+    assert len(reply.text) < 150

@@ -260,3 +260,9 @@ async def test_private_and_local_addresses_are_refused_by_default(server: PageSe
 )
 async def test_invalid_urls(fetcher: Fetcher, url: str) -> None:
     await expect(fetcher, url, FetchErrorKind.INVALID_URL)
+
+
+@pytest.mark.parametrize("location", ["http://a\\b@example.com/", "http://[::1/", "http://exa mple.com:99999/"])
+async def test_a_redirect_to_a_broken_address_is_one_line(fetcher: Fetcher, server: PageServer, location: str) -> None:
+    error = await expect(fetcher, server.route("/odd", redirect(location)), FetchErrorKind.INVALID_URL)
+    assert len(error.message) < 80
