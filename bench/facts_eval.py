@@ -1,6 +1,7 @@
 """Key-fact extraction on the annotated set: precision, recall and F1 per category, and timing.
 
-    python bench/facts_eval.py [--data FOLDER...] [--verbose]   (default: tests/data/facts/{blind,dev,heldout})
+    python bench/facts_eval.py [--data FOLDER...] [--verbose]
+    (default: tests/data/facts/{blind,dev,heldout}, then the real-reporting set tests/data/facts-real/{...})
 
 Also times facts against the summary on the sample article, the figure issue #4 asks for.
 """
@@ -47,7 +48,8 @@ def timing(repeats: int = 20) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    folders = sorted(path for path in (ROOT / "tests" / "data" / "facts").iterdir() if path.is_dir())
+    folders = [path for name in ("facts", "facts-real") for path in sorted((ROOT / "tests" / "data" / name).iterdir())
+               if path.is_dir()]  # fmt: skip
     parser.add_argument("--data", type=Path, nargs="+", default=folders, help="folders of annotated passages")
     parser.add_argument("--verbose", action="store_true", help="list every miss and spurious fact")
     args = parser.parse_args()
@@ -69,7 +71,22 @@ def report_on(name: str, passages: list, verbose: bool) -> None:  # type: ignore
         counts = f"{score.gold:>5} {score.predicted:>6} {score.true_positives:>6}"
         print(f"{label:<12} {counts} {score.precision:>9.3f} {score.recall:>7.3f} {score.f1:>6.3f}")
     print(f"location right on {report.where_right}/{report.where_checked} matched facts; "
-          f"approx right on {report.approx_right}/{report.approx_checked}\n")  # fmt: skip
+          f"approx right on {report.approx_right}/{report.approx_checked}")  # fmt: skip
+    forms = {"prose": ("prose",), "list/table": ("list", "table"), "change": ("change",)}
+    for label, kinds in forms.items():
+        subset = [p for p in passages if p.form in kinds]
+        if subset and len(subset) != len(passages):
+            score = evaluate(subset, extract).overall
+            print(f"form {label:<11} {len(subset):>4} passages: precision {score.precision:.3f} "
+                  f"recall {score.recall:.3f} F1 {score.f1:.3f}")  # fmt: skip
+    business = [p for p in passages if p.domain in ("business", "markets")]
+    if business:
+        scored = evaluate(business, extract)
+        wrong = scored.overall.predicted - scored.overall.true_positives
+        print(f"business/markets: {scored.passages_with_wrong_facts}/{len(business)} passages with a wrong fact "
+              f"({scored.passages_with_wrong_facts / len(business):.1%}); {wrong}/{scored.overall.predicted} "
+              "facts found there are wrong")  # fmt: skip
+    print()
     if verbose and (report.misses or report.spurious or report.misplaced):
         print("\n".join(report.misses + report.spurious + report.misplaced) + "\n")
 

@@ -25,6 +25,8 @@ class Passage:
     text: str
     language: str
     gold: list[dict[str, Any]]
+    form: str = "prose"  # prose, list, table or change
+    domain: str = "other"  # business and markets passages are where wrong facts showed up
 
 
 def load_passages(folder: Path) -> list[Passage]:
@@ -32,7 +34,8 @@ def load_passages(folder: Path) -> list[Passage]:
     for answers in sorted(folder.glob("*.json")):
         data = json.loads(answers.read_text("utf-8"))
         text = answers.with_suffix(".txt").read_text("utf-8")
-        passages.append(Passage(answers.stem, text, data.get("language", "en"), data["facts"]))
+        passages.append(Passage(answers.stem, text, data.get("language", "en"), data["facts"],
+                                data.get("form", "prose"), data.get("domain", "other")))  # fmt: skip
     return passages
 
 
@@ -66,6 +69,8 @@ class Report:
     misses: list[str] = field(default_factory=list)
     spurious: list[str] = field(default_factory=list)
     misplaced: list[str] = field(default_factory=list)
+    passages_with_wrong_facts: int = 0
+    passages: int = 0
 
     @property
     def overall(self) -> CategoryScore:
@@ -143,4 +148,6 @@ def evaluate(passages: Iterable[Passage], extract: Callable[[str, str], list[dic
         for fact in predicted:
             report.categories[fact["category"]].predicted += 1
         report.spurious += [f"{passage.name}: spurious {_describe(p)}" for p in unmatched]
+        report.passages += 1
+        report.passages_with_wrong_facts += bool(unmatched)
     return report

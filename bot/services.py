@@ -76,7 +76,10 @@ class _StoredArticles:
         return Result.from_dict(found[1]) if found is not None else None
 
     async def put(self, url: str, result: Result) -> None:
-        await self.storage.store(result.to_dict(), url)
+        try:
+            await self.storage.store(result.to_dict(), url)
+        except SQLAlchemyError as error:  # the cache is a saving, never a reason for a digest to fail
+            logger.warning("could not cache %s for digests: %s", url, str(error).splitlines()[0])
 
 
 class Services:

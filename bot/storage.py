@@ -36,7 +36,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -300,13 +300,19 @@ class Storage:
         """Cache a result under its canonical URL (or the first link) and alias every link to it."""
         canonical = result.get("url") or canonical_url(links[0]) or links[0]
         key = cache_key(canonical)
-        async with self.sessions.begin() as session:
-            await session.merge(
-                CachedSummary(key=key, url=canonical, payload=json.dumps(result, ensure_ascii=False), created_at=_now())
-            )
-            for link in {canonical, *(canonical_url(link) or link for link in links)}:
-                if len(link) <= MAX_ALIAS_CHARS:  # never a cut one: it could be another link's whole address
-                    await session.merge(UrlAlias(url=link, key=key))
+        payload = json.dumps(result, ensure_ascii=False)
+        aliases = {canonical, *(canonical_url(link) or link for link in links)}
+        for attempt in (1, 2):  # merge is select-then-insert: two writers of one new key race, and one retries
+            try:
+                async with self.sessions.begin() as session:
+                    await session.merge(CachedSummary(key=key, url=canonical, payload=payload, created_at=_now()))
+                    for link in aliases:
+                        if len(link) <= MAX_ALIAS_CHARS:  # never a cut one: it could be another link's whole address
+                            await session.merge(UrlAlias(url=link, key=key))
+                return key
+            except IntegrityError:
+                if attempt == 2:
+                    raise
         return key
 
     async def purge_expired(self) -> int:

@@ -98,3 +98,17 @@ async def test_a_corrupt_database_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(StorageError) as failed:
         await storage.open()
     assert str(failed.value) == f"the database at {url(path)} cannot be used: file is not a database"
+
+
+async def test_two_writers_of_one_new_key_both_succeed(tmp_path: Path) -> None:
+    stores = [Storage(url(tmp_path / "race.db"), timedelta(hours=1)) for _ in range(2)]
+    for storage in stores:
+        await storage.open()
+    try:
+        for n in range(20):
+            link = f"https://example.com/same-{n}"
+            keys = await asyncio.gather(*(s.store({"url": link, "text": "x"}, link) for s in stores))
+            assert keys[0] == keys[1]
+    finally:
+        for storage in stores:
+            await storage.close()
