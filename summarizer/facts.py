@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from summarizer.countries import Mention, MentionKind, lexicon
+from summarizer.factlists import ListRow, list_rows
 from summarizer.numbers import Quantity, find_quantities
 from summarizer.sentences import split_sentences
 
@@ -215,7 +216,24 @@ def _people_of(sentence: str, quantity: Quantity) -> _Head | None:
     return _Head("people", "people", base + match.start("noun"), base + match.end("noun"), base + match.end("noun"))
 
 
+# Money that is a price, a rate or a level, not an amount someone has: "$68.75 a barrel", "$2.53 per share",
+# "$6.99-a-month", "$0.06/kWh", "$125 billion worth of goods", and a conversion in brackets after an amount.
+_PRICE_AFTER = re.compile(
+    r"^(?:-a-|\s*/\s*|\s+(?:a|an|per|each)\s+(?:diluted\s+)?)(?:barrel|ounce|tonne|ton|share|gallon|litre|liter|"
+    r"kwh|kilowatt|megawatt|watt|month|week|day|hour|pound|kilo|kg|head|person|unit|seat|ticket|dose|night)s?\b"
+    r"|^\s+(?:worth\s+of|in\s+goods|of\s+(?:goods|imports|exports))\b",
+    re.IGNORECASE,
+)
+_CONVERSION_BEFORE = re.compile(r"[$€£¥₹₽]\s?[\d.,]+\s*(?:bn|billion|m|million|k|thousand|trillion|tn)?\s*\(\s*$")
+# "$1.2925", "$68.75", "$13.60": cents (or finer) with no scale word are prices and rates, never an amount held
+_CENTS = re.compile(r"\d\.\d{2,}(?!\s*(?:bn|billion|m\b|million|trillion|tn|k\b|thousand))", re.IGNORECASE)
+_LEVEL_BEFORE = re.compile(r"\b(?:at|to)\s+(?:around\s+|about\s+)?$")  # "rose 9.7% to $6", "trading at $61"
+MIN_MONEY = 100_000  # below this, a sum reached "at" or "to" is a price level
+
+
 def _money_head(sentence: str, quantity: Quantity) -> _Head | None:
+    if _is_price(sentence, quantity):
+        return None
     if quantity.currency:
         return _Head("money", _CURRENCY_SIGNS.get(quantity.currency, quantity.currency), quantity.end, quantity.end,
                      quantity.end)  # fmt: skip
@@ -225,6 +243,16 @@ def _money_head(sentence: str, quantity: Quantity) -> _Head | None:
             "money", _CURRENCY_WORDS[word.group("word")], quantity.end, quantity.end, quantity.end + word.end()
         )
     return None
+
+
+def _is_price(sentence: str, quantity: Quantity) -> bool:
+    """A price, rate, level or conversion rather than an amount of money someone has, gives or gets."""
+    if _CENTS.search(quantity.text):
+        return True
+    small = quantity.value is not None and quantity.value < MIN_MONEY
+    if small and _LEVEL_BEFORE.search(sentence[: quantity.start]):
+        return True
+    return bool(_PRICE_AFTER.match(sentence[quantity.end :]) or _CONVERSION_BEFORE.search(sentence[: quantity.start]))
 
 
 def _in_context(sentence: str, quantity: Quantity, head: _Head) -> _Head | None:
@@ -425,4 +453,19 @@ def extract_facts(text: str, language: str | None = "en") -> list[Fact]:
     for sentence in split_sentences(text.splitlines(), "en"):
         facts.extend(_facts_in_sentence(sentence.text, context))
         _remember(sentence.text, context)
-    return facts
+    listed = [_from_row(row) for row in list_rows(text)]
+    if not listed:
+        return facts
+    # a row read as a sentence lacks its list's heading: the row's own reading wins for the same figure
+    kept = [f for f in facts if not any(_same_figure(f, row) for row in listed)]
+    return kept + listed
+
+
+def _from_row(row: ListRow) -> Fact:
+    return Fact(row.owner.who, row.owner.code, _number(row.quantity.value), row.quantity.text, row.quantity.approx,
+                row.unit, row.category or "other", None, row.evidence, row.quantity.bound)  # fmt: skip
+
+
+def _same_figure(fact: Fact, row: Fact) -> bool:
+    same_text = fact.evidence in row.evidence or row.evidence in fact.evidence
+    return same_text and fact.quantity == row.quantity

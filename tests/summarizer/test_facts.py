@@ -128,3 +128,52 @@ def test_money_reads_as_news_writes_it(sentence: str, line: str) -> None:
 
     (group,) = group_facts(extract_facts(sentence))
     assert group.line() == line
+
+
+def owners(facts: list[Any], category: str) -> dict[str | None, float | None]:
+    return {fact.country_code or fact.who: fact.quantity for fact in facts if fact.category == category}
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "expected"),
+    [
+        ("Here are the main contributors to the mission:\nBritain: 9,500\nGermany: 4,341\nItaly: 2,795",
+         "troops", {"GB": 9500, "DE": 4341, "IT": 2795}),
+        ("Here is a breakdown of African contributions to the force:\n- NIGERIA: 900 men\n- BENIN: 650 men\n"
+         "- BURKINA FASO: about 660 men", "troops", {"NG": 900, "BJ": 650, "BF": 660}),
+        ("Troops in the mission by country\nCountry | Troops\nGermany | 4,341\nFrance | 3,000",
+         "troops", {"DE": 4341, "FR": 3000}),
+        ("Here are figures for foreign military deaths since the intervention began in 2001:\n"
+         "United States 1,974\nBritain 414\nCanada 158", "casualties", {"US": 1974, "GB": 414, "CA": 158}),
+        ("Other large contingents are from Britain (8,300 troops), Germany (3,650), Canada (2,850).",
+         "troops", {"GB": 8300, "DE": 3650, "CA": 2850}),
+        ("The donors pledged to Syria:\nKuwait: $300 million.\nUnited States: $155 million.",
+         "money", {"KW": 300_000_000, "US": 155_000_000}),
+    ],
+)  # fmt: skip
+def test_lists_and_tables_take_their_category_from_their_heading(
+    text: str, category: str, expected: dict[str, float]
+) -> None:
+    facts = extract_facts(text)
+    assert owners(facts, category) == expected
+    assert not [f for f in facts if f.category != category and f.quantity in expected.values()]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Sterling was last trading at $1.2925, while the yen strengthened.",
+        "Brent crude futures fell 0.18% to $77.23 a barrel.",
+        "The retailer earned $2.53 per diluted share.",
+        "Beijing wants Trump to eliminate the tariffs on about $125 billion worth of Chinese goods.",
+        "Disney's $6.99-a-month service is stocked with films.",
+        "The company's shares were up 9.7% to $6 by the end of the day.",
+    ],
+)
+def test_prices_rates_and_volumes_are_not_money_facts(sentence: str) -> None:
+    assert [f for f in extract_facts(sentence) if f.category == "money"] == []
+
+
+def test_a_conversion_in_brackets_is_not_a_second_amount() -> None:
+    facts = extract_facts("Alibaba is set to raise up to $12.9bn (£10bn) from its listing in Hong Kong.")
+    assert [f.quantity for f in facts if f.category == "money"] == [12_900_000_000]

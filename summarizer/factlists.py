@@ -1,0 +1,183 @@
+"""Key facts written as lists and tables: factbox rows, table rows and inline lists of owners with figures.
+
+News gives its most complete figures in this form ("Here are the main contributors: / Britain: 9,500 /
+Germany: 4,341", "Bulgaria (516), Hungary (502)", "Britain, 1,200; Turkey, 60"), and a row says nothing of what
+it counts: the heading or the sentence before the list does. So rows are found first, grouped into blocks of
+consecutive rows, and each block takes its category from its rows' own nouns or else from the lines before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from summarizer.countries import Mention, lexicon
+from summarizer.numbers import Quantity, find_quantities
+
+__all__ = ["ListRow", "list_rows"]
+
+# the category a list's introduction gives its rows, by the words in it (the first that matches wins)
+_INTRO_CATEGORIES = (
+    ("casualties", re.compile(r"\b(?:deaths?|dead|killed|casualt|fatalit|death toll|toll)\w*", re.IGNORECASE)),
+    ("displaced", re.compile(r"\b(?:refugees?|displaced|asylum|evacuees?|fled)\b", re.IGNORECASE)),
+    ("other", re.compile(r"\b(?:jets?|aircraft|warplanes|tanks?|warships|ships|helicopters|drones|missiles)\b",
+                         re.IGNORECASE)),
+    ("troops", re.compile(r"\b(?:troops?|soldiers|forces|personnel|contingents?|peacekeepers|contribut\w*|"
+                          r"military|deploy\w*|servicemen|battalions?)\b", re.IGNORECASE)),
+    ("money", re.compile(r"\b(?:pledge\w*|aid|donors?|donat\w*|fund\w*|grants?|assistance|contribution)\b",
+                         re.IGNORECASE)),
+)  # fmt: skip
+_ROW_NOUNS = (
+    ("troops", re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:troops|soldiers|men|personnel|military|police|peacekeepers|"
+                          r"marines|advisers|trainers|infantry)\b", re.IGNORECASE)),
+    ("casualties", re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:dead|deaths|killed|fatalities)\b", re.IGNORECASE)),
+    ("displaced", re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:refugees|displaced|asylum)\b", re.IGNORECASE)),
+    ("other", re.compile(r"^\s*(?:[\w-]+\s+){0,3}?(?:jets|aircraft|planes|tanks|ships|helicopters|drones)\b",
+                         re.IGNORECASE)),
+)  # fmt: skip
+_UNITS = {"troops": "troops", "casualties": "deaths", "displaced": "refugees", "money": "", "other": "units"}
+_BULLET = re.compile(r"^\s*(?:[-–—•*_·]+|\d{1,2}[.)])\s*")
+_SEPARATOR = re.compile(r"^\s*(?:[:,=–—-]|\|)?\s*(?:with\s+)?(?:about\s+|around\s+|some\s+|over\s+|nearly\s+)?")
+_TOTAL = re.compile(r"^\s*(?:total|others?|other nations|other countries|rest)\b", re.IGNORECASE)
+MIN_BLOCK = 2
+INTRO_LINES = 4
+MAX_OWNER_GAP = 3  # characters allowed between the owner and its figure, besides the separator
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """One owner with one figure, from a list or table; ``category`` None when the row alone cannot tell."""
+
+    owner: Mention
+    quantity: Quantity
+    category: str | None
+    unit: str
+    evidence: str
+    line: int
+
+
+def _titled(text: str) -> str:
+    """UPPER-CASE list labels ("BURKINA FASO:") written the way the country lexicon knows them."""
+    return re.sub(r"\b[A-Z][A-Z'’.-]+\b", lambda m: m.group(0).title() if len(m.group(0)) > 2 else m.group(0), text)
+
+
+def _row_category(rest: str, quantity: Quantity) -> tuple[str | None, str]:
+    if quantity.currency:
+        return "money", quantity.currency
+    for category, pattern in _ROW_NOUNS:
+        if pattern.match(rest):
+            return category, _UNITS[category]
+    return None, ""
+
+
+def _owner_then_figure(segment: str, line: int, evidence: str) -> ListRow | None:
+    """``segment`` starting with an owner and, right after it, a figure: "Britain: 9,500", "Niger (675 soldiers)"."""
+    text = _titled(_BULLET.sub("", segment))
+    mentions = [m for m in lexicon().mentions(text) if m.code is not None or m.kind == "alliance"]
+    if not mentions or mentions[0].start > 2 or _TOTAL.match(text):
+        return None
+    owner = mentions[0]
+    after = text[owner.end :]
+    lead = _SEPARATOR.match(after.lstrip("( "))
+    offset = len(after) - len(after.lstrip("( ")) + (lead.end() if lead else 0)
+    quantities = [q for q in find_quantities(after) if q.value is not None and not _is_year(q)]
+    if not quantities or quantities[0].start > offset + MAX_OWNER_GAP:
+        return None
+    quantity = quantities[0]
+    category, unit = _row_category(after[quantity.end :], quantity)
+    return ListRow(owner, quantity, category, unit, evidence, line)
+
+
+def _is_year(quantity: Quantity) -> bool:
+    return quantity.value is not None and 1900 <= quantity.value <= 2100 and "," not in quantity.text
+
+
+def _rows_in_line(line: str, number: int) -> list[ListRow]:
+    """A table row ("Germany | 4,341"), a list line ("Britain: 9,500"), or inline items in a sentence."""
+    if "|" in line:
+        cells = [cell.strip() for cell in line.split("|") if cell.strip()]
+        row = _owner_then_figure(" ".join(cells[:2]), number, line) if len(cells) >= 2 else None
+        return [row] if row else []
+    whole = _owner_then_figure(line, number, line)
+    if whole is not None and len(line) <= 160:
+        return [whole]
+    return _inline_rows(line, number)
+
+
+_INLINE = re.compile(r"(?:^|[,;:]\s*|\band\s+|\bfrom\s+)(?=[A-Z])")
+
+
+def _inline_rows(line: str, number: int) -> list[ListRow]:
+    """ "from Britain (8,300 troops), Germany (3,650), Canada (2,850)" or "Britain, 1,200; Turkey, 60": the items
+    of a list written inside a sentence, when there are at least two."""
+    rows = []
+    for start in (m.end() for m in _INLINE.finditer(line)):
+        segment = line[start:]
+        end = re.search(r"[;)]", segment)
+        item = segment[: end.end() if end else len(segment)]
+        row = _owner_then_figure(item, number, line)
+        if row is not None and ("(" in item[: row.quantity.start + 20] or ";" in line):
+            rows.append(row)
+    return rows if len(rows) >= MIN_BLOCK else []
+
+
+def _intro_category(lines: list[str]) -> str | None:
+    """The category an introduction names, the most specific first (a list of "military deaths" is deaths)."""
+    intro = " ".join(lines)
+    for category, pattern in _INTRO_CATEGORIES:
+        if pattern.search(intro):
+            return category
+    return None
+
+
+def list_rows(text: str) -> list[ListRow]:
+    """The rows of every list, table and inline list in ``text``, each with the category of its block."""
+    lines = text.splitlines()
+    found = [(number, _rows_in_line(line, number)) for number, line in enumerate(lines)]
+    rows: list[ListRow] = []
+    block: list[ListRow] = []
+    block_start = 0
+    for number, line_rows in [*found, (len(lines), [])]:
+        if line_rows and (not block or number == block[-1].line + 1) and len(line_rows) == 1:
+            if not block:
+                block_start = number
+            block.extend(line_rows)
+            continue
+        rows.extend(_settle(block, _introduction(lines, block_start)))
+        block = []
+        if len(line_rows) > 1:  # an inline list is a block of its own; its sentence is its introduction
+            rows.extend(_settle(line_rows, [lines[number]]))
+    return rows
+
+
+def _introduction(lines: list[str], start: int) -> list[str]:
+    """The lines before a block, back to a blank line, at most INTRO_LINES of them (a heading, a lead sentence)."""
+    intro: list[str] = []
+    for line in reversed(lines[max(0, start - INTRO_LINES) : start]):
+        if not line.strip():
+            break
+        intro.insert(0, line)
+    return intro
+
+
+def _settle(block: list[ListRow], intro: list[str]) -> list[ListRow]:
+    """A block of at least MIN_BLOCK rows, with its category from its rows or its introduction."""
+    if len(block) < MIN_BLOCK:
+        return []
+    known = [row.category for row in block if row.category]
+    category = max(set(known), key=known.count) if known else _intro_category(intro)
+    if category is None:
+        return []
+    settled = []
+    for row in block:
+        if row.quantity.currency and category != "money":
+            continue
+        if category == "money" and not row.quantity.currency and not _money_intro(intro):
+            continue
+        unit = row.unit or _UNITS[category]
+        settled.append(ListRow(row.owner, row.quantity, row.category or category, unit, row.evidence, row.line))
+    return settled
+
+
+def _money_intro(intro: list[str]) -> bool:
+    return any(re.search(r"[$€£¥]|\b(?:million|billion|dollars|euros|pounds)\b", line) for line in intro)
