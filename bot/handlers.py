@@ -106,6 +106,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await query.edit_message_text(summary_html(result), reply_markup=summary_keyboard(key))
     elif isinstance(query.message, Message):
         await query.message.reply_text(facts_html(result))
+        chart = await service.facts_chart(result)
+        if chart is not None:
+            title, png = chart
+            await query.message.reply_photo(png, caption=f"{title}, as the article states them")
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -94,9 +94,13 @@ def _header(result: Result) -> list[str]:
     return lines
 
 
-def _fact_lines(result: Result) -> list[str]:
+def _fact_lines(result: Result, *, biggest_first: bool = False) -> list[str]:
+    """One line per owner; for a long list (a factbox), the owners with the biggest figures come first."""
+    groups = group_facts(result.facts)
+    if biggest_first:
+        groups.sort(key=lambda group: max((f.quantity or 0 for f in group.facts), default=0), reverse=True)
     lines = []
-    for group in group_facts(result.facts):
+    for group in groups:
         who = group.who or "Unattributed"
         marker = flag(group.country_code) or "•"
         lines.append(f"{marker} {_text(who)} — {_text(group.line(), 600)}")
@@ -115,7 +119,7 @@ def summary_html(result: Result, limit: int = MAX_MESSAGE) -> str:
     """Title, site and date, the summary, key facts, the source link; shortened to fit ``limit``."""
     header = _header(result)
     summary = list(result.summary)
-    facts = _fact_lines(result)
+    facts = _fact_lines(result, biggest_first=len(group_facts(result.facts)) > MAX_FACT_LINES)
     hidden = max(0, len(facts) - MAX_FACT_LINES)
     facts = facts[:MAX_FACT_LINES]
     source = _linked(result.article.url, "Source")

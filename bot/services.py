@@ -21,6 +21,7 @@ from bot.ratelimit import RateLimiter
 from bot.storage import Storage, SubscriptionInfo, cache_key
 from bot.workers import Busy, ModelWorkers
 from summarizer.backends import Backend
+from summarizer.charts import bar_chart, comparable
 from summarizer.clean import canonical_url
 from summarizer.embeddings import SentenceEncoder
 from summarizer.feeds import sources_from
@@ -282,6 +283,14 @@ class Services:
         result = Result.from_dict(data)
         sentences = self.settings.summarizer.sentences + MORE_SENTENCES
         return await self.workers.run(self.pipeline.summarize_article, result, sentences)
+
+    async def facts_chart(self, result: Result) -> tuple[str, bytes] | None:
+        """A bar chart of the article's comparable figures, when it has three or more (drawn off the loop)."""
+        found = comparable(result.facts)
+        if found is None:
+            return None
+        title, bars = found
+        return title, await asyncio.to_thread(bar_chart, title, bars)
 
     async def cached(self, key: str) -> Result | None:
         data = await self.storage.cached(key)

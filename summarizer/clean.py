@@ -79,9 +79,13 @@ def _is_junk(line: str) -> bool:
     return bool(_TIMESTAMP.match(line))
 
 
+# "- Britain: 9,500", "| Italy | 2,795 |": a factbox or table row is short and no sentence, but it is the article
+_LIST_ROW = re.compile(r"^(?:[-–•*|]\s*)?[A-Z][^\d:|]{1,40}[:|,(]?\s*[~≈]?\$?\d[\d,.]*\b")
+
+
 def _is_fragment(line: str) -> bool:
     """A short line that is no sentence: a menu item, a section label, a caption stub."""
-    return len(line) < 40 and len(line.split()) <= 4 and not _SENTENCE_END.search(line)
+    return len(line) < 40 and len(line.split()) <= 4 and not _SENTENCE_END.search(line) and not _LIST_ROW.match(line)
 
 
 def clean_lines(text: str) -> list[str]:

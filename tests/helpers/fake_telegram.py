@@ -241,6 +241,9 @@ class FakeBotAPI:
         if request.content_type == "application/json":
             return dict(await request.json())
         params: dict[str, Any] = dict(await request.post())
+        for key, value in list(params.items()):
+            if isinstance(value, web.FileField):  # an uploaded file (a photo): keep its bytes
+                params[key] = value.file.read()
         for key in _JSON_FIELDS & params.keys():
             params[key] = json.loads(params[key])
         return params
@@ -276,6 +279,12 @@ class FakeBotAPI:
 
     def _m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._message(params, int(params["message_id"]))
+
+    def _m_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._message(params)
+        message["photo"] = [{"file_id": "photo1", "file_unique_id": "u1", "width": 770, "height": 400}]
+        message["caption"] = params.get("caption", "")
+        return message
 
     # --- control endpoints for bots in other processes --------------------------------------------------
 
