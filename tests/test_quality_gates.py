@@ -6,6 +6,7 @@ import json
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,3 +62,18 @@ def test_troop_fact_f1_floor() -> None:
     report = evaluate(passages, lambda text, language: [f.to_dict() for f in extract_facts(text, language)])
     troops = report.categories["troops"]
     assert troops.f1 >= FLOORS["facts"]["troops_f1"], report.misses + report.spurious
+
+
+def test_real_reporting_floors() -> None:
+    """Issue #12's gates on the real-reporting dev set: lists and tables, money precision, business noise."""
+    floors = FLOORS["facts-real"]
+    passages = load_passages(ROOT / "tests" / "data" / "facts-real" / "dev")
+
+    def extract(text: str, language: str) -> list[dict[str, Any]]:
+        return [f.to_dict() for f in extract_facts(text, language)]
+
+    lists = evaluate([p for p in passages if p.form in ("list", "table")], extract)
+    assert lists.overall.recall >= floors["list_table_recall"], lists.misses
+    assert evaluate(passages, extract).categories["money"].precision >= floors["money_precision"]
+    business = evaluate([p for p in passages if p.domain in ("business", "markets")], extract)
+    assert business.passages_with_wrong_facts / business.passages <= floors["business_wrong_passages_max"]
