@@ -132,11 +132,20 @@ _CASUALTY_AFTER = re.compile(
 )
 _CASUALTY_BEFORE = re.compile(r"\b(?P<verb>killed|wounded|injured)\s+$")
 _AND_WOUNDED = re.compile(r"^\s+(?:were\s+)?(?P<verb>wounded|injured|killed|missing)\b")  # "12 killed and 30 wounded"
+# A figure whose noun came earlier: "the death toll ... has climbed to 47", "adjusted the number from 81 to 85",
+# "cut the number of forces in the country from about 13,000 to 8,600", "a drawdown ... from 4,500 to 2,500".
+_APPROX_WORD = r"(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|roughly\s+|more\s+than\s+|over\s+)?"
 _DEATH_TOLL = re.compile(
-    r"\bdeath toll\b[^.;]{0,60}?\b(?:rose|risen|climbed|reached|stands|stood|is|was|hit|jumped)\s+(?:to\s+|at\s+)?$"
+    r"\b(?:death\s+toll|toll|number\s+of\s+(?:dead|deaths|fatalities|people\s+killed))\b[^.;]{0,120}?"
+    r"\b(?:rose|risen|climbed|reached|stands|stood|is|was|hit|jumped|increased|adjusted|revised|raised|"
+    r"put|rises|climbs)\b[^.;]{0,40}?\b(?:to|at|from)\s+" + _APPROX_WORD + "$",
+    re.IGNORECASE,
 )
 _TROOP_LEVEL = re.compile(
-    r"\btroops?\s+(?:presence|levels?|numbers?|strength|deployment|contingent|count)\b[^.;,]{0,40}?\b(?:to|at|of)\s+$",
+    r"\b(?:troops?\s+(?:presence|levels?|numbers?|strength|deployment|contingent|count|ceiling)|"
+    r"number\s+of\s+(?:\w+\s+)?(?:troops|forces|soldiers|personnel|service\s*members)|"
+    r"(?:military\s+|American\s+|U\.?S\.?\s+)?presence|drawdown|force\s+(?:levels?|size))\b"
+    r"[^.;]{0,60}?\b(?:to|at|of|from)\s+" + _APPROX_WORD + "$",
     re.IGNORECASE,
 )
 _DISPLACED_BEFORE = re.compile(r"\b(?:displaced|uprooted|evacuated)\s+$")
@@ -280,6 +289,8 @@ def _head(sentence: str, quantities: list[Quantity], position: int, facts: list[
     if _TROOP_LEVEL.search(before):  # "reduce its troop presence in Afghanistan to 2,500"
         return _Head("troops", "troops", quantity.end, quantity.end, quantity.end)
     head = _noun_head(sentence, quantity)
+    if head is None or head.category == "people":  # "690 Danes" in a sentence about a battlegroup are troops
+        head = _demonym_head(sentence, quantity) or head
     if head is None and position + 1 < len(quantities):  # "from 5,100 to 2,500 troops": both count troops
         following = quantities[position + 1]
         if re.fullmatch(r"\s+to\s+", sentence[quantity.end : following.start]):
@@ -293,6 +304,28 @@ def _head(sentence: str, quantities: list[Quantity], position: int, facts: list[
     if head is None:
         return None
     return _in_context(sentence, quantity, head)
+
+
+_MILITARY = re.compile(r"\b(?:troops|soldiers|forces|battle\s?group|military|deployed|mission|contingent|personnel|"
+                       r"army|NATO|peacekeep\w*|coalition|stationed|garrison)\b", re.IGNORECASE)  # fmt: skip
+
+
+_HARM = re.compile(r"\b(?:died|dead|deaths?|killed|toll|wounded|injured|missing|fled|refugees|displaced)\b",
+                   re.IGNORECASE)  # fmt: skip
+
+
+def _demonym_head(sentence: str, quantity: Quantity) -> _Head | None:
+    """ "690 Danes and 150 Estonians", "4,365 Germans": people of a country counted by their demonym, which are
+    troops where the sentence is about the military (casualties and refugees are worded, and handled, apart)."""
+    after = sentence[quantity.end :]
+    gap = len(after) - len(after.lstrip())
+    if not 0 < gap <= 2 or not _MILITARY.search(sentence) or _HARM.search(sentence):
+        return None
+    mention = next((m for m in lexicon().mentions(after[:40]) if m.start == gap), None)
+    if mention is None or mention.kind != "demonym" or not mention.text.endswith("s"):
+        return None
+    end = quantity.end + mention.end
+    return _Head("troops", "troops", quantity.end, end, end)
 
 
 # --- who and where ----------------------------------------------------------------------------------------

@@ -177,3 +177,35 @@ def test_prices_rates_and_volumes_are_not_money_facts(sentence: str) -> None:
 def test_a_conversion_in_brackets_is_not_a_second_amount() -> None:
     facts = extract_facts("Alibaba is set to raise up to $12.9bn (£10bn) from its listing in Hong Kong.")
     assert [f.quantity for f in facts if f.category == "money"] == [12_900_000_000]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The battlegroup in Estonia includes 690 Danes and 150 Estonians, NATO said.", {"DK": 690, "EE": 150}),
+        ("253 Canadians are involved in the NATO mission.", {"CA": 253}),
+    ],
+)
+def test_demonyms_as_the_counted_noun_are_troops_in_military_news(sentence: str, expected: dict[str, int]) -> None:
+    assert owners(extract_facts(sentence), "troops") == expected
+
+
+def test_demonyms_counted_among_the_dead_stay_casualties() -> None:
+    facts = extract_facts("Since 2001, 2,215 foreign soldiers have died in Afghanistan, including 1,385 Americans.")
+    assert not [f for f in facts if f.category == "troops" and f.quantity == 1385]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "category", "figures"),
+    [
+        ("The death toll from the typhoon that hit the islands over Christmas has climbed to 47, officials said.",
+         "casualties", {47}),
+        ("The death toll rose to 45 from 30, officials said.", "casualties", {45, 30}),
+        ("The U.S. plans to cut the number of forces in the country from about 13,000 to 8,600.",
+         "troops", {13000, 8600}),
+        ("A drawdown order will reduce the American presence from 4,500 to 2,500 in Afghanistan.",
+         "troops", {4500, 2500}),
+    ],
+)  # fmt: skip
+def test_changes_whose_noun_came_earlier(sentence: str, category: str, figures: set[int]) -> None:
+    assert {f.quantity for f in extract_facts(sentence) if f.category == category} >= figures
