@@ -23,6 +23,7 @@ class MentionKind(StrEnum):
     CAPITAL = "capital"
     BODY = "body"
     ALLIANCE = "alliance"
+    ORGANISATION = "organisation"  # a company or other named body that owns money ("Alibaba", "Shell")
 
 
 @dataclass(frozen=True, slots=True)

@@ -441,8 +441,42 @@ def _not_modifier(sentence: str, mention: Mention) -> bool:
     return not _COMPOUND.match(sentence[mention.end :])
 
 
+_DATELINE = re.compile(r"^\s*(?:\([^)]{0,30}\))?\s*[:—–-]")  # "Paris: Airbus said", "LONDON (Reuters) - Shell"
+_NOT_ORGANISATIONS = (
+    "The|A|An|In|On|At|It|He|She|They|We|I|But|And|Or|So|This|That|These|Those|Its|Their|His|Her|Our|However|"
+    "Meanwhile|Last|Next|Earlier|Later|Analysts|Investors|Officials|Shares|According|After|Before|While|When|If|"
+    "Under|Over|With|For|From|By|As|Since|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|President|"
+    "Mr|Mrs|Ms|Dr"
+)
+_ORGANISATION_SUBJECT = re.compile(
+    rf"(?P<name>(?!(?:{_NOT_ORGANISATIONS})\b)[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|&)){{0,3}})(?:'s|’s)?\s+"
+    r"(?:[\w,’'-]+\s+){0,6}?(?:raise[sd]?|raising|earn(?:ed|s)?|pay|paid|pays|posted|reported|invest(?:ed|s)?|"
+    r"spen[dt]s?|lost|loses|sold|sells|bought|buys|fined|secured|won|signed|pledged|received|made|generated|"
+    r"netted|booked|borrowed|owes|agreed\s+to\s+pay)\b"
+)
+
+
+def _dateline(sentence: str, mention: Mention) -> bool:
+    return mention.start <= 1 and bool(_DATELINE.match(sentence[mention.end :]))
+
+
+def _organisation_owner(sentence: str, quantity: Quantity, mentions: list[Mention]) -> Mention | None:
+    """The company or body a sentence's subject names, for money no country owns: "Alibaba is set to raise up
+    to $12.9bn", "Shell has agreed to pay fines worth over $150 million"."""
+    start = 0
+    if mentions and _dateline(sentence, mentions[0]):
+        start = mentions[0].end + _DATELINE.match(sentence[mentions[0].end :]).end()  # type: ignore[union-attr]
+    found = _ORGANISATION_SUBJECT.match(sentence, start + len(sentence[start:]) - len(sentence[start:].lstrip()))
+    if found is None or found.end() > quantity.start:
+        return None
+    name = found.group("name")
+    if any(m.start < found.end("name") and m.end > found.start("name") for m in mentions):
+        return None  # a country or alliance: the usual owner rules speak for those
+    return Mention(found.start("name"), found.end("name"), name, None, name, MentionKind.ORGANISATION)
+
+
 def _facts_in_sentence(sentence: str, context: _Context) -> list[Fact]:
-    mentions = [m for m in lexicon().mentions(sentence) if _not_modifier(sentence, m)]
+    mentions = [m for m in lexicon().mentions(sentence) if _not_modifier(sentence, m) and not _dateline(sentence, m)]
     quantities = find_quantities(sentence)
     facts: list[Fact] = []
     for position, quantity in enumerate(quantities):
@@ -456,6 +490,9 @@ def _facts_in_sentence(sentence: str, context: _Context) -> list[Fact]:
                 facts.append(part)
             continue
         owners = _owners(sentence, quantity, head, mentions, context)
+        if not owners and head.category == "money":
+            organisation = _organisation_owner(sentence, quantity, mentions)
+            owners = [organisation] if organisation else []
         where = _where(sentence, quantity, head, window_end, owners, mentions, context)
         candidates: list[Mention | None] = [*owners] if owners else [None]
         for owner in candidates:
