@@ -456,6 +456,9 @@ _ORGANISATION_SUBJECT = re.compile(
 )
 
 
+_LEADING_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .]{1,30}?\s*(?:\([^)]{0,30}\))?\s*[:—–-]\s+")
+
+
 def _dateline(sentence: str, mention: Mention) -> bool:
     return mention.start <= 1 and bool(_DATELINE.match(sentence[mention.end :]))
 
@@ -463,10 +466,8 @@ def _dateline(sentence: str, mention: Mention) -> bool:
 def _organisation_owner(sentence: str, quantity: Quantity, mentions: list[Mention]) -> Mention | None:
     """The company or body a sentence's subject names, for money no country owns: "Alibaba is set to raise up
     to $12.9bn", "Shell has agreed to pay fines worth over $150 million"."""
-    start = 0
-    if mentions and _dateline(sentence, mentions[0]):
-        start = mentions[0].end + _DATELINE.match(sentence[mentions[0].end :]).end()  # type: ignore[union-attr]
-    found = _ORGANISATION_SUBJECT.match(sentence, start + len(sentence[start:]) - len(sentence[start:].lstrip()))
+    dateline = _LEADING_DATELINE.match(sentence)
+    found = _ORGANISATION_SUBJECT.match(sentence, dateline.end() if dateline else 0)
     if found is None or found.end() > quantity.start:
         return None
     name = found.group("name")

@@ -209,3 +209,21 @@ def test_demonyms_counted_among_the_dead_stay_casualties() -> None:
 )  # fmt: skip
 def test_changes_whose_noun_came_earlier(sentence: str, category: str, figures: set[int]) -> None:
     assert {f.quantity for f in extract_facts(sentence) if f.category == category} >= figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "owner", "amount"),
+    [
+        ("Alibaba is set to raise up to $12.9bn from its listing in Hong Kong.", "Alibaba", 12_900_000_000),
+        ("Shell has agreed to pay fines worth over $150 million after a deal with regulators.", "Shell", 150_000_000),
+        ("Paris: Airbus said it has secured an order worth $49.5 billion.", "Airbus", 49_500_000_000),
+    ],
+)
+def test_money_belongs_to_the_company_its_sentence_names(sentence: str, owner: str, amount: int) -> None:
+    (fact,) = [f for f in extract_facts(sentence) if f.category == "money"]
+    assert (fact.who, fact.country_code, fact.quantity) == (owner, None, amount)
+
+
+def test_a_sentence_with_no_named_subject_leaves_money_unowned() -> None:
+    (fact,) = extract_facts("The order is valued at $8.8 billion at list prices.")
+    assert fact.who is None
