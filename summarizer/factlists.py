@@ -22,7 +22,7 @@ _INTRO_CATEGORIES = (
     ("displaced", re.compile(r"\b(?:refugees?|displaced|asylum|evacuees?|fled)\b", re.IGNORECASE)),
     ("other", re.compile(r"\b(?:jets?|aircraft|warplanes|tanks?|warships|ships|helicopters|drones|missiles)\b",
                          re.IGNORECASE)),
-    ("troops", re.compile(r"\b(?:troops?|soldiers|forces|personnel|contingents?|peacekeepers|contribut\w*|"
+    ("troops", re.compile(r"\b(?:troops?|soldiers|forces?|personnel|contingents?|peacekeepers|contribut\w*|"
                           r"military|deploy\w*|servicemen|battalions?)\b", re.IGNORECASE)),
     ("money", re.compile(r"\b(?:pledge\w*|aid|donors?|donat\w*|fund\w*|grants?|assistance|contribution)\b",
                          re.IGNORECASE)),
@@ -98,10 +98,11 @@ def _rows_in_line(line: str, number: int) -> list[ListRow]:
         cells = [cell.strip() for cell in line.split("|") if cell.strip()]
         row = _owner_then_figure(" ".join(cells[:2]), number, line) if len(cells) >= 2 else None
         return [row] if row else []
+    inline = _inline_rows(line, number)
+    if inline:
+        return inline
     whole = _owner_then_figure(line, number, line)
-    if whole is not None and len(line) <= 160:
-        return [whole]
-    return _inline_rows(line, number)
+    return [whole] if whole is not None and len(line) <= 160 else []
 
 
 _INLINE = re.compile(r"(?:^|[,;:]\s*|\band\s+|\bfrom\s+)(?=[A-Z])")
@@ -118,7 +119,29 @@ def _inline_rows(line: str, number: int) -> list[ListRow]:
         row = _owner_then_figure(item, number, line)
         if row is not None and ("(" in item[: row.quantity.start + 20] or ";" in line):
             rows.append(row)
+    if len(rows) < MIN_BLOCK and line.count(";") >= 2:  # "There are 35,000 US; 4,365 Germans; 2,800 Canadians"
+        rows = [row for segment in line.split(";") if (row := _figure_then_owner(segment, number, line))]
     return rows if len(rows) >= MIN_BLOCK else []
+
+
+_FIGURE_FIRST = re.compile(r"^\s*(?:and\s+)?(?:there\s+are\s+)?(?:about\s+|around\s+|some\s+|over\s+|nearly\s+)?",
+                           re.IGNORECASE)  # fmt: skip
+
+
+def _figure_then_owner(segment: str, line: int, evidence: str) -> ListRow | None:
+    """ "4,365 Germans", "over 3,000 from France": a figure, then (close behind) whose it is."""
+    lead = _FIGURE_FIRST.match(segment)
+    quantities = find_quantities(segment)
+    if not quantities or quantities[0].value is None or quantities[0].start > (lead.end() if lead else 0) + 1:
+        return None
+    quantity = quantities[0]
+    after = segment[quantity.end :]
+    mention = next(iter(lexicon().mentions(after[:30])), None)
+    if mention is None or mention.code is None or after[: mention.start].strip() not in ("", "from", "troops from"):
+        return None
+    shifted = Mention(quantity.end + mention.start, quantity.end + mention.end, mention.text, mention.code,
+                      mention.who, mention.kind, mention.possessive)  # fmt: skip
+    return ListRow(shifted, quantity, None, "", evidence, line)
 
 
 def _intro_category(lines: list[str]) -> str | None:

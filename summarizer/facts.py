@@ -47,7 +47,7 @@ def _lexicon(table: dict[str, str]) -> dict[str, tuple[str, str]]:
 _NOUNS = _lexicon({
     "troops": (
         "soldiers soldier troops troop personnel servicemen servicemembers service-members advisers advisors "
-        "trainers instructors peacekeepers marines paratroopers commandos sailors airmen contingent "
+        "trainers instructors peacekeepers marines paratroopers commandos sailors airmen contingent force forces "
         "special-forces military-personnel blue-helmets boots-on-the-ground reservists conscripts"
     ),
     "casualties": "fatalities casualties deaths dead",
@@ -144,7 +144,9 @@ _DEATH_TOLL = re.compile(
 _TROOP_LEVEL = re.compile(
     r"\b(?:troops?\s+(?:presence|levels?|numbers?|strength|deployment|contingent|count|ceiling)|"
     r"number\s+of\s+(?:\w+\s+)?(?:troops|forces|soldiers|personnel|service\s*members)|"
-    r"(?:military\s+|American\s+|U\.?S\.?\s+)?presence|drawdown|force\s+(?:levels?|size))\b"
+    r"(?:military\s+|American\s+|U\.?S\.?\s+)?presence|drawdown|force\s+(?:levels?|size)|"
+    r"(?:reduc|cut|increas|rais|boost|lower|trim|expand|doubl|halv|bring|withdraw)\w*\s+(?:\w+\s+){0,3}?"
+    r"(?:troops|forces|soldiers|contingent|personnel|deployment))\b"
     r"[^.;]{0,60}?\b(?:to|at|of|from)\s+" + _APPROX_WORD + "$",
     re.IGNORECASE,
 )

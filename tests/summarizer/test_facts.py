@@ -227,3 +227,24 @@ def test_money_belongs_to_the_company_its_sentence_names(sentence: str, owner: s
 def test_a_sentence_with_no_named_subject_leaves_money_unowned() -> None:
     (fact,) = extract_facts("The order is valued at $8.8 billion at list prices.")
     assert fact.who is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Denmark's roughly 130-strong force will stay in Iraq.", {"DK": 130}),
+        ("Bulgaria (516), Hungary (502) and Romania (400) sent troops to the mission.",
+         {"BG": 516, "HU": 502, "RO": 400}),
+        ("There are 35,000 US; 4,365 Germans; over 3,000 from France; 2,800 Canadians in the force.",
+         {"US": 35000, "DE": 4365, "FR": 3000, "CA": 2800}),
+        ("The extra troops pledged included: Britain, 1,200; Turkey, 60; Poland, 100.",
+         {"GB": 1200, "TR": 60, "PL": 100}),
+    ],
+)  # fmt: skip
+def test_the_issues_troop_forms(text: str, expected: dict[str, int]) -> None:
+    assert owners(extract_facts(text), "troops") == expected
+
+
+def test_a_change_with_its_noun_before_the_figures() -> None:
+    facts = extract_facts("Germany will reduce its troops from 5,100 to 2,500.")
+    assert [(f.country_code, f.quantity) for f in facts if f.category == "troops"] == [("DE", 5100), ("DE", 2500)]
