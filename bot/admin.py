@@ -124,8 +124,8 @@ async def on_config(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             pending = services(context).pending_setting(name, overrides)
             mark = " <i>(set here)</i>" if name in overrides else ""
             if pending is not None:
-                mark = f" <i>(set here: {escape(json.dumps(pending))[:100]} after restart)</i>"
-            lines.append(f"<code>{escape(key)} = {escape(json.dumps(value))[:300]}</code>{mark}")
+                mark = f" <i>(set here: {escape(json.dumps(pending)[:100])} after restart)</i>"
+            lines.append(f"<code>{escape(key)} = {escape(json.dumps(value)[:300])}</code>{mark}")
     await message_of(update).reply_text(within_limit(lines))
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "overload_line",
     "query_of",
     "sender_id",
+    "sender_of",
     "services",
     "typing",
 ]
@@ -67,6 +68,14 @@ def message_of(update: Update) -> Message:
     if update.effective_message is None:
         raise LookupError("a message handler was given an update without a message")
     return update.effective_message
+
+
+def sender_of(message: Message) -> int | None:
+    """Who a message counts against: the channel it was posted as, else its user. In groups, every channel
+    post and every anonymous admin share one placeholder user, which must not share one rate limit."""
+    if message.sender_chat is not None:
+        return message.sender_chat.id
+    return message.from_user.id if message.from_user else None
 
 
 def query_of(update: Update) -> CallbackQuery:

@@ -13,7 +13,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 from yarl import URL
 
-from bot.chat import OVERLOADED, SLOW_DOWN, message_of, overload_line, query_of, services, typing
+from bot.chat import OVERLOADED, SLOW_DOWN, message_of, overload_line, query_of, sender_of, services, typing
 from bot.links import find_links, mentions_bot
 from bot.replies import HELP, facts_html, failure_line, reading_line, summary_html, summary_keyboard
 from bot.services import MORE_COST, Answer, Services
@@ -131,13 +131,13 @@ async def answer_links(message: Message, links: list[str], service: Services) ->
 
 
 def _allowed(message: Message, service: Services) -> bool:
-    return service.admit(message.from_user.id if message.from_user else None)
+    return service.admit(sender_of(message))
 
 
 async def answer_link(message: Message, link: str, service: Services) -> None:
     """One link → one reply: a "Reading <site>…" line that is edited into the result."""
-    user_id = message.from_user.id if message.from_user else None
-    await _answer(message, service, reading_line(link, _host(link)), lambda: service.summarize_link(link, user_id))
+    sender = sender_of(message)
+    await _answer(message, service, reading_line(link, _host(link)), lambda: service.summarize_link(link, sender))
 
 
 async def answer_text(message: Message, text: str, service: Services) -> None:

@@ -17,7 +17,7 @@ __all__ = ["Links", "find_links", "mentions_bot", "vet_link"]
 
 _BARE_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}»”’'\""
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)  # "example.com:8080/a" has a port, not a scheme
 MAX_LINK_CHARS = 4000  # a message holds 4,096 characters; tracking parameters make real links long
 
 

@@ -69,9 +69,10 @@ def utf16_len(value: str) -> int:
 
 def _linked(url: str | None, text_html: str) -> str:
     """``text_html`` linked to ``url``, or left plain when there is no usable address."""
-    if not url or len(url) > MAX_HREF:
+    href = escape(url, quote=True) if url else ""
+    if not href or len(href) > MAX_HREF:  # measured escaped: a path of quotes or ampersands grows fivefold
         return text_html
-    return f'<a href="{escape(url, quote=True)}">{text_html}</a>'
+    return f'<a href="{href}">{text_html}</a>'
 
 
 def within_limit(lines: list[str], limit: int = MAX_MESSAGE, separator: str = "\n") -> str:
@@ -139,11 +140,23 @@ def summary_html(result: Result, limit: int = MAX_MESSAGE) -> str:
     while utf16_len(html) > limit and len(summary) > 1:
         summary.pop()
         html = render()
-    while utf16_len(html) > limit and summary and len(summary[0]) > 20:  # one enormous sentence: trim its text
+    while utf16_len(html) > limit and summary and len(summary[0]) > 21:  # one enormous sentence: trim its text
         overflow = utf16_len(html) - limit + 1
-        summary[0] = summary[0][: max(20, len(summary[0]) - overflow)].rstrip("…") + "…"
+        summary[0] = summary[0][: max(20, len(summary[0]) - overflow - 1)].rstrip("…") + "…"  # always shorter
         html = render()
-    return html
+    return html if utf16_len(html) <= limit else _bare(result, limit)
+
+
+def _bare(result: Result, limit: int) -> str:
+    """The last resort for a page whose title, site and address are all built to be huge: no links, no meta,
+    shorter and shorter text until it fits (escaping can make each character five)."""
+    for size in (600, 300, 120, 40):
+        lines = [f"<b>{_text(result.article.title or 'Untitled article', size // 3)}</b>", ""]
+        lines += [f"• {_text(sentence, size)}" for sentence in result.summary[:3]]
+        html = "\n".join(lines)
+        if utf16_len(html) <= limit:
+            return html
+    return "<b>Summary</b>"
 
 
 def facts_html(result: Result, limit: int = MAX_MESSAGE) -> str:
@@ -221,6 +234,7 @@ _FAILURES = {
     FetchErrorKind.BLOCKED: "🚫 That address is not allowed: it points to a private or local network.",
     FetchErrorKind.TOO_LARGE: "📦 That page is too large for me to read.",
     FetchErrorKind.UNREACHABLE: "🔌 I couldn't reach that site.",
+    FetchErrorKind.BUSY: "⏳ I'm reading too many links right now. Please try again in a minute.",
 }
 
 

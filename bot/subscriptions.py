@@ -16,7 +16,7 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot import schedule
-from bot.chat import OVERLOADED, SLOW_DOWN, message_of, overload_line, services, typing
+from bot.chat import OVERLOADED, SLOW_DOWN, message_of, overload_line, sender_of, services, typing
 from bot.replies import digest_html, within_limit
 from bot.replies import escape_text as escape
 from bot.services import TOPIC_COST, Services
@@ -90,7 +90,7 @@ async def answer_topic(message: Message, topic: str, service: Services) -> None:
     if len(topic) > limit:
         await message.reply_text(f"Topics are at most {limit} characters.")
         return
-    if not service.admit(message.from_user.id if message.from_user else None, TOPIC_COST):
+    if not service.admit(sender_of(message), TOPIC_COST):
         await message.reply_text(SLOW_DOWN)
         return
     status = await message.reply_text(f"Looking for the latest on <b>{escape(topic)}</b>…")
@@ -169,7 +169,7 @@ async def on_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if removed:
         await message.reply_text("Unsubscribed from " + ", ".join(f"#{s.id} {escape(s.topic)}" for s in removed) + ".")
     else:
-        await message.reply_text(f"No subscription {escape(wanted)!r} in this chat. /subscriptions lists them.")
+        await message.reply_text(f"No subscription {escape(wanted[:40])!r} in this chat. /subscriptions lists them.")
 
 
 async def on_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -180,7 +180,7 @@ async def on_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not found:
         await message.reply_text("No subscriptions in this chat. " + USAGE.replace("Usage: ", "Try "))
         return
-    if not service.admit(message.from_user.id if message.from_user else None, TOPIC_COST * len(found)):
+    if not service.admit(sender_of(message), TOPIC_COST * len(found)):
         await message.reply_text(SLOW_DOWN)
         return
     async with typing(message):

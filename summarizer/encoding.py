@@ -50,7 +50,7 @@ def _known_codec(name: str | None) -> str | None:
 def _strict(body: bytes, codec: str) -> str | None:
     try:
         return body.decode(codec)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):  # "charset=undefined" raises a bare UnicodeError, not a decode error
         return None
 
 

@@ -27,6 +27,7 @@ class FetchErrorKind(StrEnum):
     HTTP_STATUS = "http_status"
     EMPTY = "empty"
     REDIRECTS = "too_many_redirects"
+    BUSY = "busy"  # no turn at the network in time: our load, not the site's
 
 
 class FetchError(PipelineError):

@@ -157,9 +157,7 @@ class Fetcher:
                 async with asyncio.timeout(self.config.timeout_s):
                     return await self._follow(url, raw_url, started, accept)
         except NoTurn:
-            raise FetchError(
-                FetchErrorKind.TIMEOUT, "Too many links are being read right now. Try again soon."
-            ) from None
+            raise FetchError(FetchErrorKind.BUSY, "Too many links are being read right now. Try again soon.") from None
         except TimeoutError:
             raise FetchError(FetchErrorKind.TIMEOUT, "The site took too long to answer.") from None
         except BlockedAddressError:

@@ -92,3 +92,18 @@ async def test_a_page_at_a_very_long_url_gets_a_valid_reply(bot: Any, telegram: 
     url = server.page("/" + "a" * 2100, SEED_ARTICLE.read_bytes())
     telegram.send_text(42, url)
     accepted((await telegram.wait_for_reply(42, "Key facts")).text)
+
+
+@pytest.mark.parametrize(
+    ("title", "url"),
+    [
+        ("&" * 300, "http://evil.example/" + "a" * 975),
+        ("A title", "http://evil.example/" + "'" * 975),
+        ("&" * 300, "http://evil.example/" + "&" * 975),
+    ],
+)
+def test_a_page_built_to_be_huge_still_gets_a_valid_reply_at_once(title: str, url: str) -> None:
+    article = Article(text="x", title=title, site="&" * 200, published="2020-01-01", url=url, language="en")
+    for summary in (["Short."], ["A sentence that is long enough to be trimmed down. " * 30]):
+        html = summary_html(Result(source="x", article=article, summary=summary))
+        accepted(html)

@@ -168,3 +168,18 @@ async def test_expired_summaries_are_purged_on_a_schedule(bot: Application) -> N
     assert bot.job_queue is not None
     (job,) = bot.job_queue.get_jobs_by_name("purge-cache")
     assert job.job.trigger.interval.total_seconds() == 6 * 3600
+
+
+def test_bare_links_with_a_port_are_web_links() -> None:
+    assert vet_link("example.com:8080/a", bare=True) == "http://example.com:8080/a"
+
+
+async def test_channel_posts_do_not_share_one_rate_limit(make_bot: Any, telegram: FakeBotAPI) -> None:
+    await make_bot(bot={"rate_limit_per_minute": 1})
+    group = -700
+    for channel in (-1001, -1002):  # both arrive with Telegram's one placeholder user in "from"
+        telegram.send_text(
+            1, "@newsbot_test_bot Iraq troops", chat_id=group, chat_type="supergroup", sender_chat=channel
+        )
+    await telegram.wait_for(lambda c: len(telegram.calls_to("sendMessage", chat_id=group)) == 2)
+    assert not [c for c in telegram.calls_to("sendMessage", chat_id=group) if "faster than I can read" in c.text]

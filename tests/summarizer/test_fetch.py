@@ -266,3 +266,9 @@ async def test_invalid_urls(fetcher: Fetcher, url: str) -> None:
 async def test_a_redirect_to_a_broken_address_is_one_line(fetcher: Fetcher, server: PageServer, location: str) -> None:
     error = await expect(fetcher, server.route("/odd", redirect(location)), FetchErrorKind.INVALID_URL)
     assert len(error.message) < 80
+
+
+@pytest.mark.parametrize("content_type", ["text/html; charset=undefined", "text/html; charset=utf-99"])
+async def test_a_nonsense_charset_is_not_a_crash(fetcher: Fetcher, server: PageServer, content_type: str) -> None:
+    page = await fetcher.fetch(server.page("/odd-charset", ARTICLE, content_type))
+    assert "Hello news" in page.text
