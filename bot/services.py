@@ -144,7 +144,8 @@ class Services:
         if raw is None:
             if key not in overrides:
                 raise ConfigError(f"{key} has no override to remove")
-            updated, _ = apply_overrides(self._base_settings, {k: v for k, v in overrides.items() if k != key})
+            section, _, name = key.partition(".")  # back to the file/env value, leaving every other key as it is
+            updated = validate_override(self.settings, key, getattr(getattr(self._base_settings, section), name))
             await self.storage.unset_override(key)
         else:
             value = parse_value(raw)

@@ -7,11 +7,10 @@ queued without end: past ``workers + queue_size`` pending jobs, ``run`` raises `
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 logger = logging.getLogger(__name__)
 
@@ -44,16 +43,29 @@ class ModelWorkers:
         """Run ``function`` in the pool; Busy when the queue is full, JobTimeout past ``job_timeout_s``.
 
         A job counts as pending until its thread is done with it, not until its caller gives up: a timed-out
-        job still occupies a worker, and the queue must not pretend otherwise.
+        job still occupies a worker, and the queue must not pretend otherwise. The time limit starts when a
+        worker takes the job: waiting in the queue is bounded by the queue's size, not by the limit.
         """
         if self.full:
             raise Busy
         loop = asyncio.get_running_loop()
+        started = asyncio.Event()
+
+        def job() -> T:
+            loop.call_soon_threadsafe(started.set)  # the time limit counts from here, not from the queue
+            return function(*args, **kwargs)
+
         self.pending += 1
-        job = self.executor.submit(functools.partial(function, *args, **kwargs))
-        job.add_done_callback(lambda _job: loop.call_soon_threadsafe(self._release))
+        future = self.executor.submit(job)
+        future.add_done_callback(lambda _future: loop.call_soon_threadsafe(self._release))
+        result = asyncio.wrap_future(future)
+        waiting: asyncio.Future[Any] = asyncio.ensure_future(started.wait())
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(job), self.job_timeout_s)
+            await asyncio.wait([result, waiting], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiting.cancel()
+        try:
+            return await asyncio.wait_for(result, self.job_timeout_s)
         except TimeoutError:
             logger.warning("a %s job ran past %.0f s", getattr(function, "__name__", "model"), self.job_timeout_s)
             raise JobTimeout from None

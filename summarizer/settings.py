@@ -252,7 +252,7 @@ def _unknown_environment() -> str | None:
         model = field.annotation if field is not None else None
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
             return f"config: unknown environment variable {name}: there is no section [{section}]"
-        if key.split("__")[0] not in model.model_fields:
+        if key and key.split("__")[0] not in model.model_fields:  # NEWSBOT_NEWS='{...}' sets a whole section
             return f"config: unknown environment variable {name}: [{section}] has no key {key!r}"
     return None
 

@@ -235,3 +235,12 @@ async def test_posting_as_a_channel_does_not_dodge_a_block(make_bot: Any, telegr
     await reply_to(telegram, ADMIN, "/help", "key facts")
     await asyncio.sleep(1)  # updates run concurrently: give the channel's message time to be (not) answered
     assert len(telegram.calls_to("sendMessage", chat_id=group)) == 1
+
+
+async def test_unsetting_a_live_key_leaves_restart_only_overrides_pending(admin_bot: Any, telegram: FakeBotAPI) -> None:
+    services = admin_bot.bot_data["services"]
+    await reply_to(telegram, ADMIN, "/set fetch.timeout_s 9", "(takes effect after restart)")
+    await reply_to(telegram, ADMIN, "/set summarizer.sentences 2", "(applied now)")
+    await reply_to(telegram, ADMIN, "/unset summarizer.sentences", "removed the override")
+    assert services.settings.summarizer.sentences == 3
+    assert services.settings.fetch.timeout_s == services.fetcher.config.timeout_s != 9  # still pending, not live

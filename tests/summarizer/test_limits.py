@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -82,3 +83,11 @@ def test_text_in_any_encoding_is_not_binary() -> None:
     for text in ("Plain news text.\n", "Ünïcödé: “quotes” — and emoji 🙂\n"):
         for codec in ("utf-8", "utf-16", "cp1252" if text.isascii() else "utf-8"):
             assert not looks_binary(text.encode(codec) * 100), codec
+
+
+async def test_the_time_limit_counts_from_when_a_worker_takes_the_job() -> None:
+    workers = ModelWorkers(1, 4, job_timeout_s=0.5)
+    first = asyncio.create_task(workers.run(time.sleep, 0.4))
+    second = asyncio.create_task(workers.run(time.sleep, 0.3))  # queued 0.4 s, then runs 0.3 s: within its limit
+    await asyncio.gather(first, second)
+    workers.shutdown()

@@ -98,3 +98,8 @@ def test_known_variables_still_work(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("newsbot_fetch__timeout_s", "9")
     settings = load_settings(None)
     assert settings.bot.admin_ids == [7] and settings.fetch.timeout_s == 9
+
+
+def test_a_whole_section_as_json_is_known(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSBOT_NEWS", '{"stories": 3}')
+    assert load_settings(None).news.stories == 3
