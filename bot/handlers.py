@@ -16,7 +16,7 @@ from yarl import URL
 from bot.chat import OVERLOADED, SLOW_DOWN, message_of, overload_line, query_of, sender_of, services, typing
 from bot.links import find_links, mentions_bot
 from bot.replies import HELP, facts_html, failure_line, reading_line, summary_html, summary_keyboard
-from bot.services import MORE_COST, Answer, Services
+from bot.services import FACTS_COST, MORE_COST, Answer, Services
 from bot.subscriptions import answer_topic
 from summarizer.errors import PipelineError
 
@@ -89,7 +89,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = query_of(update)
     action, _, key = (query.data or "").partition(":")
     service = services(context)
-    if action == "more" and not service.admit(query.from_user.id, MORE_COST):
+    if not service.admit(query.from_user.id, MORE_COST if action == "more" else FACTS_COST):
         await query.answer(SLOW_DOWN, show_alert=True)
         return
     try:

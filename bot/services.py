@@ -37,7 +37,7 @@ __all__ = ["Answer", "Services", "Stats"]
 MORE_SENTENCES = 3  # "More" adds this many sentences to the configured length
 # What a request counts against its user's rate limit: a link is one page and one summary; a topic fans out to
 # every source and reads up to a few articles per story, so it counts as several.
-LINK_COST, MORE_COST, TOPIC_COST = 1, 1, 3
+LINK_COST, MORE_COST, FACTS_COST, TOPIC_COST = 1, 1, 1, 3  # Facts draws a chart
 
 # Settings an admin's /set changes at once; every other key is stored and takes effect after a restart.
 LIVE_KEYS = frozenset({

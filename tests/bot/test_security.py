@@ -101,10 +101,15 @@ async def test_topics_digests_and_more_count_against_the_rate_limit(
     assert server.hits.count("/feeds/world.xml") <= 2
 
     service = app.bot_data["services"]
-    assert not service.admit(USER, 1)  # the window is full; the More button and /digest are refused too
+    assert not service.admit(USER, 1)  # the window is full; the More and Facts buttons and /digest are refused too
     message = {"message_id": 1, "date": 0, "chat": {"id": USER, "type": "private"}, "text": "a summary"}
-    telegram.press(USER, message, "more:whatever")
-    await telegram.wait_for(lambda c: c.method == "answerCallbackQuery" and "faster" in c.params.get("text", ""))
+    for button in ("more:whatever", "facts:whatever"):
+        telegram.press(USER, message, button)
+    await telegram.wait_for(
+        lambda c: (
+            len([x for x in telegram.calls_to("answerCallbackQuery") if "faster" in x.params.get("text", "")]) == 2
+        )
+    )
     await service.storage.add_subscription(USER, "Iraq", 8, 0, 24, False)
     telegram.send_text(USER, "/digest")
     await telegram.wait_for(lambda c: len(telegram.calls_to("sendMessage", chat_id=USER)) == 31, timeout=30)
