@@ -43,7 +43,7 @@ _CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "�
 
 def _money(fact: Fact) -> str:
     """'€1.5bn', '$90m', 'A$85m', as news writes money."""
-    sign = _CURRENCY_SIGNS.get(fact.unit, f"{fact.unit} ")
+    sign = _CURRENCY_SIGNS.get(fact.unit, f"{fact.unit} " if fact.unit else "")
     value = float(fact.quantity or 0)
     for scale, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
         if value >= scale:

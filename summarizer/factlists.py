@@ -195,7 +195,7 @@ def _settle(block: list[ListRow], intro: list[str]) -> list[ListRow]:
     for row in block:
         if row.quantity.currency and category != "money":
             continue
-        if category == "money" and not row.quantity.currency and not _money_intro(intro):
+        if category == "money" and not row.quantity.currency and not _money_intro([*intro, row.evidence]):
             continue
         unit = row.unit or _UNITS[category]
         settled.append(ListRow(row.owner, row.quantity, row.category or category, unit, row.evidence, row.line))

@@ -235,7 +235,10 @@ _PRICE_AFTER = re.compile(
     r"|^\s+(?:worth\s+of|in\s+goods|of\s+(?:goods|imports|exports))\b",
     re.IGNORECASE,
 )
-_CONVERSION_BEFORE = re.compile(r"[$€£¥₹₽]\s?[\d.,]+\s*(?:bn|billion|m|million|k|thousand|trillion|tn)?\s*\(\s*$")
+_CONVERSION_BEFORE = re.compile(
+    r"(?:[$€£¥₹₽]\s?[\d.,]+\s*(?:bn|billion|m|million|k|thousand|trillion|tn)?|"
+    r"[\d.,]+\s*(?:billion|million|thousand)?\s+(?:\w+\s+)?(?:dollars|euros|pounds|yen|roubles|rubles))\s*\(\s*$"
+)
 # "$1.2925", "$68.75", "$13.60": cents (or finer) with no scale word are prices and rates, never an amount held
 _CENTS = re.compile(r"\d\.\d{2,}(?!\s*(?:bn|billion|m\b|million|trillion|tn|k\b|thousand))", re.IGNORECASE)
 _LEVEL_BEFORE = re.compile(r"\b(?:at|to)\s+(?:around\s+|about\s+)?$")  # "rose 9.7% to $6", "trading at $61"
@@ -534,9 +537,20 @@ def extract_facts(text: str, language: str | None = "en") -> list[Fact]:
     return kept + listed
 
 
+_ROW_CURRENCY = re.compile(
+    r"\b(?:(Canadian|Australian|New Zealand|Hong Kong)\s+)?(dollars|euros|pounds|yen|roubles|rubles)\b"
+)
+_NAMED_DOLLARS = {"Canadian": "CAD", "Australian": "AUD", "New Zealand": "NZD", "Hong Kong": "HKD"}
+
+
 def _from_row(row: ListRow) -> Fact:
+    unit = row.unit
+    if row.category == "money":  # the currency as the sentence path records it: "USD", "GBP" ("50 million pounds")
+        word = _ROW_CURRENCY.search(row.evidence)
+        from_word = (_NAMED_DOLLARS.get(word.group(1) or "") or _CURRENCY_WORDS[word.group(2)]) if word else ""
+        unit = _CURRENCY_SIGNS.get(row.quantity.currency or "", "") or from_word
     return Fact(row.owner.who, row.owner.code, _number(row.quantity.value), row.quantity.text, row.quantity.approx,
-                row.unit, row.category or "other", None, row.evidence, row.quantity.bound)  # fmt: skip
+                unit, row.category or "other", None, row.evidence, row.quantity.bound)  # fmt: skip
 
 
 def _same_figure(fact: Fact, row: Fact) -> bool:

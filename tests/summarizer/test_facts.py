@@ -248,3 +248,12 @@ def test_the_issues_troop_forms(text: str, expected: dict[str, int]) -> None:
 def test_a_change_with_its_noun_before_the_figures() -> None:
     facts = extract_facts("Germany will reduce its troops from 5,100 to 2,500.")
     assert [(f.country_code, f.quantity) for f in facts if f.category == "troops"] == [("DE", 5100), ("DE", 2500)]
+
+
+def test_a_pledge_list_reads_its_currencies_and_skips_conversions() -> None:
+    text = ("The donors pledged to Syria:\nKuwait: $300 million.\nUnited Kingdom: 50 million pounds ($78.8 million).\n"
+            "Canada: 25 million Canadian dollars ($24.9 million).")  # fmt: skip
+    facts = [f for f in extract_facts(text) if f.category == "money"]
+    assert [(f.country_code, f.quantity, f.unit) for f in facts] == [
+        ("KW", 300_000_000, "USD"), ("GB", 50_000_000, "GBP"), ("CA", 25_000_000, "CAD")
+    ]  # fmt: skip
