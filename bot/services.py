@@ -11,6 +11,7 @@ import hashlib
 import logging
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -69,18 +70,16 @@ class Stats:
 class _StoredArticles:
     """The summary cache as the topic finder's article cache: a digest's pages are read once, like links."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, keep: Callable[[Result, str], Awaitable[str]]) -> None:
         self.storage = storage
+        self.keep = keep  # Services._keep: a failed write is logged, never a reason for a digest to fail
 
     async def get(self, url: str) -> Result | None:
         found = await self.storage.cached_for_link(url)
         return Result.from_dict(found[1]) if found is not None else None
 
     async def put(self, url: str, result: Result) -> None:
-        try:
-            await self.storage.store(result.to_dict(), url)
-        except SQLAlchemyError as error:  # the cache is a saving, never a reason for a digest to fail
-            logger.warning("could not cache %s for digests: %s", url, str(error).splitlines()[0])
+        await self.keep(result, url)
 
 
 class Services:
@@ -200,8 +199,9 @@ class Services:
             if self._encoder is None:
                 raise RuntimeError("Services.topics used before open()")
             news = self.settings.news
+            articles = _StoredArticles(self.storage, self._keep)
             self._topics = TopicFinder(self.fetcher, sources_from(news.feeds, news.search_urls), self._encoder.encode,
-                                       self.pipeline, news.source_timeout_s, _StoredArticles(self.storage))  # fmt: skip
+                                       self.pipeline, news.source_timeout_s, articles)  # fmt: skip
         return self._topics
 
     async def topic_digest(self, topic: str, exclude: set[str] | None = None) -> Digest:

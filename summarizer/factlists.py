@@ -63,7 +63,7 @@ def _titled(text: str) -> str:
 
 def _row_category(rest: str, quantity: Quantity) -> tuple[str | None, str]:
     if quantity.currency:
-        return "money", quantity.currency
+        return "money", ""  # the currency code is read where the fact is made (facts._from_row)
     for category, pattern in _ROW_NOUNS:
         if pattern.match(rest):
             return category, _UNITS[category]
