@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from summarizer.countries import Mention, lexicon
 from summarizer.numbers import Quantity, find_quantities
 
-__all__ = ["ListRow", "list_rows"]
+__all__ = ["LABEL", "ListRow", "line_label", "list_rows"]
 
 # the category a list's introduction gives its rows, by the words in it (the first that matches wins)
 _INTRO_CATEGORIES = (
@@ -37,7 +37,10 @@ _ROW_NOUNS = (
 )  # fmt: skip
 _UNITS = {"troops": "troops", "casualties": "deaths", "displaced": "refugees", "money": "", "other": "units"}
 _BULLET = re.compile(r"^\s*(?:[-–—•*_·]+|\d{1,2}[.)])\s*")
-_SEPARATOR = re.compile(r"^\s*(?:[:,=–—-]|\|)?\s*(?:with\s+)?(?:about\s+|around\s+|some\s+|over\s+|nearly\s+)?")
+_SEPARATOR = re.compile(r"^\s*(?:[:,=–—-]|\|)?\s*(?:with\s+)?(?:about\s+|around\s+|some\s+|over\s+|nearly\s+)?",
+                        re.IGNORECASE)
+# "- BRITAIN: Around 4,100. British forces will …": a labelled row may go on with commentary
+LABEL = re.compile(r"^\s*(?:[-–—•*_·]+\s*)?(?P<label>[A-Z][\w .'’-]{1,40}?)\s*:\s")
 _TOTAL = re.compile(r"^\s*(?:total|others?|other nations|other countries|rest)\b", re.IGNORECASE)
 MIN_BLOCK = 2
 INTRO_LINES = 4
@@ -59,6 +62,18 @@ class ListRow:
 def _titled(text: str) -> str:
     """UPPER-CASE list labels ("BURKINA FASO:") written the way the country lexicon knows them."""
     return re.sub(r"\b[A-Z][A-Z'’.-]+\b", lambda m: m.group(0).title() if len(m.group(0)) > 2 else m.group(0), text)
+
+
+def line_label(line: str) -> Mention | None:
+    """The country a list line is labelled with ("FRANCE: After much hesitation, …"), which owns the figures in
+    the line that no other owner claims."""
+    label = LABEL.match(line)
+    if label is None:
+        return None
+    mentions = lexicon().mentions(_titled(label.group("label")))
+    if len(mentions) != 1 or mentions[0].start != 0 or mentions[0].end != len(label.group("label")):
+        return None
+    return mentions[0] if mentions[0].code is not None or mentions[0].kind == "alliance" else None
 
 
 def _row_category(rest: str, quantity: Quantity) -> tuple[str | None, str]:
@@ -102,7 +117,7 @@ def _rows_in_line(line: str, number: int) -> list[ListRow]:
     if inline:
         return inline
     whole = _owner_then_figure(line, number, line)
-    return [whole] if whole is not None and len(line) <= 160 else []
+    return [whole] if whole is not None and (len(line) <= 160 or LABEL.match(line)) else []
 
 
 _INLINE = re.compile(r"(?:^|[,;:]\s*|\band\s+|\bfrom\s+)(?=[A-Z])")

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from summarizer.countries import Mention, MentionKind, lexicon
-from summarizer.factlists import ListRow, list_rows
+from summarizer.factlists import ListRow, line_label, list_rows
 from summarizer.numbers import Quantity, find_quantities
 from summarizer.sentences import split_sentences
 
@@ -80,6 +80,7 @@ _PART_AFTER = re.compile(
     rf"^\s+(?:of them\s+)?(?:are\s+|were\s+)?{_ADVERB}(?:stationed|deployed|based|serving|posted|(?:in|at)\s+[A-Z])"
 )
 _FROM = re.compile(r"^\s+from\s+(?:the\s+)?$")
+_OWNER_AFTER = re.compile(r"^[^.;,]{0,30}?\b(?:that|which|whom|by)\s+(?:the\s+)?$")
 _COMPOUND = re.compile(r"^-(?:led|backed|based|sponsored|brokered|run|funded|trained|made|built|born)\b")
 _LOCATIVE = re.compile(
     r"\b(?:in|at|to|into|inside|across|near|within|throughout|towards|on|for)\s+(?:the\s+)?"
@@ -192,7 +193,11 @@ class _Context:
 
     actor: Mention | None = None
     place: str | None = None
-    facts: list[Fact] = field(default_factory=list)
+    place_mention: Mention | None = None
+    subject: Mention | None = None  # the first actor of the latest sentence that named one
+    label: Mention | None = None  # the country a list line is labelled with ("FRANCE: …")
+    owners: dict[str, Mention] = field(default_factory=dict)  # the last owner of each category's figures
+    last: _Head | None = None  # what the last figure counted, for "Around 200 more will fly"
 
 
 def _number(value: float | None) -> int | float | None:
@@ -283,7 +288,33 @@ def _in_context(sentence: str, quantity: Quantity, head: _Head) -> _Head | None:
     return head
 
 
-def _head(sentence: str, quantities: list[Quantity], position: int, facts: list[Fact]) -> _Head | None:
+_MORE = re.compile(r"^\s+(?:more|others|extra)\b")
+_IN_PLACE = re.compile(r"^\s+(?:more\s+)?(?:in|from)\s+(?:the\s+)?[A-Z]")
+_NEW_OWNER = re.compile(r"(?:,|\band|;|\bwhile)\s+$")
+
+
+def _elliptic_head(sentence: str, quantities: list[Quantity], position: int, facts: list[Fact],
+                   context: _Context) -> _Head | None:  # fmt: skip
+    """A figure whose noun the sentence gave before: "298 people were declared dead in Somalia, 10 in Tanzania",
+    "Uganda is allotted 4500 troops, Ethiopia will contribute 2500", "Norway 25 and Sweden 70", "200 more"."""
+    quantity = quantities[position]
+    if quantity.value is not None and 1900 <= quantity.value <= 2100 and "," not in quantity.text:
+        return None  # a year
+    after = sentence[quantity.end :]
+    if _MORE.match(after) and context.last is not None:
+        return _Head(context.last.category, context.last.unit, quantity.end, quantity.end, quantity.end)
+    if not facts or position == 0 or facts[-1].category == "money":
+        return None
+    previous = facts[-1]
+    between = sentence[quantities[position - 1].end : quantity.start]
+    owner_named = any(_NEW_OWNER.search(between[: m.start]) for m in lexicon().mentions(between) if m.code)
+    if _IN_PLACE.match(after) or owner_named:
+        return _Head(previous.category, previous.unit, quantity.end, quantity.end, quantity.end)
+    return None
+
+
+def _head(sentence: str, quantities: list[Quantity], position: int, facts: list[Fact],
+          context: _Context) -> _Head | None:  # fmt: skip
     quantity = quantities[position]
     before, after = sentence[: quantity.start], sentence[quantity.end :]
     money = _money_head(sentence, quantity)
@@ -302,6 +333,8 @@ def _head(sentence: str, quantities: list[Quantity], position: int, facts: list[
             head = _noun_head(sentence, following)
             if head is not None:
                 head = _Head(head.category, head.unit, following.end, head.mods_end, head.end)
+    if head is None:
+        head = _elliptic_head(sentence, quantities, position, facts, context)
     if head is None and facts and facts[-1].category == "casualties" and _AND_WOUNDED.match(after):
         verb = _AND_WOUNDED.match(after).group("verb")  # type: ignore[union-attr]
         noun = facts[-1].unit.split()[0]
@@ -367,6 +400,9 @@ def _owners(
         return list({m.who: m for m in before}.values())
     if before:  # "Spain keeps 350 personnel", "NATO has hundreds of personnel", "Danish PM … 140 soldiers"
         return [before[-1]]
+    for mention in mentions:  # "1,700 elite troops that Britain is sending", "the 300 soldiers deployed by Italy"
+        if mention.start > head.end and _OWNER_AFTER.match(sentence[head.end : mention.start]):
+            return [mention]
     if _BACK_REFERENCE.search(sentence[head.end :]) or _BACK_REFERENCE.search(sentence[: quantity.start]):
         return [context.actor] if context.actor else []
     return []
@@ -481,15 +517,24 @@ def _organisation_owner(sentence: str, quantity: Quantity, mentions: list[Mentio
     return Mention(found.start("name"), found.end("name"), name, None, name, MentionKind.ORGANISATION)
 
 
+_OWNED = ("money", "troops", "other")
+# a force of several nations has no one owner, and says so: "the German-led battlegroup … 1,600 troops",
+# "around 2,000 allied soldiers", "nearly 140,000 foreign soldiers"
+_COLLECTIVE = re.compile(r"\w-led\b|\b(?:allied|foreign|multinational|international|coalition)\s+(?:\w+\s+)?"
+                         r"(?:troops|soldiers|forces|force|personnel|peacekeepers|battle\s?group)\b|"
+                         r"\bpeacekeeping\s+force\b", re.IGNORECASE)  # fmt: skip
+
+
 def _facts_in_sentence(sentence: str, context: _Context) -> list[Fact]:
-    mentions = [m for m in lexicon().mentions(sentence) if _not_modifier(sentence, m) and not _dateline(sentence, m)]
+    mentions = [m for m in lexicon().mentions(sentence)
+                if _not_modifier(sentence, m) and not _dateline(sentence, m) and not _in_dateline(sentence, m)]  # fmt: skip
     quantities = find_quantities(sentence)
     facts: list[Fact] = []
     for position, quantity in enumerate(quantities):
         window_end = _window_end(sentence, quantities, position)
         if _NOT_COUNT.match(sentence[quantity.end :]):
             continue
-        head = _head(sentence, quantities, position, facts)
+        head = _head(sentence, quantities, position, facts, context)
         if head is None:
             part = _part_of_previous(sentence, quantity, facts, mentions, window_end, context)
             if part is not None:
@@ -500,7 +545,16 @@ def _facts_in_sentence(sentence: str, context: _Context) -> list[Fact]:
             organisation = _organisation_owner(sentence, quantity, mentions)
             owners = [organisation] if organisation else []
         where = _where(sentence, quantity, head, window_end, owners, mentions, context)
+        if not owners and context.label is not None:
+            owners = [context.label]
+        if not owners:
+            owners = _implied_owner(sentence, head, where, mentions, context)
+        if not owners and head.category in _OWNED and not _COLLECTIVE.search(sentence):
+            continue  # a sum, a force or a fleet nobody is said to own is more often misread than not
         candidates: list[Mention | None] = [*owners] if owners else [None]
+        if len(owners) == 1 and head.category != "money":
+            context.owners[head.category] = owners[0]
+        context.last = head
         for owner in candidates:
             owner_where = None if owner is not None and where == owner.who else where
             facts.append(Fact(owner.who if owner else None, owner.code if owner else None, _number(quantity.value),
@@ -509,15 +563,66 @@ def _facts_in_sentence(sentence: str, context: _Context) -> list[Fact]:
     return facts
 
 
+# a demonym names an actor only before people or a state's organs: "Japanese troops", not "the Afghan capital"
+_ACTOR_NOUN = re.compile(
+    rf"^\s+(?:(?i:{_NOUN_PATTERN})|government|officials?|authorities|military|army|navy|air force|ministry|"
+    r"president|prime minister|leaders?|forces|troops|soldiers|contingent|defen[cs]e)\b"
+)
+_DATELINE_PLACE = re.compile(r"^[^.;()]{0,40}?(?:\s*\([^)]{0,30}\))?(?:;|\s*[—–-]+\s)")  # "Bagram, Afghanistan; 3 April 2002 (RFE/RL) --"
+
+
 def _remember(sentence: str, context: _Context) -> None:
-    """Carry the sentence's last actor and place forward for "the country" in later sentences."""
+    """Carry the sentence's actors and place forward: for "the country" in later sentences (the last actor), and
+    for figures whose own sentence names no owner (the first: "Japanese troops arrived … An advance party of
+    about 35 soldiers")."""
+    first: Mention | None = None
     for mention in lexicon().mentions(sentence):
         if mention.code is None or not _not_modifier(sentence, mention):
             continue
-        if _is_locative(sentence, mention):
-            context.place = mention.who
+        if mention.kind is MentionKind.DEMONYM and not _ACTOR_NOUN.match(sentence[mention.end :]):
+            continue  # "the Afghan capital", "Chinese goods"
+        if mention.kind is MentionKind.CAPITAL and not (mention.possessive or _SPEAKS.match(sentence[mention.end :])):
+            continue  # "the Afghan capital, Kabul" is a place; "Beijing wants" is the state
+        if _in_dateline(sentence, mention) or _is_locative(sentence, mention):
+            context.place, context.place_mention = mention.who, mention
         else:
             context.actor = mention
+            first = first or mention
+    if first is not None:
+        context.subject = first
+
+
+_SPEAKS = re.compile(r"^\s+(?:\w+ly\s+)?(?:has|have|had|is|was|will|would|wants|wanted|said|says|announced|"
+                     r"plans|planned|agreed|sent|sends|pledged|pledges|offered|asked|insisted|hopes)\b")
+
+
+def _in_dateline(sentence: str, mention: Mention) -> bool:
+    """ "Bagram, Afghanistan; 3 April 2002 (RFE/RL) --": where the report was filed, not who acts in it."""
+    found = _DATELINE_PLACE.match(sentence)
+    return found is not None and mention.end <= found.end() and sentence[: mention.start].count(" ") <= 4
+
+
+def _implied_owner(sentence: str, head: _Head, where: str | None, mentions: list[Mention],
+                   context: _Context) -> list[Mention]:  # fmt: skip
+    """An owner the sentence implies rather than states. The dead of a disaster or an attack belong to the country
+    it happened in ("298 people were declared dead in Somalia"); troops and equipment to the actor the passage is
+    about ("Japanese troops arrived … An advance party of about 35 soldiers")."""
+    if head.category == "casualties":
+        here = [m for m in mentions if m.code and m.who == where]
+        if here:
+            return here[:1]
+    if head.category in context.owners:
+        return [context.owners[head.category]]
+    if head.category == "casualties":
+        places = {m.who: m for m in mentions if m.code}
+        if len(places) == 1:  # "a powerful earthquake devastated southwest China"
+            return list(places.values())
+        if where is None and context.place_mention is not None and context.place_mention.code:
+            return [context.place_mention]
+        return []
+    if head.category in ("troops", "other") and context.subject is not None:
+        return [context.subject]
+    return []
 
 
 def extract_facts(text: str, language: str | None = "en") -> list[Fact]:
@@ -526,7 +631,9 @@ def extract_facts(text: str, language: str | None = "en") -> list[Fact]:
         return []
     context = _Context()
     facts: list[Fact] = []
-    for sentence in split_sentences(text.splitlines(), "en"):
+    lines = text.splitlines()
+    for sentence in split_sentences(lines, "en"):
+        context.label = line_label(lines[sentence.paragraph])
         facts.extend(_facts_in_sentence(sentence.text, context))
         _remember(sentence.text, context)
     listed = [_from_row(row) for row in list_rows(text)]

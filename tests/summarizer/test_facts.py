@@ -224,9 +224,38 @@ def test_money_belongs_to_the_company_its_sentence_names(sentence: str, owner: s
     assert (fact.who, fact.country_code, fact.quantity) == (owner, None, amount)
 
 
-def test_a_sentence_with_no_named_subject_leaves_money_unowned() -> None:
-    (fact,) = extract_facts("The order is valued at $8.8 billion at list prices.")
-    assert fact.who is None
+def test_money_nobody_is_said_to_own_is_not_a_key_fact() -> None:
+    assert extract_facts("The order is valued at $8.8 billion at list prices.") == []
+
+
+def test_a_force_of_several_nations_keeps_its_figure_without_an_owner() -> None:
+    (fact,) = extract_facts("The German-led battlegroup in Lithuania numbers around 1,600 troops from eight allies.")
+    assert (fact.who, fact.quantity, fact.category) == (None, 1600, "troops")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the actor a passage is about owns the figures of later sentences that name nobody
+        ("SAMAWAH, Iraq — Japanese troops arrived Monday in southern Iraq.\n"
+         "An advance party of about 35 soldiers arrived at the camp.", [("Japan", 35)]),
+        # a dateline is where the report was filed, and a capital named as a place is no actor
+        ("Bagram, Afghanistan; 3 April 2002 -- Two planes flew in, 30 kilometers north of the Afghan capital, Kabul.\n"
+         "The passengers were 120 troops from a commando unit.", []),
+        # an owner after the figure: "that Britain is sending"
+        ("They are the first of 1,700 elite troops that Britain is sending.", [("United Kingdom", 1700)]),
+        # a labelled list line owns its figures
+        ("ROMANIA: To keep its 498 troops in place in 2009.", [("Romania", 498)]),
+        # parallel clauses carry the noun: "Ethiopia will contribute 2500"
+        ("Uganda is allotted 4500 troops, Ethiopia will contribute 2500, while Egypt will bring 1091 troops.",
+         [("Uganda", 4500), ("Ethiopia", 2500), ("Egypt", 1091)]),
+        # the dead of a place belong to its country; "10 in Tanzania" is more of the same
+        ("Fatalities occurred where 298 people were declared dead in Somalia, 10 in Tanzania.",
+         [("Somalia", 298), ("Tanzania", 10)]),
+    ],
+)  # fmt: skip
+def test_owners_a_passage_implies(text: str, expected: list[tuple[str, int]]) -> None:
+    assert [(f.who, f.quantity) for f in extract_facts(text)] == expected
 
 
 @pytest.mark.parametrize(
