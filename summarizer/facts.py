@@ -137,9 +137,10 @@ _AND_WOUNDED = re.compile(r"^\s+(?:were\s+)?(?P<verb>wounded|injured|killed|miss
 # "cut the number of forces in the country from about 13,000 to 8,600", "a drawdown ... from 4,500 to 2,500".
 _APPROX_WORD = r"(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|roughly\s+|more\s+than\s+|over\s+)?"
 _DEATH_TOLL = re.compile(
-    r"\b(?:death\s+toll|toll|number\s+of\s+(?:dead|deaths|fatalities|people\s+killed))\b[^.;]{0,120}?"
+    r"\b(?:death\s+toll|toll|deaths|number\s+of\s+(?:dead|deaths|fatalities|people\s+killed))\b[^.;]{0,120}?"
     r"\b(?:rose|risen|climbed|reached|stands|stood|is|was|hit|jumped|increased|adjusted|revised|raised|"
-    r"put|rises|climbs)\b[^.;]{0,40}?\b(?:to|at|from)\s+" + _APPROX_WORD + "$",
+    r"put|rises|climbs)\b[^.;]{0,40}?\b(?:to|at|from)\s+" + _APPROX_WORD + "$"
+    r"|\b(?:previous|earlier|initial)\s+(?:death\s+)?toll\b[^.;]{0,60}?\b(?:was|stood\s+at|of)\s+" + _APPROX_WORD + "$",
     re.IGNORECASE,
 )
 _TROOP_LEVEL = re.compile(
@@ -151,6 +152,12 @@ _TROOP_LEVEL = re.compile(
     r"[^.;]{0,60}?\b(?:to|at|of|from)\s+" + _APPROX_WORD + "$",
     re.IGNORECASE,
 )
+# "We have adjusted the number from 81 to 85", "The number had increased from 4,385": the figure of the last count
+_RECOUNT = re.compile(r"\b(?:the|that)\s+(?:number|figure|tally|count|total)\b[^.;]{0,60}?"
+                      r"\b(?:to|from|at)\s+" + _APPROX_WORD + "$", re.IGNORECASE)  # fmt: skip
+_BARE_CASUALTY = re.compile(r"^\s+(?:(?:are|were|have\s+been|had\s+been)\s+)?(?:\w+\s+){0,4}?"
+                            r"(?P<verb>killed|dead|missing|injured|wounded)\b"
+                            r"|^\s+(?:were|are)\s+(?:now\s+)?(?:known|confirmed|reported)\s+to\s+have\s+died\b")
 _DISPLACED_BEFORE = re.compile(r"\b(?:displaced|uprooted|evacuated)\s+$")
 _DISPLACED_AFTER = re.compile(r"^[^.;]{0,25}?\b(?:have|has|had)?\s*(?:been\s+)?(?:displaced|evacuated|fled|uprooted)\b")
 
@@ -324,6 +331,8 @@ def _head(sentence: str, quantities: list[Quantity], position: int, facts: list[
         return _Head("casualties", "dead", quantity.end, quantity.end, quantity.end)
     if _TROOP_LEVEL.search(before):  # "reduce its troop presence in Afghanistan to 2,500"
         return _Head("troops", "troops", quantity.end, quantity.end, quantity.end)
+    if context.last is not None and context.last.category != "money" and _RECOUNT.search(before):
+        return _Head(context.last.category, context.last.unit, quantity.end, quantity.end, quantity.end)
     head = _noun_head(sentence, quantity)
     if head is None or head.category == "people":  # "690 Danes" in a sentence about a battlegroup are troops
         head = _demonym_head(sentence, quantity) or head
@@ -335,6 +344,10 @@ def _head(sentence: str, quantities: list[Quantity], position: int, facts: list[
                 head = _Head(head.category, head.unit, following.end, head.mods_end, head.end)
     if head is None:
         head = _elliptic_head(sentence, quantities, position, facts, context)
+    bare = _BARE_CASUALTY.match(after) if head is None else None
+    if bare is not None:  # "41 are missing and 70 injured", "281 were now known to have died"
+        word = (bare.group("verb") or "killed").replace("dead", "killed")
+        return _Head("casualties", f"people {word}", quantity.end, quantity.end, quantity.end)
     if head is None and facts and facts[-1].category == "casualties" and _AND_WOUNDED.match(after):
         verb = _AND_WOUNDED.match(after).group("verb")  # type: ignore[union-attr]
         noun = facts[-1].unit.split()[0]
@@ -518,6 +531,8 @@ def _organisation_owner(sentence: str, quantity: Quantity, mentions: list[Mentio
 
 
 _OWNED = ("money", "troops", "other")
+_PUBLIC_MONEY = re.compile(r"\b(?:defen[cs]e\s+budget|budget|military\s+aid|aid\s+package|spending\s+on\s+defen[cs]e)\b",
+                           re.IGNORECASE)  # fmt: skip
 # a force of several nations has no one owner, and says so: "the German-led battlegroup … 1,600 troops",
 # "around 2,000 allied soldiers", "nearly 140,000 foreign soldiers"
 _COLLECTIVE = re.compile(r"\w-led\b|\b(?:allied|foreign|multinational|international|coalition)\s+(?:\w+\s+)?"
@@ -620,6 +635,8 @@ def _implied_owner(sentence: str, head: _Head, where: str | None, mentions: list
         if where is None and context.place_mention is not None and context.place_mention.code:
             return [context.place_mention]
         return []
+    if head.category == "money" and context.subject is not None and _PUBLIC_MONEY.search(sentence):
+        return [context.subject]  # "a defence budget of £100 billion" in a passage about the UK
     if head.category in ("troops", "other") and context.subject is not None:
         return [context.subject]
     return []
