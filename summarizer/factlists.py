@@ -73,7 +73,7 @@ def line_label(line: str) -> Mention | None:
     mentions = lexicon().mentions(_titled(label.group("label")))
     if len(mentions) != 1 or mentions[0].start != 0 or mentions[0].end != len(label.group("label")):
         return None
-    return mentions[0] if mentions[0].code is not None or mentions[0].kind == "alliance" else None
+    return mentions[0] if mentions[0].kind in ("name", "alliance") else None  # "Paris: Airbus said" is a dateline
 
 
 def _row_category(rest: str, quantity: Quantity) -> tuple[str | None, str]:

@@ -244,13 +244,16 @@ def _people_of(sentence: str, quantity: Quantity) -> _Head | None:
 _PRICE_AFTER = re.compile(
     r"^(?:-a-|\s*/\s*|\s+(?:a|an|per|each)\s+(?:diluted\s+)?)(?:barrel|ounce|tonne|ton|share|gallon|litre|liter|"
     r"kwh|kilowatt|megawatt|watt|month|week|day|hour|pound|kilo|kg|head|person|unit|seat|ticket|dose|night)s?\b"
-    r"|^\s+(?:worth\s+of|in\s+goods|of\s+(?:goods|imports|exports))\b",
+    r"|^\s+(?:worth\s+of|in\s+(?:\w+\s+){0,2}goods|(?:\w+\s+){0,2}of\s+(?:[\w-]+\s+){0,4}?(?:goods|imports|exports|products))\b",
     re.IGNORECASE,
 )
 _CONVERSION_BEFORE = re.compile(
     r"(?:[$€£¥₹₽]\s?[\d.,]+\s*(?:bn|billion|m|million|k|thousand|trillion|tn)?|"
-    r"[\d.,]+\s*(?:billion|million|thousand)?\s+(?:\w+\s+)?(?:dollars|euros|pounds|yen|roubles|rubles))\s*\(\s*$"
+    r"[\d.,]+\s*(?:billion|million|thousand)?\s+(?:\w+\s+)?(?:dollars|euros|pounds|yen|roubles|rubles))\s*\(\s*[A-Z]{0,3}$"
 )
+# the value of goods a tariff falls on is trade, not money anyone has: "US tariffs on another $200bn of Chinese goods"
+_TARIFF_BEFORE = re.compile(r"\btariffs?\b[^.;$€£]{0,60}?\b(?:on|against|covering)\s+(?:another\s+|an?\s+|the\s+)?"
+                            r"(?:\w+,?\s+){0,2}?$", re.IGNORECASE)  # fmt: skip
 # "$1.2925", "$68.75", "$13.60": cents (or finer) with no scale word are prices and rates, never an amount held
 _CENTS = re.compile(r"\d\.\d{2,}(?!\s*(?:bn|billion|m\b|million|trillion|tn|k\b|thousand))", re.IGNORECASE)
 _LEVEL_BEFORE = re.compile(r"\b(?:at|to)\s+(?:around\s+|about\s+)?$")  # "rose 9.7% to $6", "trading at $61"
@@ -278,7 +281,9 @@ def _is_price(sentence: str, quantity: Quantity) -> bool:
     small = quantity.value is not None and quantity.value < MIN_MONEY
     if small and _LEVEL_BEFORE.search(sentence[: quantity.start]):
         return True
-    return bool(_PRICE_AFTER.match(sentence[quantity.end :]) or _CONVERSION_BEFORE.search(sentence[: quantity.start]))
+    before = sentence[: quantity.start]
+    return bool(_PRICE_AFTER.match(sentence[quantity.end :]) or _CONVERSION_BEFORE.search(before)
+                or _TARIFF_BEFORE.search(before))  # fmt: skip
 
 
 def _in_context(sentence: str, quantity: Quantity, head: _Head) -> _Head | None:
@@ -491,8 +496,27 @@ def _part_of_previous(sentence: str, quantity: Quantity, facts: list[Fact], ment
 
 
 def _not_modifier(sentence: str, mention: Mention) -> bool:
-    """ "German-led battlegroup", "US-backed forces": the country qualifies a noun and owns nothing."""
-    return not _COMPOUND.match(sentence[mention.end :])
+    """ "German-led battlegroup", "US-backed forces": the country qualifies a noun and owns nothing; nor does the
+    country in a company's name ("Garuda Indonesia", "Singapore Airlines", "British Airways")."""
+    if _COMPOUND.match(sentence[mention.end :]):
+        return False
+    return not _in_company_name(sentence, mention)
+
+
+def _in_company_name(sentence: str, mention: Mention) -> bool:
+    if _COMPANY_AFTER.match(sentence[mention.end :]):
+        return True
+    name_before = _CAPITAL_WORD_BEFORE.search(sentence[: mention.start])
+    return (mention.kind is MentionKind.NAME and name_before is not None
+            and name_before.group("word") not in _SENTENCE_OPENERS)  # fmt: skip
+
+
+_COMPANY_AFTER = re.compile(r"^\s+(?:Airlines|Airways|Air|Bank|Telecom|Petroleum|Steel|Motors|Railways|Post|Mail|"
+                            r"Holdings|Group|Corp|Corporation|Inc|Ltd|plc|Energy|Oil|Gas|Power|Electric)\b")  # fmt: skip
+_CAPITAL_WORD_BEFORE = re.compile(r"(?:^|[^\w.,;:])(?P<word>[A-Z][a-z]\w*)\s+$")
+_SENTENCE_OPENERS = frozenset(("The", "In", "On", "At", "For", "From", "To", "By", "With", "And", "But", "As", "Of",
+                               "Both", "While", "When", "After", "Before", "Since", "Only", "Even", "Like", "Unlike",
+                               "Neither", "Either", "Then", "Now", "So", "Also", "Across", "Against", "Via"))  # fmt: skip
 
 
 _DATELINE = re.compile(r"^\s*(?:\([^)]{0,30}\))?\s*[:—–-]")  # "Paris: Airbus said", "LONDON (Reuters) - Shell"
@@ -541,8 +565,10 @@ _COLLECTIVE = re.compile(r"\w-led\b|\b(?:allied|foreign|multinational|internatio
 
 
 def _facts_in_sentence(sentence: str, context: _Context) -> list[Fact]:
-    mentions = [m for m in lexicon().mentions(sentence)
+    named = lexicon().mentions(sentence)
+    mentions = [m for m in named
                 if _not_modifier(sentence, m) and not _dateline(sentence, m) and not _in_dateline(sentence, m)]  # fmt: skip
+    company = any(_in_company_name(sentence, m) for m in named)  # "Garuda Indonesia … 49 Max jets": the airline's
     quantities = find_quantities(sentence)
     facts: list[Fact] = []
     for position, quantity in enumerate(quantities):
@@ -562,7 +588,7 @@ def _facts_in_sentence(sentence: str, context: _Context) -> list[Fact]:
         where = _where(sentence, quantity, head, window_end, owners, mentions, context)
         if not owners and context.label is not None:
             owners = [context.label]
-        if not owners:
+        if not owners and not company:
             owners = _implied_owner(sentence, head, where, mentions, context)
         if not owners and head.category in _OWNED and not _COLLECTIVE.search(sentence):
             continue  # a sum, a force or a fleet nobody is said to own is more often misread than not
