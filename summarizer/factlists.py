@@ -87,7 +87,7 @@ def _row_category(rest: str, quantity: Quantity) -> tuple[str | None, str]:
 
 def _owner_then_figure(segment: str, line: int, evidence: str) -> ListRow | None:
     """``segment`` starting with an owner and, right after it, a figure: "Britain: 9,500", "Niger (675 soldiers)"."""
-    text = _titled(_BULLET.sub("", segment))
+    text = re.sub(r"^the\s+", "", _titled(_BULLET.sub("", segment)))
     mentions = [m for m in lexicon().mentions(text) if m.code is not None or m.kind == "alliance"]
     if not mentions or mentions[0].start > 2 or _TOTAL.match(text):
         return None

@@ -414,7 +414,7 @@ def _owners(
         and not _is_locative(sentence, m)
         and not any(start <= m.start < end for start, end in asides)
     ]
-    if before and _EACH.search(sentence[before[0].start : head.end + 8]):  # "France and Italy have 300 troops each"
+    if before and _EACH.search(sentence[before[-1].end : head.end + 8]):  # "France and Italy have 300 troops each"
         return list({m.who: m for m in before}.values())
     if before:  # "Spain keeps 350 personnel", "NATO has hundreds of personnel", "Danish PM … 140 soldiers"
         return [before[-1]]
@@ -503,6 +503,18 @@ def _not_modifier(sentence: str, mention: Mention) -> bool:
     return not _in_company_name(sentence, mention)
 
 
+_CAPS_LEAD = re.compile(r"^(?P<lead>[^\w]*)(?P<caps>(?:[A-Z][A-Z'’.-]+\s+){0,4}[A-Z][A-Z'’.-]+)\b(?=\W)")
+
+
+def _titled_lead(sentence: str) -> str:
+    """ "–THE UNITED STATES in total has …": an upper-case lead written the way the country lexicon knows it (the
+    same length, so positions hold)."""
+    found = _CAPS_LEAD.match(sentence)
+    if found is None or len(found.group("caps")) < 4 or lexicon().mentions(found.group("caps")):
+        return sentence  # "KFOR, the NATO-led mission": an acronym the lexicon knows as it is
+    return sentence[: found.start("caps")] + found.group("caps").title() + sentence[found.end("caps") :]
+
+
 def _in_company_name(sentence: str, mention: Mention) -> bool:
     if _COMPANY_AFTER.match(sentence[mention.end :]):
         return True
@@ -565,7 +577,7 @@ _COLLECTIVE = re.compile(r"\w-led\b|\b(?:allied|foreign|multinational|internatio
 
 
 def _facts_in_sentence(sentence: str, context: _Context) -> list[Fact]:
-    named = lexicon().mentions(sentence)
+    named = lexicon().mentions(_titled_lead(sentence))
     mentions = [m for m in named
                 if _not_modifier(sentence, m) and not _dateline(sentence, m) and not _in_dateline(sentence, m)]  # fmt: skip
     company = any(_in_company_name(sentence, m) for m in named)  # "Garuda Indonesia … 49 Max jets": the airline's
