@@ -158,8 +158,15 @@ _RECOUNT = re.compile(r"\b(?:the|that)\s+(?:number|figure|tally|count|total)\b[^
 _BARE_CASUALTY = re.compile(r"^\s+(?:(?:are|were|have\s+been|had\s+been)\s+)?(?:\w+\s+){0,4}?"
                             r"(?P<verb>killed|dead|missing|injured|wounded)\b"
                             r"|^\s+(?:were|are)\s+(?:now\s+)?(?:known|confirmed|reported)\s+to\s+have\s+died\b")
-_DISPLACED_BEFORE = re.compile(r"\b(?:displaced|uprooted|evacuated)\s+$")
-_DISPLACED_AFTER = re.compile(r"^[^.;]{0,25}?\b(?:have|has|had)?\s*(?:been\s+)?(?:displaced|evacuated|fled|uprooted)\b")
+_DISPLACED_BEFORE = re.compile(r"\b(?:displaced|uprooted|evacuated)\s+" + _APPROX_WORD + "$")
+_DISPLACED_AFTER = re.compile(r"^[^.;]{0,25}?\b(?:have|has|had)?\s*(?:been\s+)?(?:forced\s+to\s+)?"
+                              r"(?:displaced|evacuated|fled|flee|fleeing|uprooted|sought\s+refuge)\b")
+# a sentence about people fleeing counts the people it names as displaced: "20,000 people have entered Chad"
+_FLIGHT = re.compile(r"\b(?:fle[de]|fleeing|refugees?|displaced|asylum|sought\s+refuge)\b", re.IGNORECASE)
+# where people fled from: "fighting in Ukraine", "violence in Sudan", "the Syrian conflict"
+_CONFLICT_IN = re.compile(r"\b(?:war|fighting|conflict|violence|crisis|invasion|persecution|attacks?|crackdown)\s+"
+                          r"(?:in|of)\s+(?:the\s+)?$", re.IGNORECASE)  # fmt: skip
+_CONFLICT_AFTER = re.compile(r"^\s+(?:civil\s+)?(?:war|conflict|fighting|crisis|refugees|asylum)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +210,7 @@ class _Context:
     place_mention: Mention | None = None
     subject: Mention | None = None  # the first actor of the latest sentence that named one
     label: Mention | None = None  # the country a list line is labelled with ("FRANCE: …")
+    conflict: Mention | None = None  # the country people flee, once a sentence has said so
     owners: dict[str, Mention] = field(default_factory=dict)  # the last owner of each category's figures
     last: _Head | None = None  # what the last figure counted, for "Around 200 more will fly"
 
@@ -294,7 +302,7 @@ def _in_context(sentence: str, quantity: Quantity, head: _Head) -> _Head | None:
         word = verb.group("verb").replace("died", "killed").replace("slain", "killed")
         return _Head("casualties", f"{head.unit} {word}", head.mods_start, head.mods_end, head.end)
     if head.category == "people":
-        if _DISPLACED_BEFORE.search(before) or _DISPLACED_AFTER.match(after):
+        if _DISPLACED_BEFORE.search(before) or _DISPLACED_AFTER.match(after) or _FLIGHT.search(re.split(r"\d", after, maxsplit=1)[0][:80]):
             return _Head("displaced", head.unit, head.mods_start, head.mods_end, head.end)
         return None  # people counted for other reasons are no key fact
     return head
@@ -334,6 +342,11 @@ def _head(sentence: str, quantities: list[Quantity], position: int, facts: list[
         return money
     if _DEATH_TOLL.search(before):
         return _Head("casualties", "dead", quantity.end, quantity.end, quantity.end)
+    if _DISPLACED_BEFORE.search(before) or (
+        _noun_head(sentence, quantity) is None and re.match(r"^\s+(?:have|has|had|are|were)\b", after)
+        and _DISPLACED_AFTER.match(after)
+    ):  # "has displaced 11 million", "nearly 4 million have been forced to flee"
+        return _Head("displaced", "people", quantity.end, quantity.end, quantity.end)
     if _TROOP_LEVEL.search(before):  # "reduce its troop presence in Afghanistan to 2,500"
         return _Head("troops", "troops", quantity.end, quantity.end, quantity.end)
     if context.last is not None and context.last.category != "money" and _RECOUNT.search(before):
@@ -406,6 +419,8 @@ def _owners(
     for mention in mentions:  # "70 soldiers from Sweden"
         if mention.start > head.end and _FROM.match(sentence[head.end : mention.start]):
             return [mention]
+    if head.category == "displaced":
+        return []  # whoever acts in the sentence ("the UN fears", "Kuwait, hosting the conference") fled nothing
     asides = [(m.start(), m.end()) for m in _ASIDE.finditer(sentence[: quantity.start])]
     before = [
         m
@@ -643,6 +658,9 @@ def _remember(sentence: str, context: _Context) -> None:
             first = first or mention
     if first is not None:
         context.subject = first
+    fled = _fled_from(sentence, lexicon().mentions(sentence))
+    if fled is not None:
+        context.conflict = fled
 
 
 _SPEAKS = re.compile(r"^\s+(?:\w+ly\s+)?(?:has|have|had|is|was|will|would|wants|wanted|said|says|announced|"
@@ -655,6 +673,18 @@ def _in_dateline(sentence: str, mention: Mention) -> bool:
     return found is not None and mention.end <= found.end() and sentence[: mention.start].count(" ") <= 4
 
 
+def _fled_from(sentence: str, mentions: list[Mention]) -> Mention | None:
+    """The country a sentence says people fled: "fled abroad from the fighting in Ukraine", "the Syrian conflict"."""
+    for mention in mentions:
+        if not mention.code:
+            continue
+        if _CONFLICT_IN.search(sentence[: mention.start]) or (
+            mention.kind is MentionKind.DEMONYM and _CONFLICT_AFTER.match(sentence[mention.end :])
+        ):
+            return mention
+    return None
+
+
 def _implied_owner(sentence: str, head: _Head, where: str | None, mentions: list[Mention],
                    context: _Context) -> list[Mention]:  # fmt: skip
     """An owner the sentence implies rather than states. The dead of a disaster or an attack belong to the country
@@ -664,8 +694,14 @@ def _implied_owner(sentence: str, head: _Head, where: str | None, mentions: list
         here = [m for m in mentions if m.code and m.who == where]
         if here:
             return here[:1]
+    if head.category == "displaced":
+        fled = _fled_from(sentence, mentions)
+        if fled is not None:
+            return [fled]
     if head.category in context.owners:
         return [context.owners[head.category]]
+    if head.category == "displaced" and context.conflict is not None:
+        return [context.conflict]
     if head.category == "casualties":
         places = {m.who: m for m in mentions if m.code}
         if len(places) == 1:  # "a powerful earthquake devastated southwest China"
