@@ -41,7 +41,7 @@ _SEPARATOR = re.compile(r"^\s*(?:[:,=–—-]|\|)?\s*(?:with\s+)?(?:about\s+|aro
                         re.IGNORECASE)
 # "- BRITAIN: Around 4,100. British forces will …": a labelled row may go on with commentary
 LABEL = re.compile(r"^\s*(?:[-–—•*_·]+\s*)?(?P<label>[A-Z][\w .'’-]{1,40}?)\s*:\s")
-_TOTAL = re.compile(r"^\s*(?:total|others?|other nations|other countries|rest)\b", re.IGNORECASE)
+_TOTAL = re.compile(r"^\s*(?:total|others?|other\s+(?:nations|countries|contributors)|rest)\b", re.IGNORECASE)
 MIN_BLOCK = 2
 INTRO_LINES = 4
 MAX_OWNER_GAP = 3  # characters allowed between the owner and its figure, besides the separator
@@ -51,7 +51,7 @@ MAX_OWNER_GAP = 3  # characters allowed between the owner and its figure, beside
 class ListRow:
     """One owner with one figure, from a list or table; ``category`` None when the row alone cannot tell."""
 
-    owner: Mention
+    owner: Mention | None  # None for a list's total and its "Other nations" row
     quantity: Quantity
     category: str | None
     unit: str
@@ -88,11 +88,12 @@ def _row_category(rest: str, quantity: Quantity) -> tuple[str | None, str]:
 def _owner_then_figure(segment: str, line: int, evidence: str) -> ListRow | None:
     """``segment`` starting with an owner and, right after it, a figure: "Britain: 9,500", "Niger (675 soldiers)"."""
     text = re.sub(r"^the\s+", "", _titled(_BULLET.sub("", segment)))
+    total = _TOTAL.match(text)
     mentions = [m for m in lexicon().mentions(text) if m.code is not None or m.kind == "alliance"]
-    if not mentions or mentions[0].start > 2 or _TOTAL.match(text):
+    if total is None and (not mentions or mentions[0].start > 2):
         return None
-    owner = mentions[0]
-    after = text[owner.end :]
+    owner = None if total is not None else mentions[0]
+    after = text[total.end() if total is not None else mentions[0].end :]
     lead = _SEPARATOR.match(after.lstrip("( "))
     offset = len(after) - len(after.lstrip("( ")) + (lead.end() if lead else 0)
     quantities = [q for q in find_quantities(after) if q.value is not None and not _is_year(q)]
@@ -200,8 +201,8 @@ def _introduction(lines: list[str], start: int) -> list[str]:
 
 def _settle(block: list[ListRow], intro: list[str]) -> list[ListRow]:
     """A block of at least MIN_BLOCK rows, with its category from its rows or its introduction."""
-    if len(block) < MIN_BLOCK:
-        return []
+    if sum(row.owner is not None for row in block) < MIN_BLOCK:
+        return []  # a total alone is no list
     known = [row.category for row in block if row.category]
     category = max(set(known), key=known.count) if known else _intro_category(intro)
     if category is None:

@@ -55,7 +55,8 @@ _NOUNS = _lexicon({
     "people": "people civilians children residents villagers migrants persons men women",
     "other": (
         "tanks tank jets fighter-jets warplanes aircraft planes helicopters warships ships vessels drones missiles "
-        "rockets howitzers artillery-pieces armoured-vehicles armored-vehicles vehicles launchers air-defence-systems"
+        "rockets howitzers artillery-pieces armoured-vehicles armored-vehicles vehicles launchers air-defence-systems "
+        "bombers fighter-bombers destroyers submarines frigates combat-aircraft"
     ),
 })  # fmt: skip
 _CURRENCY_WORDS = {"dollars": "USD", "euros": "EUR", "pounds": "GBP", "yen": "JPY", "roubles": "RUB", "rubles": "RUB"}
@@ -64,9 +65,9 @@ _CURRENCY_SIGNS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "J
 _NOUN_PATTERN = "|".join(re.escape(n) for n in sorted(_NOUNS, key=len, reverse=True))
 
 # between the number and the noun: "-strong", adjectives, demonyms ("130 German soldiers", "8 Leopard tanks")
-_MODIFIER = r"(?:[A-Z][\w.’'-]*|[a-z]+(?:-[a-z]+)*|F-\d+)"
+_MODIFIER = r"(?:[A-Z][\w.’'/-]*|[a-z]+(?:-[a-z]+)*|F-\d+)"
 _HEAD = re.compile(
-    rf"^(?:-strong\s+|\s+)(?:of\s+)?(?P<mods>(?:{_MODIFIER}\s+){{0,3}}?)(?P<noun>(?i:{_NOUN_PATTERN}))\b"
+    rf"^(?:-strong\s+|\s+)(?:of\s+)?(?P<mods>(?:{_MODIFIER}\s+){{0,4}}?)(?P<noun>(?i:{_NOUN_PATTERN}))\b"
 )
 _NOT_COUNT = re.compile(
     r"^\s?(?:%|per\s?cent|percent|km\b|kilomet|mi\b|miles?\b|m\b|metres?|meters?|feet|ft\b|kg\b|tonnes?|tons?\b|"
@@ -128,7 +129,7 @@ _NOT_PLACES = frozenset(
 _BACK_REFERENCE = re.compile(r"\b(?:the country|the nation|its|their)\b")
 _EACH = re.compile(r"\beach\b")
 _CASUALTY_AFTER = re.compile(
-    r"^[^.;]{0,25}?\b(?:(?:were|was|have been|had been|are|been)\s+)?"
+    r"^(?:[^.;]{0,25}?|[^.;,]{0,60}?)\b(?:(?:were|was|have been|had been|are|been)\s+)?"
     r"(?P<verb>killed|wounded|injured|dead|died|slain|missing)\b"
 )
 _CASUALTY_BEFORE = re.compile(r"\b(?P<verb>killed|wounded|injured)\s+$")
@@ -747,7 +748,8 @@ def _from_row(row: ListRow) -> Fact:
         word = _ROW_CURRENCY.search(row.evidence)
         from_word = (_NAMED_DOLLARS.get(word.group(1) or "") or _CURRENCY_WORDS[word.group(2)]) if word else ""
         unit = _CURRENCY_SIGNS.get(row.quantity.currency or "", "") or from_word
-    return Fact(row.owner.who, row.owner.code, _number(row.quantity.value), row.quantity.text, row.quantity.approx,
+    who, code = (row.owner.who, row.owner.code) if row.owner is not None else (None, None)
+    return Fact(who, code, _number(row.quantity.value), row.quantity.text, row.quantity.approx,
                 unit, row.category or "other", None, row.evidence, row.quantity.bound)  # fmt: skip
 
 
