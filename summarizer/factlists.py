@@ -37,11 +37,12 @@ _ROW_NOUNS = (
 )  # fmt: skip
 _UNITS = {"troops": "troops", "casualties": "deaths", "displaced": "refugees", "money": "", "other": "units"}
 _BULLET = re.compile(r"^\s*(?:[-–—•*_·]+|\d{1,2}[.)])\s*")
-_SEPARATOR = re.compile(r"^\s*(?:[:,=–—-]|\|)?\s*(?:with\s+)?(?:about\s+|around\s+|some\s+|over\s+|nearly\s+)?",
-                        re.IGNORECASE)
+_SEPARATOR = re.compile(
+    r"^\s*(?:[:,=–—-]|\|)?\s*(?:with\s+)?(?:about\s+|around\s+|some\s+|over\s+|nearly\s+)?", re.IGNORECASE
+)
 # "- BRITAIN: Around 4,100. British forces will …": a labelled row may go on with commentary
 LABEL = re.compile(r"^\s*(?:[-–—•*_·]+\s*)?(?P<label>[A-Z][\w .'’-]{1,40}?)\s*:\s")
-_TOTAL = re.compile(r"^\s*(?:total|others?|other\s+(?:nations|countries|contributors)|rest)\b", re.IGNORECASE)
+_TOTAL = re.compile(r"^\s*(?:total|other\s+(?:nations|countries|contributors)|others?|rest)\b", re.IGNORECASE)
 MIN_BLOCK = 2
 INTRO_LINES = 4
 MAX_OWNER_GAP = 3  # characters allowed between the owner and its figure, besides the separator

@@ -79,7 +79,16 @@ _ADVERB = r"(?:\w+ly\s+|already\s+|now\s+|still\s+)?"
 _PART_BEFORE = re.compile(r"(?:including|of whom|of them|among them|with|while)\s+$", re.IGNORECASE)
 _PART_AFTER = re.compile(
     rf"^\s+(?:of them\s+)?(?:are\s+|were\s+)?{_ADVERB}(?:stationed|deployed|based|serving|posted|(?:in|at)\s+[A-Z])"
+    r"|^\s+(?:as\s+part\s+of|under|with|for)\s+(?:the|a|an|its|their)\b"  # "including 250 as part of the NATO mission"
 )
+# "Thirty of the 120 German soldiers": a share of the figure that follows
+_SHARE_OF_NEXT = re.compile(r"^\s+of\s+(?:the|its|their|these|those)\s+$")
+# "the second biggest foreign military contingent, with 9,500"
+_FORCE_WITH = re.compile(r"\b(?:contingent|force|presence|deployment|troop\s+contributor|contributor)\b[^.;]{0,20}?"
+                         r",?\s+with\s+(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+|over\s+)?$",
+                         re.IGNORECASE)  # fmt: skip
+# "With about 90,000 troops, the United States is …": the owner is the subject after the opening phrase
+_WITH_OPENING = re.compile(r"^\s*With\s+(?:\w+\s+){0,2}$")
 _FROM = re.compile(r"^\s+from\s+(?:the\s+)?$")
 _OWNER_AFTER = re.compile(r"^[^.;,]{0,30}?\b(?:that|which|whom|by)\s+(?:the\s+)?$")
 _COMPOUND = re.compile(r"^-(?:led|backed|based|sponsored|brokered|run|funded|trained|made|built|born)\b")
@@ -156,12 +165,16 @@ _TROOP_LEVEL = re.compile(
 # "We have adjusted the number from 81 to 85", "The number had increased from 4,385": the figure of the last count
 _RECOUNT = re.compile(r"\b(?:the|that)\s+(?:number|figure|tally|count|total)\b[^.;]{0,60}?"
                       r"\b(?:to|from|at)\s+" + _APPROX_WORD + "$", re.IGNORECASE)  # fmt: skip
-_BARE_CASUALTY = re.compile(r"^\s+(?:(?:are|were|have\s+been|had\s+been)\s+)?(?:\w+\s+){0,4}?"
-                            r"(?P<verb>killed|dead|missing|injured|wounded)\b"
-                            r"|^\s+(?:were|are)\s+(?:now\s+)?(?:known|confirmed|reported)\s+to\s+have\s+died\b")
+_BARE_CASUALTY = re.compile(
+    r"^\s+(?:(?:are|were|have\s+been|had\s+been)\s+)?(?:\w+\s+){0,4}?"
+    r"(?P<verb>killed|dead|missing|injured|wounded)\b"
+    r"|^\s+(?:were|are)\s+(?:now\s+)?(?:known|confirmed|reported)\s+to\s+have\s+died\b"
+)
 _DISPLACED_BEFORE = re.compile(r"\b(?:displaced|uprooted|evacuated)\s+" + _APPROX_WORD + "$")
-_DISPLACED_AFTER = re.compile(r"^[^.;]{0,25}?\b(?:have|has|had)?\s*(?:been\s+)?(?:forced\s+to\s+)?"
-                              r"(?:displaced|evacuated|fled|flee|fleeing|uprooted|sought\s+refuge)\b")
+_DISPLACED_AFTER = re.compile(
+    r"^[^.;]{0,25}?\b(?:have|has|had)?\s*(?:been\s+)?(?:forced\s+to\s+)?"
+    r"(?:displaced|evacuated|fled|flee|fleeing|uprooted|sought\s+refuge)\b"
+)
 # a sentence about people fleeing counts the people it names as displaced: "20,000 people have entered Chad"
 _FLIGHT = re.compile(r"\b(?:fle[de]|fleeing|refugees?|displaced|asylum|sought\s+refuge)\b", re.IGNORECASE)
 # where people fled from: "fighting in Ukraine", "violence in Sudan", "the Syrian conflict"
@@ -303,7 +316,11 @@ def _in_context(sentence: str, quantity: Quantity, head: _Head) -> _Head | None:
         word = verb.group("verb").replace("died", "killed").replace("slain", "killed")
         return _Head("casualties", f"{head.unit} {word}", head.mods_start, head.mods_end, head.end)
     if head.category == "people":
-        if _DISPLACED_BEFORE.search(before) or _DISPLACED_AFTER.match(after) or _FLIGHT.search(re.split(r"\d", after, maxsplit=1)[0][:80]):
+        if (
+            _DISPLACED_BEFORE.search(before)
+            or _DISPLACED_AFTER.match(after)
+            or _FLIGHT.search(re.split(r"\d", after, maxsplit=1)[0][:80])
+        ):
             return _Head("displaced", head.unit, head.mods_start, head.mods_end, head.end)
         return None  # people counted for other reasons are no key fact
     return head
@@ -344,10 +361,13 @@ def _head(sentence: str, quantities: list[Quantity], position: int, facts: list[
     if _DEATH_TOLL.search(before):
         return _Head("casualties", "dead", quantity.end, quantity.end, quantity.end)
     if _DISPLACED_BEFORE.search(before) or (
-        _noun_head(sentence, quantity) is None and re.match(r"^\s+(?:have|has|had|are|were)\b", after)
+        _noun_head(sentence, quantity) is None
+        and re.match(r"^\s+(?:have|has|had|are|were)\b", after)
         and _DISPLACED_AFTER.match(after)
     ):  # "has displaced 11 million", "nearly 4 million have been forced to flee"
         return _Head("displaced", "people", quantity.end, quantity.end, quantity.end)
+    if _FORCE_WITH.search(before) and _noun_head(sentence, quantity) is None:
+        return _Head("troops", "troops", quantity.end, quantity.end, quantity.end)
     if _TROOP_LEVEL.search(before):  # "reduce its troop presence in Afghanistan to 2,500"
         return _Head("troops", "troops", quantity.end, quantity.end, quantity.end)
     if context.last is not None and context.last.category != "money" and _RECOUNT.search(before):
@@ -434,6 +454,11 @@ def _owners(
         return list({m.who: m for m in before}.values())
     if before:  # "Spain keeps 350 personnel", "NATO has hundreds of personnel", "Danish PM … 140 soldiers"
         return [before[-1]]
+    if _WITH_OPENING.match(sentence[: quantity.start]):  # "With about 90,000 troops, the United States is …"
+        subject = next((m for m in mentions if m.start > head.end and
+                        re.fullmatch(r"[^,]{0,20},\s+(?:the\s+)?", sentence[head.end : m.start])), None)  # fmt: skip
+        if subject is not None:
+            return [subject]
     for mention in mentions:  # "1,700 elite troops that Britain is sending", "the 300 soldiers deployed by Italy"
         if mention.start > head.end and _OWNER_AFTER.match(sentence[head.end : mention.start]):
             return [mention]
@@ -539,12 +564,47 @@ def _in_company_name(sentence: str, mention: Mention) -> bool:
             and name_before.group("word") not in _SENTENCE_OPENERS)  # fmt: skip
 
 
-_COMPANY_AFTER = re.compile(r"^\s+(?:Airlines|Airways|Air|Bank|Telecom|Petroleum|Steel|Motors|Railways|Post|Mail|"
-                            r"Holdings|Group|Corp|Corporation|Inc|Ltd|plc|Energy|Oil|Gas|Power|Electric)\b")  # fmt: skip
+_COMPANY_AFTER = re.compile(
+    r"^\s+(?:Airlines|Airways|Air|Bank|Telecom|Petroleum|Steel|Motors|Railways|Post|Mail|"
+    r"Holdings|Group|Corp|Corporation|Inc|Ltd|plc|Energy|Oil|Gas|Power|Electric)\b"
+)
 _CAPITAL_WORD_BEFORE = re.compile(r"(?:^|[^\w.,;:])(?P<word>[A-Z][a-z]\w*)\s+$")
-_SENTENCE_OPENERS = frozenset(("The", "In", "On", "At", "For", "From", "To", "By", "With", "And", "But", "As", "Of",
-                               "Both", "While", "When", "After", "Before", "Since", "Only", "Even", "Like", "Unlike",
-                               "Neither", "Either", "Then", "Now", "So", "Also", "Across", "Against", "Via"))  # fmt: skip
+_SENTENCE_OPENERS = frozenset(
+    (
+        "The",
+        "In",
+        "On",
+        "At",
+        "For",
+        "From",
+        "To",
+        "By",
+        "With",
+        "And",
+        "But",
+        "As",
+        "Of",
+        "Both",
+        "While",
+        "When",
+        "After",
+        "Before",
+        "Since",
+        "Only",
+        "Even",
+        "Like",
+        "Unlike",
+        "Neither",
+        "Either",
+        "Then",
+        "Now",
+        "So",
+        "Also",
+        "Across",
+        "Against",
+        "Via",
+    )
+)
 
 
 _DATELINE = re.compile(r"^\s*(?:\([^)]{0,30}\))?\s*[:—–-]")  # "Paris: Airbus said", "LONDON (Reuters) - Shell"
@@ -583,7 +643,7 @@ def _organisation_owner(sentence: str, quantity: Quantity, mentions: list[Mentio
 
 
 _OWNED = ("money", "troops", "other")
-_PUBLIC_MONEY = re.compile(r"\b(?:defen[cs]e\s+budget|budget|military\s+aid|aid\s+package|spending\s+on\s+defen[cs]e)\b",
+_PUBLIC_MONEY = re.compile(r"\b(?:budget|military\s+aid|aid\s+package|spending\s+on\s+defen[cs]e)\b",
                            re.IGNORECASE)  # fmt: skip
 # a force of several nations has no one owner, and says so: "the German-led battlegroup … 1,600 troops",
 # "around 2,000 allied soldiers", "nearly 140,000 foreign soldiers"
@@ -594,22 +654,30 @@ _COLLECTIVE = re.compile(r"\w-led\b|\b(?:allied|foreign|multinational|internatio
 
 def _facts_in_sentence(sentence: str, context: _Context) -> list[Fact]:
     named = lexicon().mentions(_titled_lead(sentence))
-    mentions = [m for m in named
-                if _not_modifier(sentence, m) and not _dateline(sentence, m) and not _in_dateline(sentence, m)]  # fmt: skip
+    mentions = [m for m in named if _not_modifier(sentence, m) and not _dateline(sentence, m)
+                and not _in_dateline(sentence, m)]  # fmt: skip
     company = any(_in_company_name(sentence, m) for m in named)  # "Garuda Indonesia … 49 Max jets": the airline's
     quantities = find_quantities(sentence)
     facts: list[Fact] = []
+    shares: list[tuple[Quantity, Quantity]] = []
     for position, quantity in enumerate(quantities):
         window_end = _window_end(sentence, quantities, position)
         if _NOT_COUNT.match(sentence[quantity.end :]):
             continue
         head = _head(sentence, quantities, position, facts, context)
+        if head is None and position + 1 < len(quantities):
+            following = quantities[position + 1]
+            if _SHARE_OF_NEXT.match(sentence[quantity.end : following.start]) and quantity.value is not None:
+                shares.append((quantity, following))
+                continue
         if head is None:
             part = _part_of_previous(sentence, quantity, facts, mentions, window_end, context)
             if part is not None:
                 facts.append(part)
             continue
         owners = _owners(sentence, quantity, head, mentions, context)
+        if company:  # "Garuda Indonesia … its order for 49 jets": "its" is the airline's, not an earlier country's
+            owners = [owner for owner in owners if owner in mentions]
         if not owners and head.category == "money":
             organisation = _organisation_owner(sentence, quantity, mentions)
             owners = [organisation] if organisation else []
@@ -629,7 +697,7 @@ def _facts_in_sentence(sentence: str, context: _Context) -> list[Fact]:
             facts.append(Fact(owner.who if owner else None, owner.code if owner else None, _number(quantity.value),
                               quantity.text, quantity.approx, head.unit, head.category, owner_where, sentence,
                               quantity.bound, role=quantity.role))  # fmt: skip
-    return facts
+    return _with_shares(facts, shares)
 
 
 # a demonym names an actor only before people or a state's organs: "Japanese troops", not "the Afghan capital"
@@ -637,7 +705,21 @@ _ACTOR_NOUN = re.compile(
     rf"^\s+(?:(?i:{_NOUN_PATTERN})|government|officials?|authorities|military|army|navy|air force|ministry|"
     r"president|prime minister|leaders?|forces|troops|soldiers|contingent|defen[cs]e)\b"
 )
-_DATELINE_PLACE = re.compile(r"^[^.;()]{0,40}?(?:\s*\([^)]{0,30}\))?(?:;|\s*[—–-]+\s)")  # "Bagram, Afghanistan; 3 April 2002 (RFE/RL) --"
+_DATELINE_PLACE = re.compile(
+    r"^[^.;()]{0,40}?(?:\s*\([^)]{0,30}\))?(?:;|\s*[—–-]+\s)"
+)  # "Bagram, Afghanistan; 3 April 2002 (RFE/RL) --"
+
+
+def _with_shares(facts: list[Fact], shares: list[tuple[Quantity, Quantity]]) -> list[Fact]:
+    """Each "Thirty of the 120 German soldiers" as a part of the whole it is a share of, placed after it."""
+    for share, whole_quantity in shares:
+        whole = next((f for f in facts if f.quantity_text == whole_quantity.text and f.part_of is None), None)
+        if whole is None:
+            continue
+        part = Fact(whole.who, whole.country_code, _number(share.value), share.text, share.approx, whole.unit,
+                    whole.category, whole.where, whole.evidence, share.bound, part_of=whole.quantity)  # fmt: skip
+        facts.insert(facts.index(whole) + 1, part)
+    return facts
 
 
 def _remember(sentence: str, context: _Context) -> None:
@@ -664,8 +746,10 @@ def _remember(sentence: str, context: _Context) -> None:
         context.conflict = fled
 
 
-_SPEAKS = re.compile(r"^\s+(?:\w+ly\s+)?(?:has|have|had|is|was|will|would|wants|wanted|said|says|announced|"
-                     r"plans|planned|agreed|sent|sends|pledged|pledges|offered|asked|insisted|hopes)\b")
+_SPEAKS = re.compile(
+    r"^\s+(?:\w+ly\s+)?(?:has|have|had|is|was|will|would|wants|wanted|said|says|announced|"
+    r"plans|planned|agreed|sent|sends|pledged|pledges|offered|asked|insisted|hopes)\b"
+)
 
 
 def _in_dateline(sentence: str, mention: Mention) -> bool:

@@ -65,7 +65,8 @@ def test_troop_fact_f1_floor() -> None:
 
 
 def test_real_reporting_floors() -> None:
-    """Issue #12's gates on the real-reporting dev set: lists and tables, money precision, business noise."""
+    """Issue #12's gates on the real-reporting dev set: troops, lists and tables, changes, money precision,
+    business noise."""
     floors = FLOORS["facts-real"]
     passages = load_passages(ROOT / "tests" / "data" / "facts-real" / "dev")
 
@@ -74,6 +75,10 @@ def test_real_reporting_floors() -> None:
 
     lists = evaluate([p for p in passages if p.form in ("list", "table")], extract)
     assert lists.overall.recall >= floors["list_table_recall"], lists.misses
-    assert evaluate(passages, extract).categories["money"].precision >= floors["money_precision"]
+    report = evaluate(passages, extract)
+    assert report.categories["money"].precision >= floors["money_precision"]
+    assert report.categories["troops"].f1 >= floors["troops_f1"]
+    changes = evaluate([p for p in passages if p.form == "change"], extract)
+    assert changes.overall.recall >= floors["change_recall"], changes.misses
     business = evaluate([p for p in passages if p.domain in ("business", "markets")], extract)
     assert business.passages_with_wrong_facts / business.passages <= floors["business_wrong_passages_max"]

@@ -286,3 +286,53 @@ def test_a_pledge_list_reads_its_currencies_and_skips_conversions() -> None:
     assert [(f.country_code, f.quantity, f.unit) for f in facts] == [
         ("KW", 300_000_000, "USD"), ("GB", 50_000_000, "GBP"), ("CA", 25_000_000, "CAD")
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A deadline nears for a potential new round of US tariffs on another $200bn of Chinese goods.",
+        "Beijing wants relief from the 25% tariffs imposed on an earlier, $250 billion list of consumer goods.",
+        "Airbus will supply 430 jets to US firm Indigo Partners, at a list price of US$49.5 billion (S$67 billion).",
+        "Indonesia’s flag airline is cancelling orders.\n"
+        "Garuda Indonesia wished to cancel its order for 49 Max jets.",
+    ],
+)  # fmt: skip
+def test_business_figures_that_belong_to_no_country_are_left_out(text: str) -> None:
+    assert [(f.who, f.quantity) for f in extract_facts(text) if f.country_code] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Some 368,000 people have fled abroad from the fighting in Ukraine, the UN refugee agency said.",
+         [("Ukraine", 368000)]),
+        ("KUWAIT CITY (AP) — Kuwait, which is hosting the conference, pledged aid.\n"
+         "The civil war has killed at least 220,000 people and displaced 11 million, according to the Syrian "
+         "conflict's monitors.", [("Syria", 220000), ("Syria", 11000000)]),
+    ],
+)  # fmt: skip
+def test_displaced_people_belong_to_the_country_they_fled(text: str, expected: list[tuple[str, int]]) -> None:
+    assert [(f.who, f.quantity) for f in extract_facts(text)] == expected
+
+
+def test_a_factbox_total_and_its_other_nations_row_are_facts_without_an_owner() -> None:
+    text = "Foreign military deaths in Afghanistan:\nUnited States 467\nBritain 84\nOther nations 60\nTOTAL: 733"
+    facts = [(f.who, f.quantity, f.category) for f in extract_facts(text)]
+    assert facts == [("United States", 467, "casualties"), ("United Kingdom", 84, "casualties"),
+                     (None, 60, "casualties"), (None, 733, "casualties")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thirty of the 120 German soldiers in Iraq will be sent to Jordan.",
+         [("Germany", 120, None), ("Germany", 30, 120)]),
+        ("Canada has 850 military personnel in Iraq, including 250 as part of the NATO mission.",
+         [("Canada", 850, None), ("Canada", 250, 850)]),
+        ("Britain is the second biggest foreign military contingent, with 9,500.", [("United Kingdom", 9500, None)]),
+        ("With about 90,000 troops, the United States is the biggest contributor.", [("United States", 90000, None)]),
+    ],
+)  # fmt: skip
+def test_troop_structures_the_issue_names(text: str, expected: list[tuple[str, int, int | None]]) -> None:
+    assert [(f.who, f.quantity, f.part_of) for f in extract_facts(text) if f.category == "troops"] == expected
