@@ -660,9 +660,17 @@ def _facts_in_sentence(sentence: str, context: _Context) -> list[Fact]:
     quantities = find_quantities(sentence)
     facts: list[Fact] = []
     shares: list[tuple[Quantity, Quantity]] = []
+    respective = _respective(sentence, quantities, mentions)
+    last_head = _head(sentence, quantities, len(quantities) - 1, [], context) if respective else None
+    if respective and last_head is None and context.conflict is not None:  # "… took 46,600 and 45,100 people"
+        people = _noun_head(sentence, quantities[-1])
+        last_head = _Head("displaced", "people", 0, 0, 0) if people and people.category == "people" else None
     for position, quantity in enumerate(quantities):
         window_end = _window_end(sentence, quantities, position)
         if _NOT_COUNT.match(sentence[quantity.end :]):
+            continue
+        if respective and last_head is not None and position in respective:
+            facts.append(_respective_fact(sentence, quantity, last_head, respective[position], mentions, context))
             continue
         head = _head(sentence, quantities, position, facts, context)
         if head is None and position + 1 < len(quantities):
@@ -708,6 +716,37 @@ _ACTOR_NOUN = re.compile(
 _DATELINE_PLACE = re.compile(
     r"^[^.;()]{0,40}?(?:\s*\([^)]{0,30}\))?(?:;|\s*[—–-]+\s)"
 )  # "Bagram, Afghanistan; 3 April 2002 (RFE/RL) --"
+
+
+_RESPECTIVELY = re.compile(r"\brespectively\b")
+
+
+def _respective(sentence: str, quantities: list[Quantity], mentions: list[Mention]) -> dict[int, Mention]:
+    """ "Austria, France and Greece took around 46,600, 45,100 and 41,200 people respectively": the n-th figure
+    is the n-th country's, when the counts agree."""
+    if not quantities or not _RESPECTIVELY.search(sentence[quantities[-1].end :]):
+        return {}
+    owners = [m for m in mentions if m.code and m.end <= quantities[0].start and not _is_locative(sentence, m)]
+    owners = list({m.who: m for m in owners}.values())
+    counted = [i for i, q in enumerate(quantities) if q.value is not None]
+    if len(owners) < MIN_RESPECTIVE or len(owners) != len(counted):
+        return {}
+    return dict(zip(counted, owners, strict=True))
+
+
+MIN_RESPECTIVE = 2
+
+
+def _respective_fact(sentence: str, quantity: Quantity, head: _Head, owner: Mention, mentions: list[Mention],
+                     context: _Context) -> Fact:  # fmt: skip
+    """Displaced people are hosted by the country named, and belong to the one they fled."""
+    who: Mention | None = owner
+    where = None
+    if head.category == "displaced":
+        fled = _fled_from(sentence, mentions) or context.owners.get("displaced") or context.conflict
+        who, where = fled, owner.who
+    return Fact(who.who if who else None, who.code if who else None, _number(quantity.value), quantity.text,
+                quantity.approx, head.unit, head.category, where, sentence, quantity.bound)  # fmt: skip
 
 
 def _with_shares(facts: list[Fact], shares: list[tuple[Quantity, Quantity]]) -> list[Fact]:
@@ -764,7 +803,8 @@ def _fled_from(sentence: str, mentions: list[Mention]) -> Mention | None:
         if not mention.code:
             continue
         if _CONFLICT_IN.search(sentence[: mention.start]) or (
-            mention.kind is MentionKind.DEMONYM and _CONFLICT_AFTER.match(sentence[mention.end :])
+            (mention.kind is MentionKind.DEMONYM or mention.possessive)
+            and _CONFLICT_AFTER.match(sentence[mention.end :])
         ):
             return mention
     return None

@@ -336,3 +336,12 @@ def test_a_factbox_total_and_its_other_nations_row_are_facts_without_an_owner() 
 )  # fmt: skip
 def test_troop_structures_the_issue_names(text: str, expected: list[tuple[str, int, int | None]]) -> None:
     assert [(f.who, f.quantity, f.part_of) for f in extract_facts(text) if f.category == "troops"] == expected
+
+
+def test_respectively_pairs_each_figure_with_its_country() -> None:
+    troops = extract_facts("Britain and France have sent 500 and 300 troops respectively.")
+    assert [(f.who, f.quantity) for f in troops] == [("United Kingdom", 500), ("France", 300)]
+    refugees = extract_facts("Pakistan saw most of Afghanistan's refugees.\nAustria and Greece took around 46,600 and "
+                             "41,200 people respectively.")  # fmt: skip
+    assert [(f.who, f.quantity, f.where) for f in refugees] == [("Afghanistan", 46600, "Austria"),
+                                                                ("Afghanistan", 41200, "Greece")]  # fmt: skip
