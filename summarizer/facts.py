@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from summarizer.countries import Mention, MentionKind, lexicon
@@ -61,7 +61,7 @@ _NOUNS = _lexicon({
 })  # fmt: skip
 _CURRENCY_WORDS = {"dollars": "USD", "euros": "EUR", "pounds": "GBP", "yen": "JPY", "roubles": "RUB", "rubles": "RUB"}
 _CURRENCY_SIGNS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB",
-                   "A$": "AUD", "C$": "CAD", "NZ$": "NZD", "HK$": "HKD"}  # fmt: skip
+                   "A$": "AUD", "C$": "CAD", "NZ$": "NZD", "HK$": "HKD", "Rs": "INR", "Rs.": "INR"}  # fmt: skip
 _NOUN_PATTERN = "|".join(re.escape(n) for n in sorted(_NOUNS, key=len, reverse=True))
 
 # between the number and the noun: "-strong", adjectives, demonyms ("130 German soldiers", "8 Leopard tanks")
@@ -90,6 +90,8 @@ _FORCE_WITH = re.compile(r"\b(?:contingent|force|presence|deployment|troop\s+con
 # "With about 90,000 troops, the United States is …": the owner is the subject after the opening phrase
 _WITH_OPENING = re.compile(r"^\s*With\s+(?:\w+\s+){0,2}$")
 _FROM = re.compile(r"^\s+from\s+(?:the\s+)?$")
+_RECEIVES = re.compile(r"\b(?:receives?|received|receiving|gets|got|obtain(?:s|ed)?|is\s+owed)\b")
+_VISITED = re.compile(r"\b(?:visited|visiting|toured|touring|visit\s+to|trip\s+to)\s+$")
 _OWNER_AFTER = re.compile(r"^[^.;,]{0,30}?\b(?:that|which|whom|by)\s+(?:the\s+)?$")
 _COMPOUND = re.compile(r"^-(?:led|backed|based|sponsored|brokered|run|funded|trained|made|built|born)\b")
 _LOCATIVE = re.compile(
@@ -150,11 +152,13 @@ _DEATH_TOLL = re.compile(
     r"\b(?:death\s+toll|toll|deaths|number\s+of\s+(?:dead|deaths|fatalities|people\s+killed))\b[^.;]{0,120}?"
     r"\b(?:rose|risen|climbed|reached|stands|stood|is|was|hit|jumped|increased|adjusted|revised|raised|"
     r"put|rises|climbs)\b[^.;]{0,40}?\b(?:to|at|from)\s+" + _APPROX_WORD + "$"
+    r"|\b(?:death\s+toll|toll|number\s+of\s+(?:dead|deaths|fatalities))\b[^.;]{0,60}?"
+    r"\b(?:has|have|had)\s+(?:now\s+)?(?:reached|hit|topped|passed|exceeded)\s+" + _APPROX_WORD + "$"
     r"|\b(?:previous|earlier|initial)\s+(?:death\s+)?toll\b[^.;]{0,60}?\b(?:was|stood\s+at|of)\s+" + _APPROX_WORD + "$",
     re.IGNORECASE,
 )
 _TROOP_LEVEL = re.compile(
-    r"\b(?:troops?\s+(?:presence|levels?|numbers?|strength|deployment|contingent|count|ceiling)|"
+    r"\b(?:troops?\s+(?:presence|levels?|numbers?|strength|deployments?|contingent|count|ceiling)|"
     r"number\s+of\s+(?:\w+\s+)?(?:troops|forces|soldiers|personnel|service\s*members)|"
     r"(?:military\s+|American\s+|U\.?S\.?\s+)?presence|drawdown|force\s+(?:levels?|size)|"
     r"(?:reduc|cut|increas|rais|boost|lower|trim|expand|doubl|halv|bring|withdraw)\w*\s+(?:\w+\s+){0,3}?"
@@ -163,11 +167,12 @@ _TROOP_LEVEL = re.compile(
     re.IGNORECASE,
 )
 # "We have adjusted the number from 81 to 85", "The number had increased from 4,385": the figure of the last count
-_RECOUNT = re.compile(r"\b(?:the|that)\s+(?:number|figure|tally|count|total)\b[^.;]{0,60}?"
+_RECOUNT = re.compile(r"\b(?:the|that)\s+(?:number|figure|tally|count|total|level)\b[^.;]{0,60}?"
                       r"\b(?:to|from|at)\s+" + _APPROX_WORD + "$", re.IGNORECASE)  # fmt: skip
 _BARE_CASUALTY = re.compile(
     r"^\s+(?:(?:are|were|have\s+been|had\s+been)\s+)?(?:\w+\s+){0,4}?"
     r"(?P<verb>killed|dead|missing|injured|wounded)\b"
+    r"|^\s+(?:had\s+|have\s+|has\s+)?(?:died|succumbed)\b"
     r"|^\s+(?:were|are)\s+(?:now\s+)?(?:known|confirmed|reported)\s+to\s+have\s+died\b"
 )
 _DISPLACED_BEFORE = re.compile(r"\b(?:displaced|uprooted|evacuated)\s+" + _APPROX_WORD + "$")
@@ -273,6 +278,9 @@ _CONVERSION_BEFORE = re.compile(
     r"(?:[$€£¥₹₽]\s?[\d.,]+\s*(?:bn|billion|m|million|k|thousand|trillion|tn)?|"
     r"[\d.,]+\s*(?:billion|million|thousand)?\s+(?:\w+\s+)?(?:dollars|euros|pounds|yen|roubles|rubles))\s*\(\s*[A-Z]{0,3}$"
 )
+_BRACKETED_AFTER_AMOUNT = re.compile(
+    r"\d\s*(?:million|billion|trillion|bn|m|crore)?\s+(?:[A-Z]?[a-z]+\s+){1,6}\(\s*(?:[A-Z]{1,3})?$"
+)
 # the value of goods a tariff falls on is trade, not money anyone has: "US tariffs on another $200bn of Chinese goods"
 _TARIFF_BEFORE = re.compile(r"\btariffs?\b[^.;$€£]{0,60}?\b(?:on|against|covering)\s+(?:another\s+|an?\s+|the\s+)?"
                             r"(?:\w+,?\s+){0,2}?$", re.IGNORECASE)  # fmt: skip
@@ -304,6 +312,8 @@ def _is_price(sentence: str, quantity: Quantity) -> bool:
     if small and _LEVEL_BEFORE.search(sentence[: quantity.start]):
         return True
     before = sentence[: quantity.start]
+    if _BRACKETED_AFTER_AMOUNT.search(before):  # "10 million Swiss franc ($10.9 million)": the same sum again
+        return True
     return bool(_PRICE_AFTER.match(sentence[quantity.end :]) or _CONVERSION_BEFORE.search(before)
                 or _TARIFF_BEFORE.search(before))  # fmt: skip
 
@@ -327,6 +337,9 @@ def _in_context(sentence: str, quantity: Quantity, head: _Head) -> _Head | None:
 
 
 _MORE = re.compile(r"^\s+(?:more|others|extra)\b")
+_DOWN_FROM = re.compile(
+    r"\b(?:down|up)\s+from\s+(?:a\s+(?:high|peak|low)\s+of\s+)?(?:about\s+|around\s+|some\s+|nearly\s+)?$"
+)
 _IN_PLACE = re.compile(r"^\s+(?:more\s+)?(?:in|from)\s+(?:the\s+)?[A-Z]")
 _NEW_OWNER = re.compile(r"(?:,|\band|;|\bwhile)\s+$")
 
@@ -346,7 +359,7 @@ def _elliptic_head(sentence: str, quantities: list[Quantity], position: int, fac
     previous = facts[-1]
     between = sentence[quantities[position - 1].end : quantity.start]
     owner_named = any(_NEW_OWNER.search(between[: m.start]) for m in lexicon().mentions(between) if m.code)
-    if _IN_PLACE.match(after) or owner_named:
+    if _IN_PLACE.match(after) or owner_named or _DOWN_FROM.search(sentence[: quantity.start]):
         return _Head(previous.category, previous.unit, quantity.end, quantity.end, quantity.end)
     return None
 
@@ -425,6 +438,7 @@ def _is_locative(sentence: str, mention: Mention) -> bool:
     """A place or a recipient, not an actor: "in Iraq", "Iraq hosts …", "provides Israel with …"."""
     return bool(
         _LOCATIVE.search(sentence[: mention.start])
+        or _VISITED.search(sentence[: mention.start])
         or _HOST.match(sentence[mention.end :])
         or _RECIPIENT.search(sentence[: mention.start])
     )
@@ -452,6 +466,8 @@ def _owners(
     ]
     if before and _EACH.search(sentence[before[-1].end : head.end + 8]):  # "France and Italy have 300 troops each"
         return list({m.who: m for m in before}.values())
+    if before and head.category == "money" and _RECEIVES.search(sentence[before[-1].end : quantity.start]):
+        return []  # "Israel has annually received up to USD 3 billion": the money is its donor's
     if before:  # "Spain keeps 350 personnel", "NATO has hundreds of personnel", "Danish PM … 140 soldiers"
         return [before[-1]]
     if _WITH_OPENING.match(sentence[: quantity.start]):  # "With about 90,000 troops, the United States is …"
@@ -522,9 +538,13 @@ def _window_end(sentence: str, quantities: list[Quantity], position: int) -> int
 def _part_of_previous(sentence: str, quantity: Quantity, facts: list[Fact], mentions: list[Mention], window_end: int,
                       context: _Context) -> Fact | None:  # fmt: skip
     """ "…130 soldiers in Iraq, including 27 stationed at Taji" / "…, including 2,500 Americans"."""
-    if not facts or quantity.value is None or not _PART_BEFORE.search(sentence[: quantity.start]):
+    if not facts or quantity.value is None:
         return None
-    whole = facts[-1]
+    before = sentence[: quantity.start]
+    listed = facts[-1].part_of is not None and re.search(r"(?:,|\band)\s+$", before)  # ", 344 Britons and 50 French"
+    if not listed and not _PART_BEFORE.search(before):
+        return None
+    whole = next((f for f in reversed(facts) if f.part_of is None), facts[-1])
     after = sentence[quantity.end :]
     demonym = next((m for m in mentions if m.kind is MentionKind.DEMONYM and
                     re.fullmatch(r"\s+", sentence[quantity.end : m.start])), None)  # fmt: skip
@@ -539,8 +559,8 @@ def _part_of_previous(sentence: str, quantity: Quantity, facts: list[Fact], ment
 def _not_modifier(sentence: str, mention: Mention) -> bool:
     """ "German-led battlegroup", "US-backed forces": the country qualifies a noun and owns nothing; nor does the
     country in a company's name ("Garuda Indonesia", "Singapore Airlines", "British Airways")."""
-    if _COMPOUND.match(sentence[mention.end :]):
-        return False
+    if _COMPOUND.match(sentence[mention.end :]) or sentence[mention.end : mention.end + 1] == "$":
+        return False  # "US$730 billion": a currency, not the United States
     return not _in_company_name(sentence, mention)
 
 
@@ -612,7 +632,7 @@ _NOT_ORGANISATIONS = (
     "The|A|An|In|On|At|It|He|She|They|We|I|But|And|Or|So|This|That|These|Those|Its|Their|His|Her|Our|However|"
     "Meanwhile|Last|Next|Earlier|Later|Analysts|Investors|Officials|Shares|According|After|Before|While|When|If|"
     "Under|Over|With|For|From|By|As|Since|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|President|"
-    "Mr|Mrs|Ms|Dr"
+    "Mr|Mrs|Ms|Dr|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Several|Many|Some|All|Both|Most|Few"
 )
 _ORGANISATION_SUBJECT = re.compile(
     rf"(?P<name>(?!(?:{_NOT_ORGANISATIONS})\b)[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|&)){{0,3}})(?:'s|’s)?\s+"
@@ -697,6 +717,10 @@ def _facts_in_sentence(sentence: str, context: _Context) -> list[Fact]:
         if not owners and head.category in _OWNED and not _COLLECTIVE.search(sentence):
             continue  # a sum, a force or a fleet nobody is said to own is more often misread than not
         candidates: list[Mention | None] = [*owners] if owners else [None]
+        role = quantity.role
+        if facts and _DOWN_FROM.search(sentence[: quantity.start]) and facts[-1].category == head.category:
+            facts[-1] = replace(facts[-1], role="after")  # "8,700 soldiers in Iraq, down from about 40,000"
+            role = "before"
         if len(owners) == 1 and head.category != "money":
             context.owners[head.category] = owners[0]
         context.last = head
@@ -704,7 +728,7 @@ def _facts_in_sentence(sentence: str, context: _Context) -> list[Fact]:
             owner_where = None if owner is not None and where == owner.who else where
             facts.append(Fact(owner.who if owner else None, owner.code if owner else None, _number(quantity.value),
                               quantity.text, quantity.approx, head.unit, head.category, owner_where, sentence,
-                              quantity.bound, role=quantity.role))  # fmt: skip
+                              quantity.bound, role=role))  # fmt: skip
     return _with_shares(facts, shares)
 
 
@@ -815,6 +839,9 @@ def _implied_owner(sentence: str, head: _Head, where: str | None, mentions: list
     """An owner the sentence implies rather than states. The dead of a disaster or an attack belong to the country
     it happened in ("298 people were declared dead in Somalia"); troops and equipment to the actor the passage is
     about ("Japanese troops arrived … An advance party of about 35 soldiers")."""
+    if re.search(r"\b(?:foreign|international|coalition|allied|multinational)\b",
+                 sentence[head.mods_start : head.mods_end], re.IGNORECASE):  # fmt: skip
+        return []  # "2,215 foreign soldiers have died in Afghanistan": many nations', none of them the host
     if head.category == "casualties":
         here = [m for m in mentions if m.code and m.who == where]
         if here:
@@ -841,13 +868,36 @@ def _implied_owner(sentence: str, head: _Head, where: str | None, mentions: list
     return []
 
 
+_WRAPPED = re.compile(r"^[a-z(]|^\d")
+
+
+def _unwrapped(lines: list[str]) -> list[str]:
+    """Paragraphs hard-wrapped at a fixed width ("The Pentagon planned to reduce the number of American troops to /
+    about 110,000 by mid-2004.") joined again, so a sentence is read whole. A line joins the one before when that
+    one ends mid-sentence and it goes on in lower case; list rows and headings start upper case and stay apart."""
+    joined: list[str] = []
+    target = -1  # the line the next continuation would join
+    for line in lines:
+        previous = joined[target].rstrip() if target >= 0 else ""
+        if previous and previous[-1] not in '.:;!?"”’)' and _WRAPPED.match(line.lstrip()) and not _BULLETED.match(line):
+            joined[target] = f"{previous} {line.strip()}"
+            joined.append("")  # keep line numbers: a list row's line still names the same row
+        else:
+            joined.append(line)
+            target = len(joined) - 1
+    return joined
+
+
+_BULLETED = re.compile(r"^\s*(?:[-–—•*_·]|\d{1,2}[.)]\s)")
+
+
 def extract_facts(text: str, language: str | None = "en") -> list[Fact]:
     """Every figure in an English article, in reading order. Other languages give none (yet)."""
     if language not in (None, "en"):
         return []
     context = _Context()
     facts: list[Fact] = []
-    lines = text.splitlines()
+    lines = _unwrapped(text.splitlines())
     for sentence in split_sentences(lines, "en"):
         context.label = line_label(lines[sentence.paragraph])
         facts.extend(_facts_in_sentence(sentence.text, context))

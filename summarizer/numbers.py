@@ -16,7 +16,8 @@ _UNITS = {
 }  # fmt: skip
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
            "trillion": 1_000_000_000_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000,
-           "b": 1_000_000_000, "k": 1_000, "tn": 1_000_000_000_000}  # fmt: skip
+           "b": 1_000_000_000, "k": 1_000, "tn": 1_000_000_000_000, "crore": 10_000_000,
+           "lakh": 100_000}  # fmt: skip
 # qualifier → bound: "approx" is two-sided; "min"/"max" say which way the true figure may lie
 _QUALIFIERS = {
     "around": "approx", "about": "approx", "some": "approx", "roughly": "approx", "approximately": "approx",
@@ -26,14 +27,17 @@ _QUALIFIERS = {
     "~": "approx", "c.": "approx", "circa": "approx",
 }  # fmt: skip
 
-_CURRENCY = r"(?:US\$|A\$|C\$|NZ\$|HK\$|\$|€|£|¥|₹|₽)"
-_DIGITS = r"\d{1,3}(?:(?:,\d{3})+|(?:[ \u00a0\u202f]\d{3})+)(?:\.\d+)?|\d+(?:\.\d+)?"
+_CURRENCY = r"(?:US\$|A\$|C\$|NZ\$|HK\$|\$|€|£|¥|₹|₽|\b(?:USD|EUR|GBP|CHF|JPY|INR|Rs\.?)(?=\s?\d))"
+# Indian grouping first ("2,70,000", "1,64,000"), then thousands by commas or spaces, then plain digits
+_DIGITS = (
+    r"\d{1,2}(?:,\d{2})+,\d{3}(?!\d)(?:\.\d+)?|\d{1,3}(?:(?:,\d{3})+|(?:[ \u00a0\u202f]\d{3})+)(?:\.\d+)?|\d+(?:\.\d+)?"
+)
 _WORD_NUMBER = (
     r"(?:"
     + "|".join(sorted(_UNITS, key=len, reverse=True))
     + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
 )
-_SCALE = r"(?:hundred|thousand|million|billion|trillion|bn|mn|m|k|tn)\b"
+_SCALE = r"(?:hundred|thousand|million|billion|trillion|crore|lakh|bn|mn|m|k|tn)\b"
 _QUALIFIER = r"(?:" + "|".join(re.escape(q) for q in sorted(_QUALIFIERS, key=len, reverse=True)) + r")"
 
 _PATTERN = re.compile(
@@ -99,7 +103,7 @@ def _from_match(match: re.Match[str]) -> Quantity | None:
         if scale in ("m", "b", "k") and not match.group("cur"):
             scale = ""  # "30m" is metres, "5k" a run: single letters scale only money
         factor = _SCALES.get(scale, 1)
-        value *= factor
+        value = round(value * factor, 2)  # 8.7 trillion is 8,700,000,000,000, not …999.999
         second = match.group("num2") or match.group("num3")
         if second:
             high = _digits(second) * factor
