@@ -48,7 +48,8 @@ _NOUNS = _lexicon({
     "troops": (
         "soldiers soldier troops troop personnel servicemen servicemembers service-members advisers advisors "
         "trainers instructors peacekeepers marines paratroopers commandos sailors airmen contingent force forces "
-        "special-forces military-personnel blue-helmets boots-on-the-ground reservists conscripts"
+        "special-forces military-personnel blue-helmets boots-on-the-ground reservists conscripts carabinieri "
+        "gendarmes legionnaires"
     ),
     "casualties": "fatalities casualties deaths dead",
     "displaced": "refugees evacuees asylum-seekers internally-displaced-people displaced-people",
@@ -67,7 +68,7 @@ _NOUN_PATTERN = "|".join(re.escape(n) for n in sorted(_NOUNS, key=len, reverse=T
 # between the number and the noun: "-strong", adjectives, demonyms ("130 German soldiers", "8 Leopard tanks")
 _MODIFIER = r"(?:[A-Z][\w.’'/-]*|[a-z]+(?:-[a-z]+)*|F-\d+)"
 _HEAD = re.compile(
-    rf"^(?:-strong\s+|\s+)(?:of\s+)?(?P<mods>(?:{_MODIFIER}\s+){{0,4}}?)(?P<noun>(?i:{_NOUN_PATTERN}))\b"
+    rf"^(?:-strong\s+|-plus\s+|\s+)(?:of\s+)?(?P<mods>(?:{_MODIFIER}\s+){{0,4}}?)(?P<noun>(?i:{_NOUN_PATTERN}))\b"
 )
 _NOT_COUNT = re.compile(
     r"^\s?(?:%|per\s?cent|percent|km\b|kilomet|mi\b|miles?\b|m\b|metres?|meters?|feet|ft\b|kg\b|tonnes?|tons?\b|"
@@ -243,9 +244,19 @@ def _number(value: float | None) -> int | float | None:
 # --- what a number counts ------------------------------------------------------------------------------
 
 
+# "42 F-16s", "six F-16 from Denmark", "20 MiG-29s": aircraft named by their model
+_MODEL_NOUN = re.compile(
+    r"^\s+(?P<mods>(?:[A-Z][\w-]*\s+){0,2}?)(?P<noun>(?:F|MiG|Su|Mi|Ka|B|C|A|AH|UH|CH)-\d{1,3}[A-Z]?s?)\b"
+)
+
+
 def _noun_head(sentence: str, quantity: Quantity) -> _Head | None:
     match = _HEAD.match(sentence[quantity.end :])
     if match is None:
+        model = _MODEL_NOUN.match(sentence[quantity.end :])
+        if model is not None:
+            base = quantity.end
+            return _Head("other", "aircraft", base + model.start("mods"), base + model.end("mods"), base + model.end())
         return _people_of(sentence, quantity)
     noun = match.group("noun").lower()
     category, unit = _NOUNS.get(noun, ("people", noun))
@@ -340,7 +351,9 @@ _MORE = re.compile(r"^\s+(?:more|others|extra)\b")
 _DOWN_FROM = re.compile(
     r"\b(?:down|up)\s+from\s+(?:a\s+(?:high|peak|low)\s+of\s+)?(?:about\s+|around\s+|some\s+|nearly\s+)?$"
 )
-_IN_PLACE = re.compile(r"^\s+(?:more\s+)?(?:in|from)\s+(?:the\s+)?[A-Z]")
+_IN_PLACE = re.compile(
+    r"^\s+(?:more\s+)?(?:(?:in|from)\s+(?:the\s+)?[A-Z]|(?:in|by)\s+(?:19|20)\d\d\b|the\s+following\b)"
+)
 _NEW_OWNER = re.compile(r"(?:,|\band|;|\bwhile)\s+$")
 
 
@@ -410,7 +423,8 @@ def _head(sentence: str, quantities: list[Quantity], position: int, facts: list[
 
 
 _MILITARY = re.compile(r"\b(?:troops|soldiers|forces|battle\s?group|military|deployed|mission|contingent|personnel|"
-                       r"army|NATO|peacekeep\w*|coalition|stationed|garrison)\b", re.IGNORECASE)  # fmt: skip
+                       r"army|NATO|peacekeep\w*|coalition|stationed|garrison|carabinieri|camp|base)\b",
+                       re.IGNORECASE)  # fmt: skip
 
 
 _HARM = re.compile(r"\b(?:died|dead|deaths?|killed|toll|wounded|injured|missing|fled|refugees|displaced)\b",

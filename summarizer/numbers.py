@@ -28,9 +28,11 @@ _QUALIFIERS = {
 }  # fmt: skip
 
 _CURRENCY = r"(?:US\$|A\$|C\$|NZ\$|HK\$|\$|€|£|¥|₹|₽|\b(?:USD|EUR|GBP|CHF|JPY|INR|Rs\.?)(?=\s?\d))"
-# Indian grouping first ("2,70,000", "1,64,000"), then thousands by commas or spaces, then plain digits
+# Indian grouping first ("2,70,000", "1,64,000"), then thousands by commas, spaces or apostrophes, then digits
 _DIGITS = (
-    r"\d{1,2}(?:,\d{2})+,\d{3}(?!\d)(?:\.\d+)?|\d{1,3}(?:(?:,\d{3})+|(?:[ \u00a0\u202f]\d{3})+)(?:\.\d+)?|\d+(?:\.\d+)?"
+    r"\d{1,2}(?:,\d{2})+,\d{3}(?!\d)(?:\.\d+)?"
+    r"|\d{1,3}(?:(?:,\d{3})+|(?:[ \u00a0\u202f'’]\d{3})+)(?:\.\d+)?"  # "1,200", "600 000", Swiss "1'400"
+    r"|\d+(?:\.\d+)?"
 )
 _WORD_NUMBER = (
     r"(?:"
@@ -75,7 +77,7 @@ class Quantity:
 
 
 def _digits(text: str) -> float:
-    return float(re.sub(r"[,\s\u00a0\u202f]", "", text))
+    return float(re.sub(r"[,\s\u00a0\u202f'’]", "", text))
 
 
 def _word_value(word: str) -> float:
