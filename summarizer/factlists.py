@@ -58,6 +58,7 @@ class ListRow:
     unit: str
     evidence: str
     line: int
+    origin: Mention | None = None  # where a list of refugees per host country says they came from
 
 
 def _titled(text: str) -> str:
@@ -215,8 +216,27 @@ def _settle(block: list[ListRow], intro: list[str]) -> list[ListRow]:
         if category == "money" and not row.quantity.currency and not _money_intro([*intro, row.evidence]):
             continue
         unit = row.unit or _UNITS[category]
-        settled.append(ListRow(row.owner, row.quantity, row.category or category, unit, row.evidence, row.line))
+        settled.append(ListRow(row.owner, row.quantity, row.category or category, unit, row.evidence, row.line,
+                               _origin(intro) if (row.category or category) == "displaced" else None))  # fmt: skip
     return settled
+
+
+def _origin(intro: list[str]) -> Mention | None:
+    """ "Venezuelans are distributed as follows:", "Afghanistan's refugees", "refugees from Syria": the country a
+    list of host countries counts the refugees of."""
+    for line in reversed(intro):
+        for mention in lexicon().mentions(line):
+            after, before = line[mention.end :], line[: mention.start]
+            if mention.code and (
+                (
+                    mention.kind == "demonym"
+                    and re.match(r"^(?:s\b)?\s*(?:refugees|migrants|asylum|are|who|have|were)", after)
+                )
+                or (mention.possessive and re.match(r"^\s+(?:\w+\s+)?refugees", after))
+                or re.search(r"\b(?:refugees|fled|fleeing)\s+(?:\w+\s+){0,3}?from\s+(?:the\s+)?$", before)
+            ):
+                return mention
+    return None
 
 
 def _money_intro(intro: list[str]) -> bool:

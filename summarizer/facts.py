@@ -63,7 +63,7 @@ _NOUNS = _lexicon({
 _CURRENCY_WORDS = {"dollars": "USD", "euros": "EUR", "pounds": "GBP", "yen": "JPY", "roubles": "RUB", "rubles": "RUB"}
 _CURRENCY_SIGNS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB",
                    "A$": "AUD", "C$": "CAD", "NZ$": "NZD", "HK$": "HKD", "Rs": "INR", "Rs.": "INR"}  # fmt: skip
-_NOUN_PATTERN = "|".join(re.escape(n) for n in sorted(_NOUNS, key=len, reverse=True))
+_NOUN_PATTERN = "|".join(re.escape(n).replace(r"\ ", r"[-\s]") for n in sorted(_NOUNS, key=len, reverse=True))
 
 # between the number and the noun: "-strong", adjectives, demonyms ("130 German soldiers", "8 Leopard tanks")
 _MODIFIER = r"(?:[A-Z][\w.’'/-]*|[a-z]+(?:-[a-z]+)*|F-\d+)"
@@ -161,7 +161,7 @@ _DEATH_TOLL = re.compile(
 _TROOP_LEVEL = re.compile(
     r"\b(?:troops?\s+(?:presence|levels?|numbers?|strength|deployments?|contingent|count|ceiling)|"
     r"number\s+of\s+(?:\w+\s+)?(?:troops|forces|soldiers|personnel|service\s*members)|"
-    r"(?:military\s+|American\s+|U\.?S\.?\s+)?presence|drawdown|force\s+(?:levels?|size)|"
+    r"(?:military\s+|American\s+|U\.?S\.?\s+)?presence|drawdown|force\s+(?:levels?|size)|strength|"
     r"(?:reduc|cut|increas|rais|boost|lower|trim|expand|doubl|halv|bring|withdraw)\w*\s+(?:\w+\s+){0,3}?"
     r"(?:troops|forces|soldiers|contingent|personnel|deployment))\b"
     r"[^.;]{0,60}?\b(?:to|at|of|from)\s+" + _APPROX_WORD + "$",
@@ -259,7 +259,7 @@ def _noun_head(sentence: str, quantity: Quantity) -> _Head | None:
             return _Head("other", "aircraft", base + model.start("mods"), base + model.end("mods"), base + model.end())
         return _people_of(sentence, quantity)
     noun = match.group("noun").lower()
-    category, unit = _NOUNS.get(noun, ("people", noun))
+    category, unit = _NOUNS.get(re.sub(r"[-\s]+", " ", noun), ("people", noun))
     base = quantity.end
     return _Head(category, unit, base + match.start("mods"), base + match.end("mods"), base + match.end("noun"))
 
@@ -282,6 +282,7 @@ def _people_of(sentence: str, quantity: Quantity) -> _Head | None:
 _PRICE_AFTER = re.compile(
     r"^(?:-a-|\s*/\s*|\s+(?:a|an|per|each)\s+(?:diluted\s+)?)(?:barrel|ounce|tonne|ton|share|gallon|litre|liter|"
     r"kwh|kilowatt|megawatt|watt|month|week|day|hour|pound|kilo|kg|head|person|unit|seat|ticket|dose|night)s?\b"
+    r"|^\s+(?:[a-z]+\s+)?(?:range|level|mark|area|handle|zone)\b"
     r"|^\s+(?:worth\s+of|in\s+(?:\w+\s+){0,2}goods|(?:\w+\s+){0,2}of\s+(?:[\w-]+\s+){0,4}?(?:goods|imports|exports|products))\b",
     re.IGNORECASE,
 )
@@ -492,7 +493,10 @@ def _owners(
     for mention in mentions:  # "1,700 elite troops that Britain is sending", "the 300 soldiers deployed by Italy"
         if mention.start > head.end and _OWNER_AFTER.match(sentence[head.end : mention.start]):
             return [mention]
-    if _BACK_REFERENCE.search(sentence[head.end :]) or _BACK_REFERENCE.search(sentence[: quantity.start]):
+    referred = _BACK_REFERENCE.search(sentence[head.end :]) or _BACK_REFERENCE.search(sentence[: quantity.start])
+    if referred and not _COMPANY_NOUN_AFTER.match(
+        referred.string[referred.end() :]
+    ):  # not "the country's largest bank"
         return [context.actor] if context.actor else []
     return []
 
@@ -591,16 +595,24 @@ def _titled_lead(sentence: str) -> str:
 
 
 def _in_company_name(sentence: str, mention: Mention) -> bool:
-    if _COMPANY_AFTER.match(sentence[mention.end :]):
+    """ "Air India", "US Airways", "Royal Bank of Scotland", "the US carrier", "German company the Wirtgen Group":
+    a country that names or describes a company, whose money and orders are the company's."""
+    after = sentence[mention.end :]
+    if _COMPANY_AFTER.match(after) or _BANK_OF.search(sentence[: mention.start]) or _COMPANY_NOUN_AFTER.match(after):
         return True
     name_before = _CAPITAL_WORD_BEFORE.search(sentence[: mention.start])
     return (mention.kind is MentionKind.NAME and name_before is not None
             and name_before.group("word") not in _SENTENCE_OPENERS)  # fmt: skip
 
 
+_BANK_OF = re.compile(r"\b(?:Bank|Company|Corporation|Airlines|Insurance|Trust)\s+of\s+(?:the\s+)?$")
+_COMPANY_NOUN = (r"(?:carrier|airline|firm|company|group|bank|lender|retailer|maker|manufacturer|giant|investor|fund|"
+                 r"conglomerate|insurer|start-?up|subsidiary|miner|producer|exporter|importer|shares|stocks|"
+                 r"chipmaker|automaker|carmaker|planemaker|operator|brokerage|developer)")  # fmt: skip
+_COMPANY_NOUN_AFTER = re.compile(rf"^(?:['’]s)?\s+(?:[\w-]+\s+){{0,3}}?{_COMPANY_NOUN}\b")
 _COMPANY_AFTER = re.compile(
     r"^\s+(?:Airlines|Airways|Air|Bank|Telecom|Petroleum|Steel|Motors|Railways|Post|Mail|"
-    r"Holdings|Group|Corp|Corporation|Inc|Ltd|plc|Energy|Oil|Gas|Power|Electric)\b"
+    r"Holdings|Group|Corp|Corporation|Inc|Ltd|plc|Energy|Oil|Gas|Power|Electric|Cars|Connection|Telecom|Mobile)\b"
 )
 _CAPITAL_WORD_BEFORE = re.compile(r"(?:^|[^\w.,;:])(?P<word>[A-Z][a-z]\w*)\s+$")
 _SENTENCE_OPENERS = frozenset(
@@ -937,8 +949,11 @@ def _from_row(row: ListRow) -> Fact:
         from_word = (_NAMED_DOLLARS.get(word.group(1) or "") or _CURRENCY_WORDS[word.group(2)]) if word else ""
         unit = _CURRENCY_SIGNS.get(row.quantity.currency or "", "") or from_word
     who, code = (row.owner.who, row.owner.code) if row.owner is not None else (None, None)
+    where = None
+    if row.origin is not None and row.owner is not None and row.origin.code != row.owner.code:
+        who, code, where = row.origin.who, row.origin.code, row.owner.who  # refugees per host: hosted where named
     return Fact(who, code, _number(row.quantity.value), row.quantity.text, row.quantity.approx,
-                unit, row.category or "other", None, row.evidence, row.quantity.bound)  # fmt: skip
+                unit, row.category or "other", where, row.evidence, row.quantity.bound)  # fmt: skip
 
 
 def _same_figure(fact: Fact, row: Fact) -> bool:
