@@ -45,6 +45,7 @@ LABEL = re.compile(r"^\s*(?:[-–—•*_·]+\s*)?(?P<label>[A-Z][\w .'’-]{1,4
 _TOTAL = re.compile(r"^\s*(?:total|other\s+(?:nations|countries|contributors)|others?|rest)\b", re.IGNORECASE)
 MIN_BLOCK = 2
 INTRO_LINES = 4
+MAX_SKIPPED = 40  # characters of a line inside a list that is not itself a row
 MAX_OWNER_GAP = 3  # characters allowed between the owner and its figure, besides the separator
 
 
@@ -174,17 +175,24 @@ def _intro_category(lines: list[str]) -> str | None:
 def list_rows(text: str) -> list[ListRow]:
     """The rows of every list, table and inline list in ``text``, each with the category of its block."""
     lines = text.splitlines()
-    found = [(number, _rows_in_line(line, number)) for number, line in enumerate(lines)]
+    found: list[tuple[int, list[ListRow]]] = [
+        (number, _rows_in_line(line, number)) for number, line in enumerate(lines)
+    ]
     rows: list[ListRow] = []
     block: list[ListRow] = []
     block_start = 0
-    for number, line_rows in [*found, (len(lines), [])]:
-        if line_rows and (not block or number == block[-1].line + 1) and len(line_rows) == 1:
+    found.append((len(lines), []))
+    for index, (number, line_rows) in enumerate(found):
+        skippable = number < len(lines) and len(lines[number]) <= MAX_SKIPPED
+        if not line_rows and block and skippable and len(found[index + 1][1]) == 1:
+            continue  # a row the reader cannot place ("Czech Rep 1") does not end its list
+        follows = bool(block) and number <= block[-1].line + 2
+        if line_rows and (not block or follows) and len(line_rows) == 1:
             if not block:
                 block_start = number
             block.extend(line_rows)
             continue
-        rows.extend(_settle(block, _introduction(lines, block_start)))
+        rows.extend(_settle(block, _introduction(lines, block_start), lines[max(0, block_start - 12) : block_start]))
         block = []
         if len(line_rows) > 1:  # an inline list is a block of its own; its sentence is its introduction
             rows.extend(_settle(line_rows, [lines[number]]))
@@ -201,12 +209,13 @@ def _introduction(lines: list[str], start: int) -> list[str]:
     return intro
 
 
-def _settle(block: list[ListRow], intro: list[str]) -> list[ListRow]:
-    """A block of at least MIN_BLOCK rows, with its category from its rows or its introduction."""
+def _settle(block: list[ListRow], intro: list[str], before: list[str] | None = None) -> list[ListRow]:
+    """A block of at least MIN_BLOCK rows, with its category from its rows or its introduction, else from the
+    lines further up (a second list under "And by nationality:" counts what the first one did)."""
     if sum(row.owner is not None for row in block) < MIN_BLOCK:
         return []  # a total alone is no list
     known = [row.category for row in block if row.category]
-    category = max(set(known), key=known.count) if known else _intro_category(intro)
+    category = max(set(known), key=known.count) if known else _intro_category(intro) or _intro_category(before or [])
     if category is None:
         return []
     settled = []

@@ -66,7 +66,11 @@ _CURRENCY_SIGNS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "J
 _NOUN_PATTERN = "|".join(re.escape(n).replace(r"\ ", r"[-\s]") for n in sorted(_NOUNS, key=len, reverse=True))
 
 # between the number and the noun: "-strong", adjectives, demonyms ("130 German soldiers", "8 Leopard tanks")
-_MODIFIER = r"(?:[A-Z][\w.’'/-]*|[a-z]+(?:-[a-z]+)*|F-\d+)"
+_MODIFIER = (
+    r"(?:[A-Z][\w.’'/-]*|F-\d+"
+    r"|(?!(?:countries|nations|states|members|times|cities|provinces|villages|companies|families)\b)"
+    r"[a-z]+(?:-[a-z]+)*)"
+)  # not "123 countries sending peacekeeping troops": that counts countries
 _HEAD = re.compile(
     rf"^(?:-strong\s+|-plus\s+|\s+)(?:of\s+)?(?P<mods>(?:{_MODIFIER}\s+){{0,4}}?)(?P<noun>(?i:{_NOUN_PATTERN}))\b"
 )
@@ -91,6 +95,8 @@ _FORCE_WITH = re.compile(r"\b(?:contingent|force|presence|deployment|troop\s+con
 # "With about 90,000 troops, the United States is …": the owner is the subject after the opening phrase
 _WITH_OPENING = re.compile(r"^\s*With\s+(?:\w+\s+){0,2}$")
 _FROM = re.compile(r"^\s+from\s+(?:the\s+)?$")
+# "serving in the United Nations (UN) peacekeeping missions": the acronym stands where its long form does
+_LOCATIVE_ACRONYM = re.compile(r"\b(?:in|at|to|into|with|for|under)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){1,5}\(\s*$")
 _RECEIVES = re.compile(r"\b(?:receives?|received|receiving|gets|got|obtain(?:s|ed)?|is\s+owed)\b")
 _VISITED = re.compile(r"\b(?:visited|visiting|toured|touring|visit\s+to|trip\s+to)\s+$")
 _OWNER_AFTER = re.compile(r"^[^.;,]{0,30}?\b(?:that|which|whom|by)\s+(?:the\s+)?$")
@@ -161,7 +167,7 @@ _DEATH_TOLL = re.compile(
 _TROOP_LEVEL = re.compile(
     r"\b(?:troops?\s+(?:presence|levels?|numbers?|strength|deployments?|contingent|count|ceiling)|"
     r"number\s+of\s+(?:\w+\s+)?(?:troops|forces|soldiers|personnel|service\s*members)|"
-    r"(?:military\s+|American\s+|U\.?S\.?\s+)?presence|drawdown|force\s+(?:levels?|size)|strength|"
+    r"(?:military\s+|American\s+|U\.?S\.?\s+)?presence|drawdown|force\s+(?:levels?|size)|(?:troop|military|force|mission|current|total)\s+strength|"
     r"(?:reduc|cut|increas|rais|boost|lower|trim|expand|doubl|halv|bring|withdraw)\w*\s+(?:\w+\s+){0,3}?"
     r"(?:troops|forces|soldiers|contingent|personnel|deployment))\b"
     r"[^.;]{0,60}?\b(?:to|at|of|from)\s+" + _APPROX_WORD + "$",
@@ -231,6 +237,7 @@ class _Context:
     subject: Mention | None = None  # the first actor of the latest sentence that named one
     label: Mention | None = None  # the country a list line is labelled with ("FRANCE: …")
     conflict: Mention | None = None  # the country people flee, once a sentence has said so
+    company: Mention | None = None  # the last company that owned money or an order
     owners: dict[str, Mention] = field(default_factory=dict)  # the last owner of each category's figures
     last: _Head | None = None  # what the last figure counted, for "Around 200 more will fly"
 
@@ -290,6 +297,8 @@ _CONVERSION_BEFORE = re.compile(
     r"(?:[$€£¥₹₽]\s?[\d.,]+\s*(?:bn|billion|m|million|k|thousand|trillion|tn)?|"
     r"[\d.,]+\s*(?:billion|million|thousand)?\s+(?:\w+\s+)?(?:dollars|euros|pounds|yen|roubles|rubles))\s*\(\s*[A-Z]{0,3}$"
 )
+_VALUATION_BEFORE = re.compile(r"\b(?:valuation|market\s+(?:value|capitali[sz]ation)|market\s+cap)\s+(?:of\s+)?"
+                               r"(?:about\s+|around\s+|nearly\s+|some\s+)?$", re.IGNORECASE)  # fmt: skip
 _BRACKETED_AFTER_AMOUNT = re.compile(
     r"\d\s*(?:million|billion|trillion|bn|m|crore)?\s+(?:[A-Z]?[a-z]+\s+){1,6}\(\s*(?:[A-Z]{1,3})?$"
 )
@@ -326,6 +335,8 @@ def _is_price(sentence: str, quantity: Quantity) -> bool:
     before = sentence[: quantity.start]
     if _BRACKETED_AFTER_AMOUNT.search(before):  # "10 million Swiss franc ($10.9 million)": the same sum again
         return True
+    if _VALUATION_BEFORE.search(before):  # "at a valuation of $725 million": what the market says, not a sum held
+        return True
     return bool(_PRICE_AFTER.match(sentence[quantity.end :]) or _CONVERSION_BEFORE.search(before)
                 or _TARIFF_BEFORE.search(before))  # fmt: skip
 
@@ -356,6 +367,26 @@ _IN_PLACE = re.compile(
     r"^\s+(?:more\s+)?(?:(?:in|from)\s+(?:the\s+)?[A-Z]|(?:in|by)\s+(?:19|20)\d\d\b|the\s+following\b)"
 )
 _NEW_OWNER = re.compile(r"(?:,|\band|;|\bwhile)\s+$")
+
+
+def _shared_noun_head(sentence: str, quantities: list[Quantity], position: int) -> _Head | None:
+    """ "6,839 American, 885 Georgian, … and 222 Czech service-members": a list of nationalities that shares the
+    noun its last item names; each figure's demonym is its owner."""
+    quantity = quantities[position]
+    after = sentence[quantity.end :]
+    demonym = next((m for m in lexicon().mentions(after[:40]) if m.start == 1), None)
+    if demonym is None or demonym.kind is not MentionKind.DEMONYM:
+        return None
+    if not re.match(r"^\s*(?:,|\band\b)", after[demonym.end :]):
+        return None
+    for following in quantities[position + 1 :]:
+        head = _noun_head(sentence, following)
+        if head is not None and head.category != "people":
+            end = quantity.end + demonym.end
+            return _Head(head.category, head.unit, quantity.end, end, end)
+        if not re.match(r"^\s+\w+(?:\s*,|\s+and\b)", sentence[following.end :]):
+            return None  # the list ended without a noun
+    return None
 
 
 def _elliptic_head(sentence: str, quantities: list[Quantity], position: int, facts: list[Fact],
@@ -409,6 +440,8 @@ def _head(sentence: str, quantities: list[Quantity], position: int, facts: list[
             if head is not None:
                 head = _Head(head.category, head.unit, following.end, head.mods_end, head.end)
     if head is None:
+        head = _shared_noun_head(sentence, quantities, position)
+    if head is None:
         head = _elliptic_head(sentence, quantities, position, facts, context)
     bare = _BARE_CASUALTY.match(after) if head is None else None
     if bare is not None:  # "41 are missing and 70 injured", "281 were now known to have died"
@@ -453,6 +486,7 @@ def _is_locative(sentence: str, mention: Mention) -> bool:
     """A place or a recipient, not an actor: "in Iraq", "Iraq hosts …", "provides Israel with …"."""
     return bool(
         _LOCATIVE.search(sentence[: mention.start])
+        or _LOCATIVE_ACRONYM.search(sentence[: mention.start])
         or _VISITED.search(sentence[: mention.start])
         or _HOST.match(sentence[mention.end :])
         or _RECIPIENT.search(sentence[: mention.start])
@@ -491,7 +525,11 @@ def _owners(
         if subject is not None:
             return [subject]
     for mention in mentions:  # "1,700 elite troops that Britain is sending", "the 300 soldiers deployed by Italy"
-        if mention.start > head.end and _OWNER_AFTER.match(sentence[head.end : mention.start]):
+        if (
+            head.category != "money"
+            and mention.start > head.end
+            and _OWNER_AFTER.match(sentence[head.end : mention.start])
+        ):
             return [mention]
     referred = _BACK_REFERENCE.search(sentence[head.end :]) or _BACK_REFERENCE.search(sentence[: quantity.start])
     if referred and not _COMPANY_NOUN_AFTER.match(
@@ -660,12 +698,15 @@ _NOT_ORGANISATIONS = (
     "Under|Over|With|For|From|By|As|Since|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|President|"
     "Mr|Mrs|Ms|Dr|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Several|Many|Some|All|Both|Most|Few"
 )
-_ORGANISATION_SUBJECT = re.compile(
-    rf"(?P<name>(?!(?:{_NOT_ORGANISATIONS})\b)[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|&)){{0,3}})(?:'s|’s)?\s+"
-    r"(?:[\w,’'-]+\s+){0,6}?(?:raise[sd]?|raising|earn(?:ed|s)?|pay|paid|pays|posted|reported|invest(?:ed|s)?|"
-    r"spen[dt]s?|lost|loses|sold|sells|bought|buys|fined|secured|won|signed|pledged|received|made|generated|"
-    r"netted|booked|borrowed|owes|agreed\s+to\s+pay)\b"
+_ORGANISATION_VERB = re.compile(
+    r"\b(?:raise[sd]?|raising|earn(?:ed|s)?|pay|paid|pays|posted|reported|invest(?:ed|s)?|spen[dt]s?|lost|loses|"
+    r"sold|sells|bought|buys|fined|secured|won|signed|pledged|received|made|generated|netted|booked|borrowed|owes|"
+    r"agreed\s+to\s+(?:pay|buy|acquire)|ordered|orders|placed|acquire[sd]?|purchas(?:e[sd]?|ing))\b"
 )
+_NAME_RUN = re.compile(r"[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|&|of))*")
+_NOT_NAMES = frozenset(_NOT_ORGANISATIONS.split("|")) | _NOT_PLACES | frozenset(("Nov", "Dec", "Jan", "Feb", "Sept"))
+# "The home-improvement retailer earned $2.8 billion": a company named in an earlier sentence
+_COMPANY_REFERENCE = re.compile(rf"^\s*(?:The|the|Its|its)\s+(?:[\w-]+\s+){{0,3}}?{_COMPANY_NOUN}\b")
 
 
 _LEADING_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .]{1,30}?\s*(?:\([^)]{0,30}\))?\s*[:—–-]\s+")
@@ -675,17 +716,34 @@ def _dateline(sentence: str, mention: Mention) -> bool:
     return mention.start <= 1 and bool(_DATELINE.match(sentence[mention.end :]))
 
 
-def _organisation_owner(sentence: str, quantity: Quantity, mentions: list[Mention]) -> Mention | None:
-    """The company or body a sentence's subject names, for money no country owns: "Alibaba is set to raise up
-    to $12.9bn", "Shell has agreed to pay fines worth over $150 million"."""
-    dateline = _LEADING_DATELINE.match(sentence)
-    found = _ORGANISATION_SUBJECT.match(sentence, dateline.end() if dateline else 0)
-    if found is None or found.end() > quantity.start:
+def _organisation_owner(sentence: str, quantity: Quantity, mentions: list[Mention],
+                        context: _Context) -> Mention | None:  # fmt: skip
+    """The company or body that is the subject of the verb that moves the money or places the order: "Alibaba is
+    set to raise up to $12.9bn", "Dow component Home Depot reported …", "SIA's subsidiary Scoot lost S$20
+    million"; or the company an earlier sentence named, when this one says "the retailer"."""
+    verb = _ORGANISATION_VERB.search(sentence, 0, quantity.start)
+    if verb is None:
         return None
-    name = found.group("name")
-    if any(m.start < found.end("name") and m.end > found.start("name") for m in mentions):
+    subject = sentence[: verb.start()]
+    if _COMPANY_REFERENCE.match(subject):
+        return context.company
+    runs = [run for run in _NAME_RUN.finditer(subject) if _is_name(run.group(0))]
+    if not runs or len(subject[runs[-1].end() :].split()) > MAX_SUBJECT_GAP:
+        return None
+    run = runs[-1]
+    name = _CORPORATE_SUFFIX.sub("", re.sub(r"['’]s$", "", run.group(0))).strip()
+    if any(m.start < run.end() and m.end > run.start() for m in mentions):
         return None  # a country or alliance: the usual owner rules speak for those
-    return Mention(found.start("name"), found.end("name"), name, None, name, MentionKind.ORGANISATION)
+    return Mention(run.start(), run.start() + len(name), name, None, name, MentionKind.ORGANISATION)
+
+
+_CORPORATE_SUFFIX = re.compile(r"\s*(?:&\s*Co\.?|Co\.|Inc\.?|Corp\.?|Ltd\.?|plc|LLC)$")
+MAX_SUBJECT_GAP = 6  # words between a company's name and its verb ("Alibaba is set to raise")
+
+
+def _is_name(run: str) -> bool:
+    words = run.split()
+    return words[0] not in _NOT_NAMES and not all(w in _NOT_NAMES or w.lower() == w for w in words)
 
 
 _OWNED = ("money", "troops", "other")
@@ -732,14 +790,17 @@ def _facts_in_sentence(sentence: str, context: _Context) -> list[Fact]:
         owners = _owners(sentence, quantity, head, mentions, context)
         if company:  # "Garuda Indonesia … its order for 49 jets": "its" is the airline's, not an earlier country's
             owners = [owner for owner in owners if owner in mentions]
-        if not owners and head.category == "money":
-            organisation = _organisation_owner(sentence, quantity, mentions)
+        if not owners and head.category in ("money", "other"):
+            organisation = _organisation_owner(sentence, quantity, mentions, context)
             owners = [organisation] if organisation else []
+            context.company = organisation or context.company
         where = _where(sentence, quantity, head, window_end, owners, mentions, context)
         if not owners and context.label is not None:
             owners = [context.label]
         if not owners and not company:
             owners = _implied_owner(sentence, head, where, mentions, context)
+        if not owners and head.category == "troops" and _COLLECTIVE.search(sentence):
+            owners = [m for m in named if m.kind is MentionKind.ALLIANCE][:1]  # "… serving in UNIFIL": the UN's
         if not owners and head.category in _OWNED and not _COLLECTIVE.search(sentence):
             continue  # a sum, a force or a fleet nobody is said to own is more often misread than not
         candidates: list[Mention | None] = [*owners] if owners else [None]
@@ -869,8 +930,8 @@ def _implied_owner(sentence: str, head: _Head, where: str | None, mentions: list
                  sentence[head.mods_start : head.mods_end], re.IGNORECASE):  # fmt: skip
         return []  # "2,215 foreign soldiers have died in Afghanistan": many nations', none of them the host
     if head.category == "casualties":
-        here = [m for m in mentions if m.code and m.who == where]
-        if here:
+        here = [m for m in mentions if m.code and m.who == where and m.kind is MentionKind.NAME]
+        if here:  # "dead in Somalia"; not "in Kabul", where the dead may be anyone's
             return here[:1]
     if head.category == "displaced":
         fled = _fled_from(sentence, mentions)
@@ -884,14 +945,29 @@ def _implied_owner(sentence: str, head: _Head, where: str | None, mentions: list
         places = {m.who: m for m in mentions if m.code}
         if len(places) == 1:  # "a powerful earthquake devastated southwest China"
             return list(places.values())
-        if where is None and context.place_mention is not None and context.place_mention.code:
-            return [context.place_mention]
+        place = context.place_mention
+        if where is None and place is not None and place.code and place.kind is MentionKind.NAME:
+            return [place]
         return []
+    if head.category == "other" and context.company is not None:
+        return [context.company]  # "Air India placed an order … The orders include 220 Boeing aircraft"
     if head.category == "money" and context.subject is not None and _PUBLIC_MONEY.search(sentence):
         return [context.subject]  # "a defence budget of £100 billion" in a passage about the UK
     if head.category in ("troops", "other") and context.subject is not None:
         return [context.subject]
     return []
+
+
+def _once(facts: list[Fact]) -> list[Fact]:
+    """A figure an article repeats ("has jumped to 56 … has increased to 56 killed") is one fact: the first."""
+    seen: set[tuple[object, ...]] = set()
+    kept = []
+    for fact in facts:
+        key = (fact.category, fact.who, fact.quantity, fact.quantity_text if fact.quantity is None else "", fact.role)
+        if key not in seen:
+            seen.add(key)
+            kept.append(fact)
+    return kept
 
 
 _WRAPPED = re.compile(r"^[a-z(]|^\d")
@@ -928,6 +1004,7 @@ def extract_facts(text: str, language: str | None = "en") -> list[Fact]:
         context.label = line_label(lines[sentence.paragraph])
         facts.extend(_facts_in_sentence(sentence.text, context))
         _remember(sentence.text, context)
+    facts = _once(facts)
     listed = [_from_row(row) for row in list_rows(text)]
     if not listed:
         return facts
