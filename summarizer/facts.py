@@ -727,16 +727,25 @@ def _organisation_owner(sentence: str, quantity: Quantity, mentions: list[Mentio
     subject = sentence[: verb.start()]
     if _COMPANY_REFERENCE.match(subject):
         return context.company
-    runs = [run for run in _NAME_RUN.finditer(subject) if _is_name(run.group(0))]
+    dateline = _LEADING_DATELINE.match(subject)
+    start = dateline.end() if dateline else 0
+    runs = [run for run in _NAME_RUN.finditer(subject, start) if _is_name(run.group(0))]
     if not runs or len(subject[runs[-1].end() :].split()) > MAX_SUBJECT_GAP:
         return None
     run = runs[-1]
+    if not _DESCRIPTOR.fullmatch(subject[start : run.start()]):
+        return None  # the subject is the sentence's own, not a name deep in a clause ("after Elon Musk said")
     name = _CORPORATE_SUFFIX.sub("", re.sub(r"['’]s$", "", run.group(0))).strip()
     if any(m.start < run.end() and m.end > run.start() for m in mentions):
         return None  # a country or alliance: the usual owner rules speak for those
     return Mention(run.start(), run.start() + len(name), name, None, name, MentionKind.ORGANISATION)
 
 
+# what may stand before a company's name at the start of its sentence: "Dow component", "Online beauty platform",
+# "SIA's long-haul low-cost subsidiary", "On Wednesday, the"
+_DESCRIPTOR = re.compile(
+    r"(?:(?:On|In|At|Last|This)\s+[A-Z]?[\w-]+,?\s+)?(?:(?:The|the|[A-Z][\w&.-]*['’]s|[A-Z]?[a-z][\w-]*)\s+){0,5}"
+)
 _CORPORATE_SUFFIX = re.compile(r"\s*(?:&\s*Co\.?|Co\.|Inc\.?|Corp\.?|Ltd\.?|plc|LLC)$")
 MAX_SUBJECT_GAP = 6  # words between a company's name and its verb ("Alibaba is set to raise")
 
