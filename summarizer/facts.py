@@ -53,7 +53,7 @@ _NOUNS = _lexicon({
     ),
     "casualties": "fatalities casualties deaths dead",
     "displaced": "refugees evacuees asylum-seekers internally-displaced-people displaced-people",
-    "people": "people civilians children residents villagers migrants persons men women",
+    "people": "people civilians children residents villagers migrants persons men women workers diplomats journalists",
     "other": (
         "tanks tank jets fighter-jets warplanes aircraft planes helicopters warships ships vessels drones missiles "
         "rockets howitzers artillery-pieces armoured-vehicles armored-vehicles vehicles launchers air-defence-systems "
@@ -99,13 +99,16 @@ _FROM = re.compile(r"^\s+from\s+(?:the\s+)?$")
 _LOCATIVE_ACRONYM = re.compile(r"\b(?:in|at|to|into|with|for|under)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){1,5}\(\s*$")
 _RECEIVES = re.compile(r"\b(?:receives?|received|receiving|gets|got|obtain(?:s|ed)?|is\s+owed)\b")
 _VISITED = re.compile(r"\b(?:visited|visiting|toured|touring|visit\s+to|trip\s+to)\s+$")
+_WITHDRAW = re.compile(r"\b(?:withdraw\w*|pull\w*\s+out|pull\w*\s+back|bring\w*\s+home|brought\s+home|evacuat\w*|"
+                       r"remov\w*|recall\w*|redeploy\w*)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)  # fmt: skip
 _OWNER_AFTER = re.compile(r"^[^.;,]{0,30}?\b(?:that|which|whom|by)\s+(?:the\s+)?$")
 _COMPOUND = re.compile(r"^-(?:led|backed|based|sponsored|brokered|run|funded|trained|made|built|born)\b")
 _LOCATIVE = re.compile(
     r"\b(?:in|at|to|into|inside|across|near|within|throughout|towards|on|for)\s+(?:the\s+)?"
-    r"(?:(?:north|south|east|west)(?:ern|-eastern|-western)?\s+|central\s+)?$",
+    r"(?:(?:north|south|east|west)(?:ern|-eastern|-western)?\s+|central\s+|[a-z]+-[a-z]+\s+|neighbou?ring\s+)?$",
     re.IGNORECASE,
-)
+)  # "in Iraq", "to northern Syria", "in war-torn Afghanistan"
+_STRUCK = re.compile(r"\b(?:hit|struck|devastated|rocked|battered|shook|jolted)\s+(?:the\s+)?(?:[a-z]+\s+)?$")
 _RECIPIENT = re.compile(r"\b(?:provides|provided|gives|gave|offers|offered|supplies|supplied|hands|handed)\s+$")
 _HOST = re.compile(
     r"^\s+(?:\w+ly\s+|now\s+)?(?:hosts|houses|is home to|has (?:received|taken in|welcomed)|shelters|is sheltering)\b"
@@ -150,15 +153,17 @@ _CASUALTY_AFTER = re.compile(
     r"^(?:[^.;]{0,25}?|[^.;,]{0,60}?)\b(?:(?:were|was|have been|had been|are|been)\s+)?"
     r"(?P<verb>killed|wounded|injured|dead|died|slain|missing)\b"
 )
+_CAPTIVE_AFTER = re.compile(r"^[^.;]{0,30}?\b(?:held\s+hostage|hostages?|held\s+captive|captured|taken\s+prisoner|"
+                            r"prisoners?\s+of\s+war|POWs)\b", re.IGNORECASE)  # fmt: skip
 _CASUALTY_BEFORE = re.compile(r"\b(?P<verb>killed|wounded|injured)\s+$")
 _AND_WOUNDED = re.compile(r"^\s+(?:were\s+)?(?P<verb>wounded|injured|killed|missing)\b")  # "12 killed and 30 wounded"
 # A figure whose noun came earlier: "the death toll ... has climbed to 47", "adjusted the number from 81 to 85",
 # "cut the number of forces in the country from about 13,000 to 8,600", "a drawdown ... from 4,500 to 2,500".
 _APPROX_WORD = r"(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|roughly\s+|more\s+than\s+|over\s+)?"
 _DEATH_TOLL = re.compile(
-    r"\b(?:death\s+toll|toll|deaths|number\s+of\s+(?:dead|deaths|fatalities|people\s+killed))\b[^.;]{0,120}?"
+    r"\b(?:death\s+toll|toll|deaths|number\s+of\s+(?:[\w-]+\s+){0,3}?(?:dead|deaths|fatalities|killed))\b[^.;]{0,120}?"
     r"\b(?:rose|risen|climbed|reached|stands|stood|is|was|hit|jumped|increased|adjusted|revised|raised|"
-    r"put|rises|climbs)\b[^.;]{0,40}?\b(?:to|at|from)\s+" + _APPROX_WORD + "$"
+    r"put|rises|climbs|bring|brings|brought|bringing)\b[^.;]{0,40}?\b(?:to|at|from)\s+" + _APPROX_WORD + "$"
     r"|\b(?:death\s+toll|toll|number\s+of\s+(?:dead|deaths|fatalities))\b[^.;]{0,60}?"
     r"\b(?:has|have|had)\s+(?:now\s+)?(?:reached|hit|topped|passed|exceeded)\s+" + _APPROX_WORD + "$"
     r"|\b(?:previous|earlier|initial)\s+(?:death\s+)?toll\b[^.;]{0,60}?\b(?:was|stood\s+at|of)\s+" + _APPROX_WORD + "$",
@@ -251,6 +256,7 @@ def _number(value: float | None) -> int | float | None:
 # --- what a number counts ------------------------------------------------------------------------------
 
 
+_NUMBER_OF_LABEL = re.compile(r"^\s+(?:[Tt]otal\s+)?[Nn]umber\s+of(?=\s)")
 # "42 F-16s", "six F-16 from Denmark", "20 MiG-29s": aircraft named by their model
 _MODEL_NOUN = re.compile(
     r"^\s+(?P<mods>(?:[A-Z][\w-]*\s+){0,2}?)(?P<noun>(?:F|MiG|Su|Mi|Ka|B|C|A|AH|UH|CH)-\d{1,3}[A-Z]?s?)\b"
@@ -258,6 +264,9 @@ _MODEL_NOUN = re.compile(
 
 
 def _noun_head(sentence: str, quantity: Quantity) -> _Head | None:
+    label = _NUMBER_OF_LABEL.match(sentence[quantity.end :])
+    if label is not None:  # "– 1,400 Number of Israelis killed": a factbox line that names its figure after it
+        quantity = replace(quantity, end=quantity.end + label.end())
     match = _HEAD.match(sentence[quantity.end :])
     if match is None:
         model = _MODEL_NOUN.match(sentence[quantity.end :])
@@ -344,6 +353,8 @@ def _is_price(sentence: str, quantity: Quantity) -> bool:
 def _in_context(sentence: str, quantity: Quantity, head: _Head) -> _Head | None:
     """Casualty and displacement wording turns people (and soldiers) into those categories."""
     before, after = sentence[: quantity.start], sentence[head.end :]
+    if head.category in ("troops", "people") and _CAPTIVE_AFTER.match(after):
+        return None  # "239 soldiers and civilians being held hostage": captives, not a force
     verb = _CASUALTY_AFTER.match(after) or _CASUALTY_BEFORE.search(before)
     if head.category in ("troops", "people") and verb:
         word = verb.group("verb").replace("died", "killed").replace("slain", "killed")
@@ -359,6 +370,15 @@ def _in_context(sentence: str, quantity: Quantity, head: _Head) -> _Head | None:
     return head
 
 
+_STRONG = re.compile(
+    r"^-(?:man|member|troop|soldier|personnel)\s+(?:[a-z]+\s+){0,2}?"
+    r"(?:battalion|brigade|contingent|force|unit|team|mission|company|detachment|deployment)\b"
+)
+_TOLL_AFTER = re.compile(r"^\s+(?:[A-Z][\w.’'-]*['’]s\s+)?(?:death\s+)?toll\b")
+_FROM_CURRENT = re.compile(
+    r"\bfrom\s+(?:its|their|the|a)\s+(?:current|present|existing|previous|earlier)\s+(?:level\s+of\s+)?$"
+)
+_FROM_TO = re.compile(r"\bfrom\s+(?:about\s+|around\s+)?[\d,.]+\s+(?:[\w-]+\s+){1,2}to\s+(?:about\s+|around\s+)?$")
 _MORE = re.compile(r"^\s+(?:more|others|extra)\b")
 _DOWN_FROM = re.compile(
     r"\b(?:down|up)\s+from\s+(?:a\s+(?:high|peak|low)\s+of\s+)?(?:about\s+|around\s+|some\s+|nearly\s+)?$"
@@ -402,9 +422,16 @@ def _elliptic_head(sentence: str, quantities: list[Quantity], position: int, fac
     if not facts or position == 0 or facts[-1].category == "money":
         return None
     previous = facts[-1]
+    before = sentence[: quantity.start]
     between = sentence[quantities[position - 1].end : quantity.start]
     owner_named = any(_NEW_OWNER.search(between[: m.start]) for m in lexicon().mentions(between) if m.code)
-    if _IN_PLACE.match(after) or owner_named or _DOWN_FROM.search(sentence[: quantity.start]):
+    if (
+        _IN_PLACE.match(after)
+        or owner_named
+        or _DOWN_FROM.search(before)
+        or _FROM_CURRENT.search(before)
+        or (_FROM_TO.search(before))
+    ):
         return _Head(previous.category, previous.unit, quantity.end, quantity.end, quantity.end)
     return None
 
@@ -424,6 +451,11 @@ def _head(sentence: str, quantities: list[Quantity], position: int, facts: list[
         and _DISPLACED_AFTER.match(after)
     ):  # "has displaced 11 million", "nearly 4 million have been forced to flee"
         return _Head("displaced", "people", quantity.end, quantity.end, quantity.end)
+    strong = _STRONG.match(after)
+    if strong is not None:  # "its tiny 53-troop contingent", "a 730-man infantry battalion"
+        return _Head("troops", "troops", quantity.end, quantity.end, quantity.end + strong.end())
+    if _TOLL_AFTER.match(after):  # "bringing to 103 Canada's death toll"
+        return _Head("casualties", "dead", quantity.end, quantity.end + len(after) - len(after.lstrip()), quantity.end)
     if _FORCE_WITH.search(before) and _noun_head(sentence, quantity) is None:
         return _Head("troops", "troops", quantity.end, quantity.end, quantity.end)
     if _TROOP_LEVEL.search(before):  # "reduce its troop presence in Afghanistan to 2,500"
@@ -500,8 +532,9 @@ def _owners(
     for mention in mentions:  # "130 German soldiers"
         if head.mods_start <= mention.start < head.mods_end and mention.kind is not MentionKind.ALLIANCE:
             return [mention]
-    for mention in mentions:  # "70 soldiers from Sweden"
-        if mention.start > head.end and _FROM.match(sentence[head.end : mention.start]):
+    withdrawn = _WITHDRAW.search(sentence[: quantity.start])
+    for mention in mentions:  # "70 soldiers from Sweden"; not "withdraw 1,600 troops from Iraq"
+        if not withdrawn and mention.start > head.end and _FROM.match(sentence[head.end : mention.start]):
             return [mention]
     if head.category == "displaced":
         return []  # whoever acts in the sentence ("the UN fears", "Kuwait, hosting the conference") fled nothing
@@ -814,9 +847,13 @@ def _facts_in_sentence(sentence: str, context: _Context) -> list[Fact]:
             continue  # a sum, a force or a fleet nobody is said to own is more often misread than not
         candidates: list[Mention | None] = [*owners] if owners else [None]
         role = quantity.role
-        if facts and _DOWN_FROM.search(sentence[: quantity.start]) and facts[-1].category == head.category:
+        earlier = _DOWN_FROM.search(sentence[: quantity.start]) or _FROM_CURRENT.search(sentence[: quantity.start])
+        if facts and earlier and facts[-1].category == head.category:
             facts[-1] = replace(facts[-1], role="after")  # "8,700 soldiers in Iraq, down from about 40,000"
             role = "before"
+        elif facts and _FROM_TO.search(sentence[: quantity.start]) and facts[-1].category == head.category:
+            facts[-1] = replace(facts[-1], role="before")  # "from 2,400 troops to 1,700"
+            role = "after"
         if len(owners) == 1 and head.category != "money":
             context.owners[head.category] = owners[0]
         context.last = head
@@ -914,7 +951,10 @@ _SPEAKS = re.compile(
 def _in_dateline(sentence: str, mention: Mention) -> bool:
     """ "Bagram, Afghanistan; 3 April 2002 (RFE/RL) --": where the report was filed, not who acts in it."""
     found = _DATELINE_PLACE.match(sentence)
-    return found is not None and mention.end <= found.end() and sentence[: mention.start].count(" ") <= 4
+    if found is None or mention.end > found.end() or sentence[: mention.start].count(" ") > 4:
+        return False
+    lead = found.group(0)
+    return "," in lead or "(" in lead or lead.split()[0].isupper()  # not "Seventeen Poles -- 13 military and …"
 
 
 def _fled_from(sentence: str, mentions: list[Mention]) -> Mention | None:
@@ -951,9 +991,9 @@ def _implied_owner(sentence: str, head: _Head, where: str | None, mentions: list
     if head.category == "displaced" and context.conflict is not None:
         return [context.conflict]
     if head.category == "casualties":
-        places = {m.who: m for m in mentions if m.code}
-        if len(places) == 1:  # "a powerful earthquake devastated southwest China"
-            return list(places.values())
+        struck = [m for m in mentions if m.code and _STRUCK.search(sentence[: m.start])]
+        if struck:  # "a powerful earthquake devastated southwest China"
+            return struck[:1]
         place = context.place_mention
         if where is None and place is not None and place.code and place.kind is MentionKind.NAME:
             return [place]

@@ -309,11 +309,11 @@ def test_business_figures_that_belong_to_no_country_are_left_out(text: str) -> N
          [("Ukraine", 368000)]),
         ("KUWAIT CITY (AP) — Kuwait, which is hosting the conference, pledged aid.\n"
          "The civil war has killed at least 220,000 people and displaced 11 million, according to the Syrian "
-         "conflict's monitors.", [("Syria", 220000), ("Syria", 11000000)]),
+         "conflict's monitors.", [("Syria", 11000000)]),
     ],
 )  # fmt: skip
 def test_displaced_people_belong_to_the_country_they_fled(text: str, expected: list[tuple[str, int]]) -> None:
-    assert [(f.who, f.quantity) for f in extract_facts(text)] == expected
+    assert [(f.who, f.quantity) for f in extract_facts(text) if f.category == "displaced"] == expected
 
 
 def test_a_factbox_total_and_its_other_nations_row_are_facts_without_an_owner() -> None:
