@@ -44,7 +44,8 @@ ALLIANCES = {
     "European Union": "EU", "EU": "EU", "African Union": "African Union", "the coalition": "coalition",
     "The coalition": "coalition", "The alliance": "NATO", "anti-IS coalition": "coalition",
     "US-led coalition": "coalition", "UNIFIL": "UN", "MINUSMA": "UN", "UN mission": "UN", "The UN mission": "UN",
-    "KFOR": "NATO", "ISAF": "NATO",
+    "KFOR": "NATO", "ISAF": "NATO", "World Bank": "World Bank", "IMF": "IMF", "International Monetary Fund": "IMF",
+    "Asian Development Bank": "Asian Development Bank", "Red Cross": "Red Cross",
 }  # fmt: skip
 
 

@@ -136,7 +136,8 @@ def _inline_rows(line: str, number: int) -> list[ListRow]:
         end = re.search(r"[;)]", segment)
         item = segment[: end.end() if end else len(segment)]
         row = _owner_then_figure(item, number, line)
-        if row is not None and ("(" in item[: row.quantity.start + 20] or ";" in line):
+        with_form = row is not None and re.match(r"^\s*(?:the\s+)?[A-Z][\w .'’-]*?\s+with\s+", item) is not None
+        if row is not None and ("(" in item[: row.quantity.start + 20] or ";" in line or with_form):
             rows.append(row)
     if len(rows) < MIN_BLOCK and line.count(";") >= 2:  # "There are 35,000 US; 4,365 Germans; 2,800 Canadians"
         rows = [row for segment in line.split(";") if (row := _figure_then_owner(segment, number, line))]

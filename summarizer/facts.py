@@ -460,8 +460,11 @@ def _head(sentence: str, quantities: list[Quantity], position: int, facts: list[
         return _Head("troops", "troops", quantity.end, quantity.end, quantity.end)
     if _TROOP_LEVEL.search(before):  # "reduce its troop presence in Afghanistan to 2,500"
         return _Head("troops", "troops", quantity.end, quantity.end, quantity.end)
-    if context.last is not None and context.last.category != "money" and _RECOUNT.search(before):
-        return _Head(context.last.category, context.last.unit, quantity.end, quantity.end, quantity.end)
+    if _RECOUNT.search(before):
+        if context.last is not None and context.last.category != "money":
+            return _Head(context.last.category, context.last.unit, quantity.end, quantity.end, quantity.end)
+        if context.last is None and _MILITARY.search(sentence):  # "a halving of the number … from 8,000 to 4,000"
+            return _Head("troops", "troops", quantity.end, quantity.end, quantity.end)
     head = _noun_head(sentence, quantity)
     if head is None or head.category == "people":  # "690 Danes" in a sentence about a battlegroup are troops
         head = _demonym_head(sentence, quantity) or head
@@ -645,11 +648,21 @@ def _part_of_previous(sentence: str, quantity: Quantity, facts: list[Fact], ment
                 whole.category, where, sentence, quantity.bound, part_of=whole.quantity)  # fmt: skip
 
 
+def _in_currency(sentence: str, mention: Mention) -> bool:
+    """ "US$730 billion", "U.S. $4.8 million", "$47 million U.S.": a currency, not the United States."""
+    if re.match(r"\$", sentence[mention.end :]):
+        return True
+    if mention.text not in ("US", "U.S."):
+        return False
+    return bool(re.match(r"\s\$", sentence[mention.end :])
+                or re.search(r"[$€£]\s?[\d.,]+\s*(?:million|billion)?\s+$", sentence[: mention.start]))  # fmt: skip
+
+
 def _not_modifier(sentence: str, mention: Mention) -> bool:
     """ "German-led battlegroup", "US-backed forces": the country qualifies a noun and owns nothing; nor does the
     country in a company's name ("Garuda Indonesia", "Singapore Airlines", "British Airways")."""
-    if _COMPOUND.match(sentence[mention.end :]) or sentence[mention.end : mention.end + 1] == "$":
-        return False  # "US$730 billion": a currency, not the United States
+    if _COMPOUND.match(sentence[mention.end :]) or _in_currency(sentence, mention):
+        return False
     return not _in_company_name(sentence, mention)
 
 
@@ -813,7 +826,7 @@ def _facts_in_sentence(sentence: str, context: _Context) -> list[Fact]:
         last_head = _Head("displaced", "people", 0, 0, 0) if people and people.category == "people" else None
     for position, quantity in enumerate(quantities):
         window_end = _window_end(sentence, quantities, position)
-        if _NOT_COUNT.match(sentence[quantity.end :]):
+        if _NOT_COUNT.match(sentence[quantity.end :]) or _is_year(sentence, quantity):
             continue
         if respective and last_head is not None and position in respective:
             facts.append(_respective_fact(sentence, quantity, last_head, respective[position], mentions, context))
@@ -906,13 +919,28 @@ def _respective_fact(sentence: str, quantity: Quantity, head: _Head, owner: Ment
                 quantity.approx, head.unit, head.category, where, sentence, quantity.bound)  # fmt: skip
 
 
+_YEAR_BEFORE = re.compile(r"\b(?:in|of|since|by|until|till|from|to|between|and|early|late|mid|during|before|after|"
+                          r"January|February|March|April|May|June|July|August|September|October|November|December|"
+                          r"year|fiscal|FY)\s+$|\d{1,2},?\s+$", re.IGNORECASE)  # fmt: skip
+
+
+def _is_year(sentence: str, quantity: Quantity) -> bool:
+    """ "by the end of 2019", "in 2024": a year, however close to a counted noun it stands."""
+    year = re.fullmatch(r"(?:19|20)\d\d", quantity.text)
+    return year is not None and bool(_YEAR_BEFORE.search(sentence[: quantity.start]))
+
+
 def _with_shares(facts: list[Fact], shares: list[tuple[Quantity, Quantity]]) -> list[Fact]:
     """Each "Thirty of the 120 German soldiers" as a part of the whole it is a share of, placed after it."""
     for share, whole_quantity in shares:
         whole = next((f for f in facts if f.quantity_text == whole_quantity.text and f.part_of is None), None)
         if whole is None:
             continue
-        part = Fact(whole.who, whole.country_code, _number(share.value), share.text, share.approx, whole.unit,
+        value = share.value
+        scale = re.search(r"\b(million|billion)\b", whole_quantity.text)
+        if value is not None and scale and not re.search(r"[a-z]", share.text):  # "45.7 of the 79.5 million"
+            value *= 1_000_000 if scale.group(1) == "million" else 1_000_000_000
+        part = Fact(whole.who, whole.country_code, _number(value), share.text, share.approx, whole.unit,
                     whole.category, whole.where, whole.evidence, share.bound, part_of=whole.quantity)  # fmt: skip
         facts.insert(facts.index(whole) + 1, part)
     return facts

@@ -52,7 +52,7 @@ _PATTERN = re.compile(
     | between\s+(?P<bcur>{_CURRENCY})?(?P<bnum>{_DIGITS})\s+and\s+(?:{_CURRENCY})?(?P<bnum2>{_DIGITS})
         (?:\s?(?P<bscale>{_SCALE}))?
     | (?P<cur>{_CURRENCY})?\s?(?<![\w./-])(?P<num>{_DIGITS})
-        (?:\s?(?:-|–)\s?(?P<num2>{_DIGITS})|\s+to\s+(?P<num3>{_DIGITS})(?=\s+[a-zA-Z]))?
+        (?:\s?(?:-|–)\s?(?P<num2>{_DIGITS})|\s+to\s+(?P<num3>{_DIGITS})(?=\s+[a-zA-Z]|\s*[,;)]|\.(?!\d)))?
         (?:\s?(?P<scale>{_SCALE}))?
     | (?P<word>\b{_WORD_NUMBER})\b
         (?:\s(?P<wscale>hundred|thousand|million|billion)\b(?:\s(?P<wscale2>thousand|million)\b)?)?
