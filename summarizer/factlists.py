@@ -196,7 +196,7 @@ def list_rows(text: str) -> list[ListRow]:
         rows.extend(_settle(block, _introduction(lines, block_start), lines[max(0, block_start - 12) : block_start]))
         block = []
         if len(line_rows) > 1:  # an inline list is a block of its own; its sentence is its introduction
-            rows.extend(_settle(line_rows, [lines[number]]))
+            rows.extend(_settle(line_rows, [lines[number]], lines[max(0, number - INTRO_LINES) : number]))
     return rows
 
 

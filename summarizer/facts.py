@@ -155,6 +155,9 @@ _CASUALTY_AFTER = re.compile(
 )
 _CAPTIVE_AFTER = re.compile(r"^[^.;]{0,30}?\b(?:held\s+hostage|hostages?|held\s+captive|captured|taken\s+prisoner|"
                             r"prisoners?\s+of\s+war|POWs)\b", re.IGNORECASE)  # fmt: skip
+_CAPTIVE_BEFORE = re.compile(r"\b(?:abducted|kidnapped|captured|seized|detained|arrested|freed|released)\s+$")
+# munitions spent are no arsenal: "Israeli jets dropped some 7,000 bombs and missiles", "fired more than 4,000 rockets"
+_SPENT = re.compile(r"\b(?:fired|dropped|launched|shot|lobbed|unleashed)\s+(?:\w+\s+){0,3}$")
 _CASUALTY_BEFORE = re.compile(r"\b(?P<verb>killed|wounded|injured)\s+$")
 _AND_WOUNDED = re.compile(r"^\s+(?:were\s+)?(?P<verb>wounded|injured|killed|missing)\b")  # "12 killed and 30 wounded"
 # A figure whose noun came earlier: "the death toll ... has climbed to 47", "adjusted the number from 81 to 85",
@@ -193,8 +196,10 @@ _DISPLACED_AFTER = re.compile(
     r"(?:displaced|evacuated|fled|flee|fleeing|uprooted|sought\s+refuge)\b"
 )
 # a sentence about people fleeing counts the people it names as displaced: "20,000 people have entered Chad"
-_FLIGHT = re.compile(r"\b(?:fle[de]|fleeing|refugees?|displaced|asylum|sought\s+refuge)\b", re.IGNORECASE)
+_FLIGHT = re.compile(r"\b(?:fle[de]|fleeing|refugees?|displaced|asylum|sought\s+refuge|arrived\s+in|crossed\s+into)\b",
+                     re.IGNORECASE)  # fmt: skip
 # where people fled from: "fighting in Ukraine", "violence in Sudan", "the Syrian conflict"
+_DISPLACED_IN = re.compile(r"\b(?:displaced|uprooted|homeless)\s+(?:\w+\s+){0,3}?(?:in|within|inside)\s+(?:the\s+)?$")
 _CONFLICT_IN = re.compile(r"\b(?:war|fighting|conflict|violence|crisis|invasion|persecution|attacks?|crackdown)\s+"
                           r"(?:in|of)\s+(?:the\s+)?$", re.IGNORECASE)  # fmt: skip
 _CONFLICT_AFTER = re.compile(r"^\s+(?:civil\s+)?(?:war|conflict|fighting|crisis|refugees|asylum)\b")
@@ -282,7 +287,7 @@ def _noun_head(sentence: str, quantity: Quantity) -> _Head | None:
 
 def _people_of(sentence: str, quantity: Quantity) -> _Head | None:
     """ "100,000 ethnic Armenians": people named by their nationality (the demonym is the owner)."""
-    match = re.match(r"^\s+(?P<mods>(?:[a-z]+\s+){0,2})(?P<noun>[A-Z][\w’'-]+s)\b", sentence[quantity.end :])
+    match = re.match(r"^\s+(?P<mods>(?:[a-z]+\s+){0,2})(?P<noun>[A-Z][\w’'-]+(?:s|ese))\b", sentence[quantity.end :])
     if match is None:
         return None
     mentions = lexicon().mentions(match.group("noun"))
@@ -353,12 +358,14 @@ def _is_price(sentence: str, quantity: Quantity) -> bool:
 def _in_context(sentence: str, quantity: Quantity, head: _Head) -> _Head | None:
     """Casualty and displacement wording turns people (and soldiers) into those categories."""
     before, after = sentence[: quantity.start], sentence[head.end :]
-    if head.category in ("troops", "people") and _CAPTIVE_AFTER.match(after):
+    if head.category in ("troops", "people") and (_CAPTIVE_AFTER.match(after) or _CAPTIVE_BEFORE.search(before)):
         return None  # "239 soldiers and civilians being held hostage": captives, not a force
     verb = _CASUALTY_AFTER.match(after) or _CASUALTY_BEFORE.search(before)
     if head.category in ("troops", "people") and verb:
         word = verb.group("verb").replace("died", "killed").replace("slain", "killed")
         return _Head("casualties", f"{head.unit} {word}", head.mods_start, head.mods_end, head.end)
+    if head.category == "other" and head.unit in ("missiles", "rockets", "drones") and _SPENT.search(before):
+        return None
     if head.category == "people":
         if (
             _DISPLACED_BEFORE.search(before)
@@ -650,7 +657,7 @@ def _part_of_previous(sentence: str, quantity: Quantity, facts: list[Fact], ment
 
 def _in_currency(sentence: str, mention: Mention) -> bool:
     """ "US$730 billion", "U.S. $4.8 million", "$47 million U.S.": a currency, not the United States."""
-    if re.match(r"\$", sentence[mention.end :]):
+    if re.match(r"\$|\s+dollars?\b", sentence[mention.end :]):  # "US$730 billion", "3.5 billion US dollars"
         return True
     if mention.text not in ("US", "U.S."):
         return False
@@ -1014,6 +1021,10 @@ def _implied_owner(sentence: str, head: _Head, where: str | None, mentions: list
         fled = _fled_from(sentence, mentions)
         if fled is not None:
             return [fled]
+        inside = [m for m in mentions if m.code and m.kind is MentionKind.NAME and m.who == where
+                  and _DISPLACED_IN.search(sentence[: m.start])]  # fmt: skip
+        if inside:  # "1 million people were displaced in Lebanon": uprooted at home
+            return inside[:1]
     if head.category in context.owners:
         return [context.owners[head.category]]
     if head.category == "displaced" and context.conflict is not None:
