@@ -155,6 +155,10 @@ _CASUALTY_AFTER = re.compile(
 )
 _CAPTIVE_AFTER = re.compile(r"^[^.;]{0,30}?\b(?:held\s+hostage|hostages?|held\s+captive|captured|taken\s+prisoner|"
                             r"prisoners?\s+of\s+war|POWs)\b", re.IGNORECASE)  # fmt: skip
+# ", most of them civilians," / ", about 40 of them civilians,": an aside between people and what befell them
+_OF_THEM_ASIDE = re.compile(
+    r",\s*(?:most|many|some|about|around|all|half|nearly|at\s+least|[\d,]+|\w+)\s+(?:[\d,]+\s+)?of\s+(?:them|whom)\b[^,.;]*,"
+)
 _CAPTIVE_BEFORE = re.compile(r"\b(?:abducted|kidnapped|captured|seized|detained|arrested|freed|released)\s+$")
 # munitions spent are no arsenal: "Israeli jets dropped some 7,000 bombs and missiles", "fired more than 4,000 rockets"
 _SPENT = re.compile(r"\b(?:fired|dropped|launched|shot|lobbed|unleashed)\s+(?:\w+\s+){0,3}$")
@@ -357,7 +361,7 @@ def _is_price(sentence: str, quantity: Quantity) -> bool:
 
 def _in_context(sentence: str, quantity: Quantity, head: _Head) -> _Head | None:
     """Casualty and displacement wording turns people (and soldiers) into those categories."""
-    before, after = sentence[: quantity.start], sentence[head.end :]
+    before, after = sentence[: quantity.start], _OF_THEM_ASIDE.sub("", sentence[head.end :])
     if head.category in ("troops", "people") and (_CAPTIVE_AFTER.match(after) or _CAPTIVE_BEFORE.search(before)):
         return None  # "239 soldiers and civilians being held hostage": captives, not a force
     verb = _CASUALTY_AFTER.match(after) or _CASUALTY_BEFORE.search(before)
