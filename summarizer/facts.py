@@ -104,7 +104,7 @@ _WITHDRAW = re.compile(r"\b(?:withdraw\w*|pull\w*\s+out|pull\w*\s+back|bring\w*\
 _OWNER_AFTER = re.compile(r"^[^.;,]{0,30}?\b(?:that|which|whom|by)\s+(?:the\s+)?$")
 _COMPOUND = re.compile(r"^-(?:led|backed|based|sponsored|brokered|run|funded|trained|made|built|born)\b")
 _LOCATIVE = re.compile(
-    r"\b(?:in|at|to|into|inside|across|near|within|throughout|towards|on|for)\s+(?:the\s+)?"
+    r"\b(?:in|at|to|into|inside|across|near|within|throughout|towards|on|for|from)\s+(?:the\s+)?"
     r"(?:(?:north|south|east|west)(?:ern|-eastern|-western)?\s+|central\s+|[a-z]+-[a-z]+\s+|neighbou?ring\s+)?$",
     re.IGNORECASE,
 )  # "in Iraq", "to northern Syria", "in war-torn Afghanistan"
@@ -168,12 +168,16 @@ _AND_WOUNDED = re.compile(r"^\s+(?:were\s+)?(?P<verb>wounded|injured|killed|miss
 # "cut the number of forces in the country from about 13,000 to 8,600", "a drawdown ... from 4,500 to 2,500".
 _APPROX_WORD = r"(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|roughly\s+|more\s+than\s+|over\s+)?"
 _DEATH_TOLL = re.compile(
-    r"\b(?:death\s+toll|toll|deaths|number\s+of\s+(?:[\w-]+\s+){0,3}?(?:dead|deaths|fatalities|killed))\b[^.;]{0,120}?"
+    r"\b(?:death\s+toll|toll|deaths|number\s+of\s+(?:[\w-]+\s+){0,3}?(?:dead|deaths|fatalities|killed))\b(?:[^.;]|\.(?=[\w-]))*?"
     r"\b(?:rose|risen|climbed|reached|stands|stood|is|was|hit|jumped|increased|adjusted|revised|raised|"
-    r"put|rises|climbs|bring|brings|brought|bringing)\b[^.;]{0,40}?\b(?:to|at|from)\s+" + _APPROX_WORD + "$"
-    r"|\b(?:death\s+toll|toll|number\s+of\s+(?:dead|deaths|fatalities))\b[^.;]{0,60}?"
+    r"put|rises|climbs|bring|brings|brought|bringing)\b(?:[^.;]|\.(?=[\w-])){0,40}?\b(?:to|at|from)\s+"
+    + _APPROX_WORD
+    + "$"
+    r"|\b(?:death\s+toll|toll|number\s+of\s+(?:dead|deaths|fatalities))\b(?:[^.;]|\.(?=[\w-])){0,60}?"
     r"\b(?:has|have|had)\s+(?:now\s+)?(?:reached|hit|topped|passed|exceeded)\s+" + _APPROX_WORD + "$"
-    r"|\b(?:previous|earlier|initial)\s+(?:death\s+)?toll\b[^.;]{0,60}?\b(?:was|stood\s+at|of)\s+" + _APPROX_WORD + "$",
+    r"|\b(?:previous|earlier|initial)\s+(?:death\s+)?toll\b(?:[^.;]|\.(?=[\w-])){0,60}?\b(?:was|stood\s+at|of)\s+"
+    + _APPROX_WORD
+    + "$",
     re.IGNORECASE,
 )
 _TROOP_LEVEL = re.compile(
@@ -182,11 +186,11 @@ _TROOP_LEVEL = re.compile(
     r"(?:military\s+|American\s+|U\.?S\.?\s+)?presence|drawdown|force\s+(?:levels?|size)|(?:troop|military|force|mission|current|total)\s+strength|"
     r"(?:reduc|cut|increas|rais|boost|lower|trim|expand|doubl|halv|bring|withdraw)\w*\s+(?:\w+\s+){0,3}?"
     r"(?:troops|forces|soldiers|contingent|personnel|deployment))\b"
-    r"[^.;]{0,60}?\b(?:to|at|of|from)\s+" + _APPROX_WORD + "$",
+    r"(?:[^.;]|\.(?=[\w-])){0,60}?\b(?:to|at|of|from)\s+" + _APPROX_WORD + "$",
     re.IGNORECASE,
 )
 # "We have adjusted the number from 81 to 85", "The number had increased from 4,385": the figure of the last count
-_RECOUNT = re.compile(r"\b(?:the|that)\s+(?:number|figure|tally|count|total|level)\b[^.;]{0,60}?"
+_RECOUNT = re.compile(r"\b(?:the|that)\s+(?:number|figure|tally|count|total|level)\b(?:[^.;]|\.(?=[\w-])){0,60}?"
                       r"\b(?:to|from|at)\s+" + _APPROX_WORD + "$", re.IGNORECASE)  # fmt: skip
 _BARE_CASUALTY = re.compile(
     r"^\s+(?:(?:are|were|have\s+been|had\s+been)\s+)?(?:\w+\s+){0,4}?"
@@ -382,7 +386,7 @@ def _in_context(sentence: str, quantity: Quantity, head: _Head) -> _Head | None:
 
 
 _STRONG = re.compile(
-    r"^-(?:man|member|troop|soldier|personnel)\s+(?:[a-z]+\s+){0,2}?"
+    r"^-(?:strong|man|member|troop|soldier|personnel)\s+(?:[a-z]+\s+){0,2}?"
     r"(?:battalion|brigade|contingent|force|unit|team|mission|company|detachment|deployment)\b"
 )
 _TOLL_AFTER = re.compile(r"^\s+(?:[A-Z][\w.’'-]*['’]s\s+)?(?:death\s+)?toll\b")
@@ -400,22 +404,32 @@ _IN_PLACE = re.compile(
 _NEW_OWNER = re.compile(r"(?:,|\band|;|\bwhile)\s+$")
 
 
+_CLAUSE_OWNER = re.compile(
+    r"(?:^|[,;]\s*(?:and\s+)?|\band\s+)(?:the\s+)?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?\s+"
+    r"(?:has|have|had|sent|sends|contributes|contributed|provides|provided|deployed|pledged)\s+"
+    r"(?:about\s+|around\s+|some\s+|nearly\s+|more\s+than\s+|over\s+)?$"
+)
+
+
 def _shared_noun_head(sentence: str, quantities: list[Quantity], position: int) -> _Head | None:
     """ "6,839 American, 885 Georgian, … and 222 Czech service-members": a list of nationalities that shares the
     noun its last item names; each figure's demonym is its owner."""
     quantity = quantities[position]
     after = sentence[quantity.end :]
     demonym = next((m for m in lexicon().mentions(after[:40]) if m.start == 1), None)
-    if demonym is None or demonym.kind is not MentionKind.DEMONYM:
-        return None
-    if not re.match(r"^\s*(?:,|\band\b)", after[demonym.end :]):
+    if demonym is not None and demonym.kind is MentionKind.DEMONYM:
+        if not re.match(r"^\s*(?:,|\band\b)", after[demonym.end :]):
+            return None
+        end = quantity.end + demonym.end
+    elif re.match(r"^\s*,", after) and _CLAUSE_OWNER.search(sentence[: quantity.start]):
+        end = quantity.end  # "Australia has more than 1,500, South Korea has 1,200, and Poland has 900 troops"
+    else:
         return None
     for following in quantities[position + 1 :]:
         head = _noun_head(sentence, following)
         if head is not None and head.category != "people":
-            end = quantity.end + demonym.end
             return _Head(head.category, head.unit, quantity.end, end, end)
-        if not re.match(r"^\s+\w+(?:\s*,|\s+and\b)", sentence[following.end :]):
+        if not re.match(r"^\s+\w+(?:\s*,|\s+and\b)|^\s*,", sentence[following.end :]):
             return None  # the list ended without a noun
     return None
 
