@@ -21,7 +21,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from summarizer.countries import Mention, MentionKind, lexicon
+from summarizer.countries import Mention, MentionKind, country_name, lexicon
 from summarizer.factlists import ListRow, line_label, list_rows
 from summarizer.numbers import Quantity, find_quantities
 from summarizer.sentences import split_sentences
@@ -190,6 +190,10 @@ _TROOP_LEVEL = re.compile(
     re.IGNORECASE,
 )
 # "We have adjusted the number from 81 to 85", "The number had increased from 4,385": the figure of the last count
+# "The number of refugees in Chad who have fled … is around 90,000"
+_REFUGEE_LEVEL = re.compile(r"\bnumber\s+of\s+(?:[\w-]+\s+){0,2}?(?:refugees|displaced|asylum[-\s]seekers|migrants)\b"
+                            r"(?:[^.;]|\.(?=[\w-])){0,160}?\b(?:is|was|stands\s+at|stood\s+at|rose\s+to|reached|to|at)\s+"
+                            + _APPROX_WORD + "$", re.IGNORECASE)  # fmt: skip
 _RECOUNT = re.compile(r"\b(?:the|that)\s+(?:number|figure|tally|count|total|level)\b(?:[^.;]|\.(?=[\w-])){0,60}?"
                       r"\b(?:to|from|at)\s+" + _APPROX_WORD + "$", re.IGNORECASE)  # fmt: skip
 _BARE_CASUALTY = re.compile(
@@ -444,9 +448,17 @@ def _elliptic_head(sentence: str, quantities: list[Quantity], position: int, fac
     after = sentence[quantity.end :]
     if _MORE.match(after) and context.last is not None:
         return _Head(context.last.category, context.last.unit, quantity.end, quantity.end, quantity.end)
-    if not facts or position == 0 or facts[-1].category == "money":
+    if not facts or position == 0:
         return None
     previous = facts[-1]
+    if previous.category == "money":  # "will rise by 1.2 billion euros in 2016 to 34.2 billion"
+        scaled = re.search(r"(?:million|billion|trillion|crore|bn|tn)$", quantity.text)
+        linked = re.search(
+            r"\b(?:to|from|and|or)\s+(?:about\s+|around\s+|some\s+|nearly\s+)?$", sentence[: quantity.start]
+        )
+        if scaled and linked:
+            return _Head("money", previous.unit, quantity.end, quantity.end, quantity.end)
+        return None
     before = sentence[: quantity.start]
     between = sentence[quantities[position - 1].end : quantity.start]
     owner_named = any(_NEW_OWNER.search(between[: m.start]) for m in lexicon().mentions(between) if m.code)
@@ -483,6 +495,8 @@ def _head(sentence: str, quantities: list[Quantity], position: int, facts: list[
         return _Head("casualties", "dead", quantity.end, quantity.end + len(after) - len(after.lstrip()), quantity.end)
     if _FORCE_WITH.search(before) and _noun_head(sentence, quantity) is None:
         return _Head("troops", "troops", quantity.end, quantity.end, quantity.end)
+    if _REFUGEE_LEVEL.search(before):
+        return _Head("displaced", "refugees", quantity.end, quantity.end, quantity.end)
     if _TROOP_LEVEL.search(before):  # "reduce its troop presence in Afghanistan to 2,500"
         return _Head("troops", "troops", quantity.end, quantity.end, quantity.end)
     if _RECOUNT.search(before):
@@ -827,7 +841,17 @@ def _is_name(run: str) -> bool:
 
 
 _OWNED = ("money", "troops", "other")
-_PUBLIC_MONEY = re.compile(r"\b(?:budget|military\s+aid|aid\s+package|spending\s+on\s+defen[cs]e)\b",
+# a currency only one state issues: a public budget written in it is that state's
+_NATIONAL_CURRENCIES = {"INR": "IN", "JPY": "JP", "RUB": "RU"}
+
+
+def _country_mention(code: str) -> Mention:
+    name = country_name(code)
+    return Mention(0, 0, name, code, name, MentionKind.NAME)
+
+
+_PUBLIC_MONEY = re.compile(r"\b(?:budget|military\s+aid|aid\s+package|spending\s+on\s+defen[cs]e|allocated|"
+                           r"set\s+aside)\b",
                            re.IGNORECASE)  # fmt: skip
 # a force of several nations has no one owner, and says so: "the German-led battlegroup … 1,600 troops",
 # "around 2,000 allied soldiers", "nearly 140,000 foreign soldiers"
@@ -1057,6 +1081,8 @@ def _implied_owner(sentence: str, head: _Head, where: str | None, mentions: list
         return []
     if head.category == "other" and context.company is not None:
         return [context.company]  # "Air India placed an order … The orders include 220 Boeing aircraft"
+    if head.category == "money" and head.unit in _NATIONAL_CURRENCIES and _PUBLIC_MONEY.search(sentence):
+        return [_country_mention(_NATIONAL_CURRENCIES[head.unit])]  # "the defence budget … ₹5.94 lakh crore"
     if head.category == "money" and context.subject is not None and _PUBLIC_MONEY.search(sentence):
         return [context.subject]  # "a defence budget of £100 billion" in a passage about the UK
     if head.category in ("troops", "other") and context.subject is not None:

@@ -17,7 +17,7 @@ _UNITS = {
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
            "trillion": 1_000_000_000_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000,
            "b": 1_000_000_000, "k": 1_000, "tn": 1_000_000_000_000, "crore": 10_000_000,
-           "lakh": 100_000}  # fmt: skip
+           "lakh crore": 1_000_000_000_000, "lakh": 100_000}  # fmt: skip
 # qualifier → bound: "approx" is two-sided; "min"/"max" say which way the true figure may lie
 _QUALIFIERS = {
     "around": "approx", "about": "approx", "some": "approx", "roughly": "approx", "approximately": "approx",
@@ -39,7 +39,7 @@ _WORD_NUMBER = (
     + "|".join(sorted(_UNITS, key=len, reverse=True))
     + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
 )
-_SCALE = r"(?:hundred|thousand|million|billion|trillion|crore|lakh|bn|mn|m|k|tn)\b"
+_SCALE = r"(?:hundred|thousand|million|billion|trillion|lakh\s+crore|crore|lakh|bn|mn|m|k|tn)\b"
 _QUALIFIER = r"(?:" + "|".join(re.escape(q) for q in sorted(_QUALIFIERS, key=len, reverse=True)) + r")"
 
 _PATTERN = re.compile(
@@ -145,10 +145,24 @@ def _change(sentence: str, match: re.Match[str]) -> list[Quantity] | None:
     ]
 
 
+def _year_then_figure(match: re.Match[str]) -> bool:
+    first, second = match.group("num"), match.group("num3")
+    return bool(
+        first and second and re.fullmatch(r"(?:19|20)\d\d", first) and not re.fullmatch(r"(?:19|20)\d\d", second)
+    )
+
+
 def find_quantities(sentence: str) -> list[Quantity]:
     """Every number in the sentence, left to right."""
-    found = []
-    for match in _PATTERN.finditer(sentence):
+    found: list[Quantity] = []
+    position = 0
+    while (match := _PATTERN.search(sentence, position)) is not None:
+        position = match.end()
+        if _year_then_figure(match):  # "by 1.2 billion euros in 2016 to 34.2 billion": a year, then a figure
+            position = match.start("num3")
+            year = _digits(match.group("num"))
+            found.append(Quantity(match.start("num"), match.end("num"), match.group("num"), year))
+            continue
         if match.group("word") and match.group("word").lower() == "one" and not match.group("wscale"):
             continue  # "one of the", "no one": almost never a count in news
         change = _change(sentence, match)
