@@ -345,3 +345,42 @@ def test_respectively_pairs_each_figure_with_its_country() -> None:
                              "41,200 people respectively.")  # fmt: skip
     assert [(f.who, f.quantity, f.where) for f in refugees] == [("Afghanistan", 46600, "Austria"),
                                                                 ("Afghanistan", 41200, "Greece")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a fine belongs to the company it is imposed on, not to the state that imposes it
+        ("German prosecutors said they are handing carmaker Daimler a fine of 870 million euros.",
+         [("Daimler", 870_000_000)]),
+        ("Chinese authorities on Saturday decided to fine Alibaba Group 18.2 billion yuan.",
+         [("Alibaba Group", 18_200_000_000)]),
+        # a country that names a thing owns no money; a brand is no country
+        ("It took a charge as a result of the US tax reform and US$650 million of costs.", []),
+        ("Oil major Saudi Aramco has signed a $7 billion deal to take a stake.", [("Saudi Aramco", 7_000_000_000)]),
+        # what the market says a stake is worth is no sum anyone holds
+        ("SoftBank's stake, worth about $4 billion, will be sold.", []),
+        # a company named in an earlier sentence is "the world's largest retailer" in the next
+        ("Walmart Inc. agreed to buy a controlling stake in Flipkart.\n"
+         "The world's largest retailer will acquire a 77% holding for $16 billion.", [("Walmart", 16_000_000_000)]),
+    ],
+)  # fmt: skip
+def test_business_money_belongs_to_the_company_that_moves_it(text: str, expected: list[tuple[str, int]]) -> None:
+    assert [(f.who, f.quantity) for f in extract_facts(text) if f.category == "money"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Germany plans to boost its defence budget.\n"
+         "The defence budget will rise by 1.2 billion euros in 2016 to 34.2 billion.", [1_200_000_000, 34_200_000_000]),
+        ("The Defence Ministry's budget was allocated ₹5.94 lakh crore.", [5_940_000_000_000]),
+    ],
+)  # fmt: skip
+def test_money_figures_as_budgets_write_them(text: str, expected: list[int]) -> None:
+    assert [f.quantity for f in extract_facts(text) if f.category == "money"] == expected
+
+
+def test_years_are_never_counted() -> None:
+    facts = extract_facts("By the end of 2019, 79.5 million people had been forcibly displaced, the UN said.")
+    assert [f.quantity for f in facts] == [79_500_000]

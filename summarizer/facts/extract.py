@@ -1,0 +1,317 @@
+"""Key facts from an article: every sentence's figures, then the rows of its lists and tables."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+
+from summarizer.countries import Mention, MentionKind, lexicon
+from summarizer.facts.heads import DOWN_FROM, FROM_CURRENT, FROM_TO, NOT_COUNT, noun_head, what_it_counts
+from summarizer.facts.lists import ListRow, line_label, list_rows
+from summarizer.facts.mentions import in_company_name, in_dateline, not_modifier, starts_with_dateline, titled_lead
+from summarizer.facts.money import CURRENCY_SIGNS, CURRENCY_WORD, CURRENCY_WORDS
+from summarizer.facts.organisations import fined_party, organisation_owner
+from summarizer.facts.owners import COLLECTIVE, OWNED, implied_owner, stated_owners
+from summarizer.facts.passage import fled_from, remember
+from summarizer.facts.places import is_locative, place_name, where_of
+from summarizer.facts.record import Context, Fact, Head, plain_number
+from summarizer.numbers import Quantity, find_quantities
+from summarizer.sentences import split_sentences
+
+logger = logging.getLogger(__name__)
+
+_ADVERB = r"(?:\w+ly\s+|already\s+|now\s+|still\s+)?"
+
+_PART_BEFORE = re.compile(r"(?:including|of whom|of them|among them|with|while)\s+$", re.IGNORECASE)
+
+_PART_AFTER = re.compile(
+    rf"^\s+(?:of them\s+)?(?:are\s+|were\s+)?{_ADVERB}(?:stationed|deployed|based|serving|posted|(?:in|at)\s+[A-Z])"
+    r"|^\s+(?:as\s+part\s+of|under|with|for)\s+(?:the|a|an|its|their)\b"  # "including 250 as part of the NATO mission"
+)
+
+# "Thirty of the 120 German soldiers": a share of the figure that follows
+_SHARE_OF_NEXT = re.compile(r"^\s+of\s+(?:the|its|their|these|those)\s+$")
+
+
+def _window_end(sentence: str, quantities: list[Quantity], position: int) -> int:
+    """Where a figure's own words end: at the next figure, unless "and" joins the two ("12 killed and 30
+    wounded in Kabul"), in which case they share what follows."""
+    for following in quantities[position + 1 :]:
+        if not re.fullmatch(r"[^.;,]{0,25}\band\s+", sentence[quantities[position].end : following.start]):
+            return following.start
+        position += 1
+    return len(sentence)
+
+
+def _part_of_previous(sentence: str, quantity: Quantity, facts: list[Fact], mentions: list[Mention], window_end: int,
+                      context: Context) -> Fact | None:  # fmt: skip
+    """ "…130 soldiers in Iraq, including 27 stationed at Taji" / "…, including 2,500 Americans"."""
+    if not facts or quantity.value is None:
+        return None
+    before = sentence[: quantity.start]
+    listed = facts[-1].part_of is not None and re.search(r"(?:,|\band)\s+$", before)  # ", 344 Britons and 50 French"
+    if not listed and not _PART_BEFORE.search(before):
+        return None
+    whole = next((f for f in reversed(facts) if f.part_of is None), facts[-1])
+    after = sentence[quantity.end :]
+    demonym = next((m for m in mentions if m.kind is MentionKind.DEMONYM and
+                    re.fullmatch(r"\s+", sentence[quantity.end : m.start])), None)  # fmt: skip
+    if demonym is None and not _PART_AFTER.match(after):
+        return None
+    owner_who, owner_code = (demonym.who, demonym.code) if demonym else (whole.who, whole.country_code)
+    where = place_name(sentence, quantity.end, window_end, context) or whole.where
+    return Fact(
+        who=owner_who,
+        country_code=owner_code,
+        quantity=plain_number(quantity.value),
+        quantity_text=quantity.text,
+        approx=quantity.approx,
+        unit=whole.unit,
+        category=whole.category,
+        where=where,
+        evidence=sentence,
+        bound=quantity.bound,
+        part_of=whole.quantity,
+    )
+
+
+def _facts_in_sentence(sentence: str, context: Context) -> list[Fact]:
+    named = lexicon().mentions(titled_lead(sentence))
+    mentions = [m for m in named if not_modifier(sentence, m) and not starts_with_dateline(sentence, m)
+                and not in_dateline(sentence, m)]  # fmt: skip
+    company = any(in_company_name(sentence, m) for m in named)  # "Garuda Indonesia … 49 Max jets": the airline's
+    quantities = find_quantities(sentence)
+    facts: list[Fact] = []
+    shares: list[tuple[Quantity, Quantity]] = []
+    respective = _respective(sentence, quantities, mentions)
+    last_head = what_it_counts(sentence, quantities, len(quantities) - 1, [], context) if respective else None
+    if respective and last_head is None and context.conflict is not None:  # "… took 46,600 and 45,100 people"
+        people = noun_head(sentence, quantities[-1])
+        last_head = Head("displaced", "people", 0, 0, 0) if people and people.category == "people" else None
+    for position, quantity in enumerate(quantities):
+        window_end = _window_end(sentence, quantities, position)
+        if NOT_COUNT.match(sentence[quantity.end :]) or _is_year(sentence, quantity):
+            continue
+        if respective and last_head is not None and position in respective:
+            facts.append(_respective_fact(sentence, quantity, last_head, respective[position], mentions, context))
+            continue
+        head = what_it_counts(sentence, quantities, position, facts, context)
+        if head is None and position + 1 < len(quantities):
+            following = quantities[position + 1]
+            if _SHARE_OF_NEXT.match(sentence[quantity.end : following.start]) and quantity.value is not None:
+                shares.append((quantity, following))
+                continue
+        if head is None:
+            part = _part_of_previous(sentence, quantity, facts, mentions, window_end, context)
+            if part is not None:
+                facts.append(part)
+            continue
+        fined = fined_party(sentence, quantity.start) if head.category == "money" else None
+        owners = [fined] if fined else stated_owners(sentence, quantity, head, mentions, context)
+        if company:  # "Garuda Indonesia … its order for 49 jets": "its" is the airline's, not an earlier country's
+            owners = [owner for owner in owners if owner in mentions]
+        if not owners and head.category in ("money", "other"):
+            organisation = organisation_owner(sentence, quantity.start, mentions, context)
+            owners = [organisation] if organisation else []
+            context.company = organisation or context.company
+        where = where_of(sentence, quantity, head, window_end, owners, mentions, context)
+        if not owners and context.label is not None:
+            owners = [context.label]
+        if not owners and not company:
+            owners = implied_owner(sentence, head, where, mentions, context)
+        if not owners and head.category == "troops" and COLLECTIVE.search(sentence):
+            owners = [m for m in named if m.kind is MentionKind.ALLIANCE][:1]  # "… serving in UNIFIL": the UN's
+        if not owners and head.category in OWNED and not COLLECTIVE.search(sentence):
+            continue  # a sum, a force or a fleet nobody is said to own is more often misread than not
+        candidates: list[Mention | None] = [*owners] if owners else [None]
+        role = quantity.role
+        earlier = DOWN_FROM.search(sentence[: quantity.start]) or FROM_CURRENT.search(sentence[: quantity.start])
+        if facts and earlier and facts[-1].category == head.category:
+            facts[-1] = replace(facts[-1], role="after")  # "8,700 soldiers in Iraq, down from about 40,000"
+            role = "before"
+        elif facts and FROM_TO.search(sentence[: quantity.start]) and facts[-1].category == head.category:
+            facts[-1] = replace(facts[-1], role="before")  # "from 2,400 troops to 1,700"
+            role = "after"
+        if len(owners) == 1 and head.category != "money":
+            context.owners[head.category] = owners[0]
+        context.last = head
+        for owner in candidates:
+            owner_where = None if owner is not None and where == owner.who else where
+            facts.append(_fact(quantity, head, owner, where=owner_where, evidence=sentence, role=role))
+    return _with_shares(facts, shares)
+
+
+def _fact(quantity: Quantity, head: Head, owner: Mention | None, *, where: str | None, evidence: str,
+          role: str | None = None) -> Fact:  # fmt: skip
+    """A figure of a sentence as a fact: its number, what it counts and whose it is."""
+    return Fact(
+        who=owner.who if owner else None,
+        country_code=owner.code if owner else None,
+        quantity=plain_number(quantity.value),
+        quantity_text=quantity.text,
+        approx=quantity.approx,
+        unit=head.unit,
+        category=head.category,
+        where=where,
+        evidence=evidence,
+        bound=quantity.bound,
+        role=role,
+    )
+
+
+_RESPECTIVELY = re.compile(r"\brespectively\b")
+
+
+def _respective(sentence: str, quantities: list[Quantity], mentions: list[Mention]) -> dict[int, Mention]:
+    """ "Austria, France and Greece took around 46,600, 45,100 and 41,200 people respectively": the n-th figure
+    is the n-th country's, when the counts agree."""
+    if not quantities or not _RESPECTIVELY.search(sentence[quantities[-1].end :]):
+        return {}
+    owners = [m for m in mentions if m.code and m.end <= quantities[0].start and not is_locative(sentence, m)]
+    owners = list({m.who: m for m in owners}.values())
+    counted = [i for i, q in enumerate(quantities) if q.value is not None]
+    if len(owners) < MIN_RESPECTIVE or len(owners) != len(counted):
+        return {}
+    return dict(zip(counted, owners, strict=True))
+
+
+MIN_RESPECTIVE = 2
+
+
+def _respective_fact(sentence: str, quantity: Quantity, head: Head, owner: Mention, mentions: list[Mention],
+                     context: Context) -> Fact:  # fmt: skip
+    """Displaced people are hosted by the country named, and belong to the one they fled."""
+    who: Mention | None = owner
+    where = None
+    if head.category == "displaced":
+        fled = fled_from(sentence, mentions) or context.owners.get("displaced") or context.conflict
+        who, where = fled, owner.who
+    return _fact(quantity, head, who, where=where, evidence=sentence)
+
+
+_YEAR_BEFORE = re.compile(r"\b(?:in|of|since|by|until|till|from|to|between|and|early|late|mid|during|before|after|"
+                          r"January|February|March|April|May|June|July|August|September|October|November|December|"
+                          r"year|fiscal|FY)\s+$|\d{1,2},?\s+$", re.IGNORECASE)  # fmt: skip
+
+
+def _is_year(sentence: str, quantity: Quantity) -> bool:
+    """ "by the end of 2019", "in 2024": a year, however close to a counted noun it stands."""
+    year = re.fullmatch(r"(?:19|20)\d\d", quantity.text)
+    return year is not None and bool(_YEAR_BEFORE.search(sentence[: quantity.start]))
+
+
+def _with_shares(facts: list[Fact], shares: list[tuple[Quantity, Quantity]]) -> list[Fact]:
+    """Each "Thirty of the 120 German soldiers" as a part of the whole it is a share of, placed after it."""
+    for share, whole_quantity in shares:
+        whole = next((f for f in facts if f.quantity_text == whole_quantity.text and f.part_of is None), None)
+        if whole is None:
+            continue
+        value = share.value
+        scale = re.search(r"\b(million|billion)\b", whole_quantity.text)
+        if value is not None and scale and not re.search(r"[a-z]", share.text):  # "45.7 of the 79.5 million"
+            value *= 1_000_000 if scale.group(1) == "million" else 1_000_000_000
+        part = Fact(
+            who=whole.who,
+            country_code=whole.country_code,
+            quantity=plain_number(value),
+            quantity_text=share.text,
+            approx=share.approx,
+            unit=whole.unit,
+            category=whole.category,
+            where=whole.where,
+            evidence=whole.evidence,
+            bound=share.bound,
+            part_of=whole.quantity,
+        )
+        facts.insert(facts.index(whole) + 1, part)
+    return facts
+
+
+def _once(facts: list[Fact]) -> list[Fact]:
+    """A figure an article repeats ("has jumped to 56 … has increased to 56 killed") is one fact: the first."""
+    seen: set[tuple[object, ...]] = set()
+    kept = []
+    for fact in facts:
+        key = (fact.category, fact.who, fact.quantity, fact.quantity_text if fact.quantity is None else "", fact.role)
+        if key not in seen:
+            seen.add(key)
+            kept.append(fact)
+    return kept
+
+
+_WRAPPED = re.compile(r"^[a-z(]|^\d")
+
+
+def _unwrapped(lines: list[str]) -> list[str]:
+    """Paragraphs hard-wrapped at a fixed width ("The Pentagon planned to reduce the number of American troops to /
+    about 110,000 by mid-2004.") joined again, so a sentence is read whole. A line joins the one before when that
+    one ends mid-sentence and it goes on in lower case; list rows and headings start upper case and stay apart."""
+    joined: list[str] = []
+    target = -1  # the line the next continuation would join
+    for line in lines:
+        previous = joined[target].rstrip() if target >= 0 else ""
+        if previous and previous[-1] not in '.:;!?"”’)' and _WRAPPED.match(line.lstrip()) and not _BULLETED.match(line):
+            joined[target] = f"{previous} {line.strip()}"
+            joined.append("")  # keep line numbers: a list row's line still names the same row
+        else:
+            joined.append(line)
+            target = len(joined) - 1
+    return joined
+
+
+_BULLETED = re.compile(r"^\s*(?:[-–—•*_·]|\d{1,2}[.)]\s)")
+
+
+def extract_facts(text: str, language: str | None = "en") -> list[Fact]:
+    """Every figure in an English article, in reading order. Other languages give none (yet)."""
+    if language not in (None, "en"):
+        return []
+    context = Context()
+    facts: list[Fact] = []
+    lines = _unwrapped(text.splitlines())
+    for sentence in split_sentences(lines, "en"):
+        context.label = line_label(lines[sentence.paragraph])
+        facts.extend(_facts_in_sentence(sentence.text, context))
+        remember(sentence.text, context)
+    facts = _once(facts)
+    listed = [_from_row(row) for row in list_rows(text)]
+    if not listed:
+        return facts
+    # a row read as a sentence lacks its list's heading: the row's own reading wins for the same figure
+    kept = [f for f in facts if not any(_same_figure(f, row) for row in listed)]
+    return kept + listed
+
+
+_ROW_CURRENCY = re.compile(rf"\b(?:(Canadian|Australian|New Zealand|Hong Kong)\s+)?({CURRENCY_WORD})\b")
+
+_NAMED_DOLLARS = {"Canadian": "CAD", "Australian": "AUD", "New Zealand": "NZD", "Hong Kong": "HKD"}
+
+
+def _from_row(row: ListRow) -> Fact:
+    unit = row.unit
+    if row.category == "money":  # the currency as the sentence path records it: "USD", "GBP" ("50 million pounds")
+        word = _ROW_CURRENCY.search(row.evidence)
+        from_word = (_NAMED_DOLLARS.get(word.group(1) or "") or CURRENCY_WORDS[word.group(2)]) if word else ""
+        unit = CURRENCY_SIGNS.get(row.quantity.currency or "", "") or from_word
+    who, code = (row.owner.who, row.owner.code) if row.owner is not None else (None, None)
+    where = None
+    if row.origin is not None and row.owner is not None and row.origin.code != row.owner.code:
+        who, code, where = row.origin.who, row.origin.code, row.owner.who  # refugees per host: hosted where named
+    return Fact(
+        who=who,
+        country_code=code,
+        quantity=plain_number(row.quantity.value),
+        quantity_text=row.quantity.text,
+        approx=row.quantity.approx,
+        unit=unit,
+        category=row.category or "other",
+        where=where,
+        evidence=row.evidence,
+        bound=row.quantity.bound,
+    )
+
+
+def _same_figure(fact: Fact, row: Fact) -> bool:
+    same_text = fact.evidence in row.evidence or row.evidence in fact.evidence
+    return same_text and fact.quantity == row.quantity

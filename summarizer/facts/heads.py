@@ -1,0 +1,372 @@
+"""What a number counts: the noun after it ("130 German soldiers"), the phrase before it ("the death toll rose to"),
+or a noun the sentence gave earlier ("298 dead in Somalia, 10 in Tanzania"); and the wording that turns people into
+casualties or refugees."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from summarizer.countries import MentionKind, lexicon
+from summarizer.facts.money import money_head
+from summarizer.facts.record import Context, Fact, Head
+from summarizer.numbers import Quantity
+
+
+def _lexicon(table: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """'category': 'word word-with-spaces' → {surface: (category, unit shown)}."""
+    nouns = {}
+    for category, words in table.items():
+        for word in words.split():
+            surface = word.replace("-", " ")
+            singular = {"soldier": "soldiers", "troop": "troops", "advisors": "advisers", "tank": "tanks"}
+            nouns[surface] = (category, singular.get(surface, surface))
+    return nouns
+
+
+_NOUNS = _lexicon({
+    "troops": (
+        "soldiers soldier troops troop personnel servicemen servicemembers service-members advisers advisors "
+        "trainers instructors peacekeepers marines paratroopers commandos sailors airmen contingent force forces "
+        "special-forces military-personnel blue-helmets boots-on-the-ground reservists conscripts carabinieri "
+        "gendarmes legionnaires"
+    ),
+    "casualties": "fatalities casualties deaths dead",
+    "displaced": "refugees evacuees asylum-seekers internally-displaced-people displaced-people",
+    "people": "people civilians children residents villagers migrants persons men women workers diplomats journalists",
+    "other": (
+        "tanks tank jets fighter-jets warplanes aircraft planes helicopters warships ships vessels drones missiles "
+        "rockets howitzers artillery-pieces armoured-vehicles armored-vehicles vehicles launchers air-defence-systems "
+        "bombers fighter-bombers destroyers submarines frigates combat-aircraft"
+    ),
+})  # fmt: skip
+
+NOUN_PATTERN = "|".join(re.escape(n).replace(r"\ ", r"[-\s]") for n in sorted(_NOUNS, key=len, reverse=True))
+
+# between the number and the noun: "-strong", adjectives, demonyms ("130 German soldiers", "8 Leopard tanks")
+_MODIFIER = (
+    r"(?:[A-Z][\w.’'/-]*|F-\d+"
+    r"|(?!(?:countries|nations|states|members|times|cities|provinces|villages|companies|families)\b)"
+    r"[a-z]+(?:-[a-z]+)*)"
+)  # not "123 countries sending peacekeeping troops": that counts countries
+
+_HEAD = re.compile(
+    rf"^(?:-strong\s+|-plus\s+|\s+)(?:of\s+)?(?P<mods>(?:{_MODIFIER}\s+){{0,4}}?)(?P<noun>(?i:{NOUN_PATTERN}))\b"
+)
+
+NOT_COUNT = re.compile(
+    r"^\s?(?:%|per\s?cent|percent|km\b|kilomet|mi\b|miles?\b|m\b|metres?|meters?|feet|ft\b|kg\b|tonnes?|tons?\b|"
+    r"years?\b|year-old|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|am\b|pm\b|a\.m\.|p\.m\.|"
+    r"comments?\b|st\b|nd\b|rd\b|th\b|-year)",
+    re.IGNORECASE,
+)
+
+# "the second biggest foreign military contingent, with 9,500"
+_FORCE_WITH = re.compile(r"\b(?:contingent|force|presence|deployment|troop\s+contributor|contributor)\b[^.;]{0,20}?"
+                         r",?\s+with\s+(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+|over\s+)?$",
+                         re.IGNORECASE)  # fmt: skip
+
+_CASUALTY_AFTER = re.compile(
+    r"^(?:[^.;]{0,25}?|[^.;,]{0,60}?)\b(?:(?:were|was|have been|had been|are|been)\s+)?"
+    r"(?P<verb>killed|wounded|injured|dead|died|slain|missing)\b"
+)
+
+_CAPTIVE_AFTER = re.compile(r"^[^.;]{0,30}?\b(?:held\s+hostage|hostages?|held\s+captive|captured|taken\s+prisoner|"
+                            r"prisoners?\s+of\s+war|POWs)\b", re.IGNORECASE)  # fmt: skip
+
+# ", most of them civilians," / ", about 40 of them civilians,": an aside between people and what befell them
+_OF_THEM_ASIDE = re.compile(
+    r",\s*(?:most|many|some|about|around|all|half|nearly|at\s+least|[\d,]+|\w+)\s+(?:[\d,]+\s+)?of\s+(?:them|whom)\b[^,.;]*,"
+)
+
+_CAPTIVE_BEFORE = re.compile(r"\b(?:abducted|kidnapped|captured|seized|detained|arrested|freed|released)\s+$")
+
+# munitions spent are no arsenal: "Israeli jets dropped some 7,000 bombs and missiles", "fired more than 4,000 rockets"
+_SPENT = re.compile(r"\b(?:fired|dropped|launched|shot|lobbed|unleashed)\s+(?:\w+\s+){0,3}$")
+
+_CASUALTY_BEFORE = re.compile(r"\b(?P<verb>killed|wounded|injured)\s+$")
+
+_AND_WOUNDED = re.compile(r"^\s+(?:were\s+)?(?P<verb>wounded|injured|killed|missing)\b")  # "12 killed and 30 wounded"
+
+# A figure whose noun came earlier: "the death toll ... has climbed to 47", "adjusted the number from 81 to 85",
+# "cut the number of forces in the country from about 13,000 to 8,600", "a drawdown ... from 4,500 to 2,500".
+_APPROX_WORD = r"(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|roughly\s+|more\s+than\s+|over\s+)?"
+
+_DEATH_TOLL = re.compile(
+    r"\b(?:death\s+toll|toll|deaths|number\s+of\s+(?:[\w-]+\s+){0,3}?(?:dead|deaths|fatalities|killed))\b(?:[^.;]|\.(?=[\w-]))*?"
+    r"\b(?:rose|risen|climbed|reached|stands|stood|is|was|hit|jumped|increased|adjusted|revised|raised|"
+    r"put|rises|climbs|bring|brings|brought|bringing)\b(?:[^.;]|\.(?=[\w-])){0,40}?\b(?:to|at|from)\s+"
+    + _APPROX_WORD
+    + "$"
+    r"|\b(?:death\s+toll|toll|number\s+of\s+(?:dead|deaths|fatalities))\b(?:[^.;]|\.(?=[\w-])){0,60}?"
+    r"\b(?:has|have|had)\s+(?:now\s+)?(?:reached|hit|topped|passed|exceeded)\s+" + _APPROX_WORD + "$"
+    r"|\b(?:previous|earlier|initial)\s+(?:death\s+)?toll\b(?:[^.;]|\.(?=[\w-])){0,60}?\b(?:was|stood\s+at|of)\s+"
+    + _APPROX_WORD
+    + "$",
+    re.IGNORECASE,
+)
+
+_TROOP_LEVEL = re.compile(
+    r"\b(?:troops?\s+(?:presence|levels?|numbers?|strength|deployments?|contingent|count|ceiling)|"
+    r"number\s+of\s+(?:\w+\s+)?(?:troops|forces|soldiers|personnel|service\s*members)|"
+    r"(?:military\s+|American\s+|U\.?S\.?\s+)?presence|drawdown|force\s+(?:levels?|size)|(?:troop|military|force|mission|current|total)\s+strength|"
+    r"(?:reduc|cut|increas|rais|boost|lower|trim|expand|doubl|halv|bring|withdraw)\w*\s+(?:\w+\s+){0,3}?"
+    r"(?:troops|forces|soldiers|contingent|personnel|deployment))\b"
+    r"(?:[^.;]|\.(?=[\w-])){0,60}?\b(?:to|at|of|from)\s+" + _APPROX_WORD + "$",
+    re.IGNORECASE,
+)
+
+# "We have adjusted the number from 81 to 85", "The number had increased from 4,385": the figure of the last count
+# "The number of refugees in Chad who have fled … is around 90,000"
+_REFUGEE_LEVEL = re.compile(r"\bnumber\s+of\s+(?:[\w-]+\s+){0,2}?(?:refugees|displaced|asylum[-\s]seekers|migrants)\b"
+                            r"(?:[^.;]|\.(?=[\w-])){0,160}?\b(?:is|was|stands\s+at|stood\s+at|rose\s+to|reached|to|at)\s+"
+                            + _APPROX_WORD + "$", re.IGNORECASE)  # fmt: skip
+
+_RECOUNT = re.compile(r"\b(?:the|that)\s+(?:number|figure|tally|count|total|level)\b(?:[^.;]|\.(?=[\w-])){0,60}?"
+                      r"\b(?:to|from|at)\s+" + _APPROX_WORD + "$", re.IGNORECASE)  # fmt: skip
+
+_BARE_CASUALTY = re.compile(
+    r"^\s+(?:(?:are|were|have\s+been|had\s+been)\s+)?(?:\w+\s+){0,4}?"
+    r"(?P<verb>killed|dead|missing|injured|wounded)\b"
+    r"|^\s+(?:had\s+|have\s+|has\s+)?(?:died|succumbed)\b"
+    r"|^\s+(?:were|are)\s+(?:now\s+)?(?:known|confirmed|reported)\s+to\s+have\s+died\b"
+)
+
+_DISPLACED_BEFORE = re.compile(r"\b(?:displaced|uprooted|evacuated)\s+" + _APPROX_WORD + "$")
+
+_DISPLACED_AFTER = re.compile(
+    r"^[^.;]{0,25}?\b(?:have|has|had)?\s*(?:been\s+)?(?:forced\s+to\s+)?"
+    r"(?:displaced|evacuated|fled|flee|fleeing|uprooted|sought\s+refuge)\b"
+)
+
+# a sentence about people fleeing counts the people it names as displaced: "20,000 people have entered Chad"
+_FLIGHT = re.compile(r"\b(?:fle[de]|fleeing|refugees?|displaced|asylum|sought\s+refuge|arrived\s+in|crossed\s+into)\b",
+                     re.IGNORECASE)  # fmt: skip
+
+_NUMBER_OF_LABEL = re.compile(r"^\s+(?:[Tt]otal\s+)?[Nn]umber\s+of(?=\s)")
+
+# "42 F-16s", "six F-16 from Denmark", "20 MiG-29s": aircraft named by their model
+_MODEL_NOUN = re.compile(
+    r"^\s+(?P<mods>(?:[A-Z][\w-]*\s+){0,2}?)(?P<noun>(?:F|MiG|Su|Mi|Ka|B|C|A|AH|UH|CH)-\d{1,3}[A-Z]?s?)\b"
+)
+
+
+def noun_head(sentence: str, quantity: Quantity) -> Head | None:
+    label = _NUMBER_OF_LABEL.match(sentence[quantity.end :])
+    if label is not None:  # "– 1,400 Number of Israelis killed": a factbox line that names its figure after it
+        quantity = replace(quantity, end=quantity.end + label.end())
+    match = _HEAD.match(sentence[quantity.end :])
+    if match is None:
+        model = _MODEL_NOUN.match(sentence[quantity.end :])
+        if model is not None:
+            base = quantity.end
+            return Head("other", "aircraft", base + model.start("mods"), base + model.end("mods"), base + model.end())
+        return _people_of(sentence, quantity)
+    noun = match.group("noun").lower()
+    category, unit = _NOUNS.get(re.sub(r"[-\s]+", " ", noun), ("people", noun))
+    base = quantity.end
+    return Head(category, unit, base + match.start("mods"), base + match.end("mods"), base + match.end("noun"))
+
+
+def _people_of(sentence: str, quantity: Quantity) -> Head | None:
+    """ "100,000 ethnic Armenians": people named by their nationality (the demonym is the owner)."""
+    match = re.match(r"^\s+(?P<mods>(?:[a-z]+\s+){0,2})(?P<noun>[A-Z][\w’'-]+(?:s|ese))\b", sentence[quantity.end :])
+    if match is None:
+        return None
+    mentions = lexicon().mentions(match.group("noun"))
+    if not mentions or mentions[0].kind is not MentionKind.DEMONYM:
+        return None
+    base = quantity.end
+    # the noun itself is the "modifier" that names the owner
+    return Head("people", "people", base + match.start("noun"), base + match.end("noun"), base + match.end("noun"))
+
+
+def _in_context(sentence: str, quantity: Quantity, head: Head) -> Head | None:
+    """Casualty and displacement wording turns people (and soldiers) into those categories."""
+    before, after = sentence[: quantity.start], _OF_THEM_ASIDE.sub("", sentence[head.end :])
+    if head.category in ("troops", "people") and (_CAPTIVE_AFTER.match(after) or _CAPTIVE_BEFORE.search(before)):
+        return None  # "239 soldiers and civilians being held hostage": captives, not a force
+    verb = _CASUALTY_AFTER.match(after) or _CASUALTY_BEFORE.search(before)
+    if head.category in ("troops", "people") and verb:
+        word = verb.group("verb").replace("died", "killed").replace("slain", "killed")
+        return Head("casualties", f"{head.unit} {word}", head.mods_start, head.mods_end, head.end)
+    if head.category == "other" and head.unit in ("missiles", "rockets", "drones") and _SPENT.search(before):
+        return None
+    if head.category == "people":
+        if (
+            _DISPLACED_BEFORE.search(before)
+            or _DISPLACED_AFTER.match(after)
+            or _FLIGHT.search(re.split(r"\d", after, maxsplit=1)[0][:80])
+        ):
+            return Head("displaced", head.unit, head.mods_start, head.mods_end, head.end)
+        return None  # people counted for other reasons are no key fact
+    return head
+
+
+_STRONG = re.compile(
+    r"^-(?:strong|man|member|troop|soldier|personnel)\s+(?:[a-z]+\s+){0,2}?"
+    r"(?:battalion|brigade|contingent|force|unit|team|mission|company|detachment|deployment)\b"
+)
+
+_TOLL_AFTER = re.compile(r"^\s+(?:[A-Z][\w.’'-]*['’]s\s+)?(?:death\s+)?toll\b")
+
+FROM_CURRENT = re.compile(
+    r"\bfrom\s+(?:its|their|the|a)\s+(?:current|present|existing|previous|earlier)\s+(?:level\s+of\s+)?$"
+)
+
+FROM_TO = re.compile(r"\bfrom\s+(?:about\s+|around\s+)?[\d,.]+\s+(?:[\w-]+\s+){1,2}to\s+(?:about\s+|around\s+)?$")
+
+_MORE = re.compile(r"^\s+(?:more|others|extra)\b")
+
+DOWN_FROM = re.compile(
+    r"\b(?:down|up)\s+from\s+(?:a\s+(?:high|peak|low)\s+of\s+)?(?:about\s+|around\s+|some\s+|nearly\s+)?$"
+)
+
+_IN_PLACE = re.compile(
+    r"^\s+(?:more\s+)?(?:(?:in|from)\s+(?:the\s+)?[A-Z]|(?:in|by)\s+(?:19|20)\d\d\b|the\s+following\b)"
+)
+
+_NEW_OWNER = re.compile(r"(?:,|\band|;|\bwhile)\s+$")
+
+_CLAUSE_OWNER = re.compile(
+    r"(?:^|[,;]\s*(?:and\s+)?|\band\s+)(?:the\s+)?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?\s+"
+    r"(?:has|have|had|sent|sends|contributes|contributed|provides|provided|deployed|pledged)\s+"
+    r"(?:about\s+|around\s+|some\s+|nearly\s+|more\s+than\s+|over\s+)?$"
+)
+
+
+def _shared_noun_head(sentence: str, quantities: list[Quantity], position: int) -> Head | None:
+    """ "6,839 American, 885 Georgian, … and 222 Czech service-members": a list of nationalities that shares the
+    noun its last item names; each figure's demonym is its owner."""
+    quantity = quantities[position]
+    after = sentence[quantity.end :]
+    demonym = next((m for m in lexicon().mentions(after[:40]) if m.start == 1), None)
+    if demonym is not None and demonym.kind is MentionKind.DEMONYM:
+        if not re.match(r"^\s*(?:,|\band\b)", after[demonym.end :]):
+            return None
+        end = quantity.end + demonym.end
+    elif re.match(r"^\s*,", after) and _CLAUSE_OWNER.search(sentence[: quantity.start]):
+        end = quantity.end  # "Australia has more than 1,500, South Korea has 1,200, and Poland has 900 troops"
+    else:
+        return None
+    for following in quantities[position + 1 :]:
+        head = noun_head(sentence, following)
+        if head is not None and head.category != "people":
+            return Head(head.category, head.unit, quantity.end, end, end)
+        if not re.match(r"^\s+\w+(?:\s*,|\s+and\b)|^\s*,", sentence[following.end :]):
+            return None  # the list ended without a noun
+    return None
+
+
+def _elliptic_head(sentence: str, quantities: list[Quantity], position: int, facts: list[Fact],
+                   context: Context) -> Head | None:  # fmt: skip
+    """A figure whose noun the sentence gave before: "298 people were declared dead in Somalia, 10 in Tanzania",
+    "Uganda is allotted 4500 troops, Ethiopia will contribute 2500", "Norway 25 and Sweden 70", "200 more"."""
+    quantity = quantities[position]
+    if quantity.value is not None and 1900 <= quantity.value <= 2100 and "," not in quantity.text:
+        return None  # a year
+    after = sentence[quantity.end :]
+    if _MORE.match(after) and context.last is not None:
+        return Head(context.last.category, context.last.unit, quantity.end, quantity.end, quantity.end)
+    if not facts or position == 0:
+        return None
+    previous = facts[-1]
+    if previous.category == "money":  # "will rise by 1.2 billion euros in 2016 to 34.2 billion"
+        scaled = re.search(r"(?:million|billion|trillion|crore|bn|tn)$", quantity.text)
+        linked = re.search(
+            r"\b(?:to|from|and|or)\s+(?:about\s+|around\s+|some\s+|nearly\s+)?$", sentence[: quantity.start]
+        )
+        if scaled and linked:
+            return Head("money", previous.unit, quantity.end, quantity.end, quantity.end)
+        return None
+    before = sentence[: quantity.start]
+    between = sentence[quantities[position - 1].end : quantity.start]
+    owner_named = any(_NEW_OWNER.search(between[: m.start]) for m in lexicon().mentions(between) if m.code)
+    if (
+        _IN_PLACE.match(after)
+        or owner_named
+        or DOWN_FROM.search(before)
+        or FROM_CURRENT.search(before)
+        or (FROM_TO.search(before))
+    ):
+        return Head(previous.category, previous.unit, quantity.end, quantity.end, quantity.end)
+    return None
+
+
+def what_it_counts(sentence: str, quantities: list[Quantity], position: int, facts: list[Fact],
+          context: Context) -> Head | None:  # fmt: skip
+    quantity = quantities[position]
+    before, after = sentence[: quantity.start], sentence[quantity.end :]
+    money = money_head(sentence, quantity)
+    if money is not None:
+        return money
+    if _DEATH_TOLL.search(before):
+        return Head("casualties", "dead", quantity.end, quantity.end, quantity.end)
+    if _DISPLACED_BEFORE.search(before) or (
+        noun_head(sentence, quantity) is None
+        and re.match(r"^\s+(?:have|has|had|are|were)\b", after)
+        and _DISPLACED_AFTER.match(after)
+    ):  # "has displaced 11 million", "nearly 4 million have been forced to flee"
+        return Head("displaced", "people", quantity.end, quantity.end, quantity.end)
+    strong = _STRONG.match(after)
+    if strong is not None:  # "its tiny 53-troop contingent", "a 730-man infantry battalion"
+        return Head("troops", "troops", quantity.end, quantity.end, quantity.end + strong.end())
+    if _TOLL_AFTER.match(after):  # "bringing to 103 Canada's death toll"
+        return Head("casualties", "dead", quantity.end, quantity.end + len(after) - len(after.lstrip()), quantity.end)
+    if _FORCE_WITH.search(before) and noun_head(sentence, quantity) is None:
+        return Head("troops", "troops", quantity.end, quantity.end, quantity.end)
+    if _REFUGEE_LEVEL.search(before):
+        return Head("displaced", "refugees", quantity.end, quantity.end, quantity.end)
+    if _TROOP_LEVEL.search(before):  # "reduce its troop presence in Afghanistan to 2,500"
+        return Head("troops", "troops", quantity.end, quantity.end, quantity.end)
+    if _RECOUNT.search(before):
+        if context.last is not None and context.last.category != "money":
+            return Head(context.last.category, context.last.unit, quantity.end, quantity.end, quantity.end)
+        if context.last is None and _MILITARY.search(sentence):  # "a halving of the number … from 8,000 to 4,000"
+            return Head("troops", "troops", quantity.end, quantity.end, quantity.end)
+    head = noun_head(sentence, quantity)
+    if head is None or head.category == "people":  # "690 Danes" in a sentence about a battlegroup are troops
+        head = _demonym_head(sentence, quantity) or head
+    if head is None and position + 1 < len(quantities):  # "from 5,100 to 2,500 troops": both count troops
+        following = quantities[position + 1]
+        if re.fullmatch(r"\s+to\s+", sentence[quantity.end : following.start]):
+            head = noun_head(sentence, following)
+            if head is not None:
+                head = Head(head.category, head.unit, following.end, head.mods_end, head.end)
+    if head is None:
+        head = _shared_noun_head(sentence, quantities, position)
+    if head is None:
+        head = _elliptic_head(sentence, quantities, position, facts, context)
+    bare = _BARE_CASUALTY.match(after) if head is None else None
+    if bare is not None:  # "41 are missing and 70 injured", "281 were now known to have died"
+        word = (bare.group("verb") or "killed").replace("dead", "killed")
+        return Head("casualties", f"people {word}", quantity.end, quantity.end, quantity.end)
+    if head is None and facts and facts[-1].category == "casualties" and _AND_WOUNDED.match(after):
+        verb = _AND_WOUNDED.match(after).group("verb")  # type: ignore[union-attr]
+        noun = facts[-1].unit.split()[0]
+        return Head("casualties", f"{noun} {verb}", quantity.end, quantity.end, quantity.end)
+    if head is None:
+        return None
+    return _in_context(sentence, quantity, head)
+
+
+_MILITARY = re.compile(r"\b(?:troops|soldiers|forces|battle\s?group|military|deployed|mission|contingent|personnel|"
+                       r"army|NATO|peacekeep\w*|coalition|stationed|garrison|carabinieri|camp|base)\b",
+                       re.IGNORECASE)  # fmt: skip
+
+_HARM = re.compile(r"\b(?:died|dead|deaths?|killed|toll|wounded|injured|missing|fled|refugees|displaced)\b",
+                   re.IGNORECASE)  # fmt: skip
+
+
+def _demonym_head(sentence: str, quantity: Quantity) -> Head | None:
+    """ "690 Danes and 150 Estonians", "4,365 Germans": people of a country counted by their demonym, which are
+    troops where the sentence is about the military (casualties and refugees are worded, and handled, apart)."""
+    after = sentence[quantity.end :]
+    gap = len(after) - len(after.lstrip())
+    if not 0 < gap <= 2 or not _MILITARY.search(sentence) or _HARM.search(sentence):
+        return None
+    mention = next((m for m in lexicon().mentions(after[:40]) if m.start == gap), None)
+    if mention is None or mention.kind != "demonym" or not mention.text.endswith("s"):
+        return None
+    end = quantity.end + mention.end
+    return Head("troops", "troops", quantity.end, end, end)

@@ -1,0 +1,150 @@
+"""Which named countries may own a figure: not a modifier ("German-led"), a currency ("US$"), a company's name
+("Garuda Indonesia", "the US carrier") or a dateline ("BAGRAM, Afghanistan; …")."""
+
+from __future__ import annotations
+
+import re
+
+from summarizer.countries import Mention, MentionKind, country_name, lexicon
+
+_COMPOUND = re.compile(r"^-(?:led|backed|based|sponsored|brokered|run|funded|trained|made|built|born)\b")
+
+
+def _in_currency(sentence: str, mention: Mention) -> bool:
+    """ "US$730 billion", "U.S. $4.8 million", "$47 million U.S.": a currency, not the United States."""
+    if re.match(r"\$|\s+dollars?\b", sentence[mention.end :]):  # "US$730 billion", "3.5 billion US dollars"
+        return True
+    if mention.text not in ("US", "U.S."):
+        return False
+    return bool(re.match(r"\s\$", sentence[mention.end :])
+                or re.search(r"[$€£]\s?[\d.,]+\s*(?:million|billion)?\s+$", sentence[: mention.start]))  # fmt: skip
+
+
+def not_modifier(sentence: str, mention: Mention) -> bool:
+    """ "German-led battlegroup", "US-backed forces": the country qualifies a noun and owns nothing; nor does the
+    country in a company's name ("Garuda Indonesia", "Singapore Airlines", "British Airways")."""
+    if _COMPOUND.match(sentence[mention.end :]) or _in_currency(sentence, mention):
+        return False
+    return not in_company_name(sentence, mention)
+
+
+_CAPS_LEAD = re.compile(r"^(?P<lead>[^\w]*)(?P<caps>(?:[A-Z][A-Z'’.-]+\s+){0,4}[A-Z][A-Z'’.-]+)\b(?=\W)")
+
+
+def titled_lead(sentence: str) -> str:
+    """ "–THE UNITED STATES in total has …": an upper-case lead written the way the country lexicon knows it (the
+    same length, so positions hold)."""
+    found = _CAPS_LEAD.match(sentence)
+    if found is None or len(found.group("caps")) < 4 or lexicon().mentions(found.group("caps")):
+        return sentence  # "KFOR, the NATO-led mission": an acronym the lexicon knows as it is
+    return sentence[: found.start("caps")] + found.group("caps").title() + sentence[found.end("caps") :]
+
+
+def in_company_name(sentence: str, mention: Mention) -> bool:
+    """ "Air India", "US Airways", "Royal Bank of Scotland", "the US carrier", "German company the Wirtgen Group":
+    a country that names or describes a company, whose money and orders are the company's."""
+    after = sentence[mention.end :]
+    if _COMPANY_AFTER.match(after) or _BANK_OF.search(sentence[: mention.start]) or COMPANY_NOUN_AFTER.match(after):
+        return True
+    if mention.kind is MentionKind.DEMONYM and _BRAND_AFTER.match(after):
+        return True  # "Saudi Aramco", "French Connection"
+    name_before = _CAPITAL_WORD_BEFORE.search(sentence[: mention.start])
+    return (mention.kind is MentionKind.NAME and name_before is not None
+            and name_before.group("word") not in _SENTENCE_OPENERS)  # fmt: skip
+
+
+# a capitalised word after a demonym that is not an office, a body or a title makes a brand: "Saudi Aramco",
+# but not "French President Macron", "Israeli Defence Forces", "German Chancellor"
+_OFFICES = (
+    "President|Prime|Premier|Foreign|Defen[cs]e|Finance|Interior|Home|Army|Navy|Air|Armed|Government|Ministry|Minister|"
+    "Chancellor|Embassy|Parliament|Senate|Congress|Cabinet|Special|Marines?|Coast|National|Federal|Central|Supreme|"
+    "Constitutional|Guards?|Revolutionary|Royal|Health|Energy|Economy|Economic|Trade|Transport|Justice|Labou?r|King|"
+    "Queen|Crown|Prince|Princess|Emir|Sultan|Ambassador|Consul|General|Colonel|Major|Lieutenant|Captain|Admiral|"
+    "Commander|Chief|Deputy|Vice|Secretary|Governor|Mayor|State|Republic|Kingdom|Union|Forces?|Police|Red|Muslims?|"
+    "Christians?|Jews?|Kurds?|Border|Security|Intelligence|Olympic|Football|Open|Grand|Airborne|Infantry|Brigade|"
+    "Division|Regiment|Battalion|Legion|Parachute|Mountain|Rangers?|Gendarmerie|Carabinieri|Coastguard|Committee|"
+    "Council|Court|Bank|Treasury|Post|Press|News|Television|Radio|Broadcasting|Media|Agency|Institute|University|"
+    "Academy|Opposition|People|Peoples|Workers|Party|Social|Democratic|Liberal|Conservative|Green|Left|Right|"
+    "Catholic|Orthodox|Protestant|Sunni|Shia|Shiite|Arab|Jewish|Islamic|Christian"
+)
+_BRAND_AFTER = re.compile(rf"^\s+(?!(?:{_OFFICES})\b)[A-Z][a-z]+\b")
+
+
+_BANK_OF = re.compile(r"\b(?:Bank|Company|Corporation|Airlines|Insurance|Trust)\s+of\s+(?:the\s+)?$")
+
+COMPANY_NOUN = (r"(?:carrier|airline|firm|company|group|bank|lender|retailer|maker|manufacturer|giant|investor|fund|"
+                 r"conglomerate|insurer|start-?up|subsidiary|miner|producer|exporter|importer|shares|stocks|"
+                 r"chipmaker|automaker|carmaker|planemaker|operator|brokerage|developer)")  # fmt: skip
+
+COMPANY_NOUN_AFTER = re.compile(rf"^(?:['’]s)?\s+(?:[\w-]+\s+){{0,3}}?{COMPANY_NOUN}\b")
+
+_COMPANY_AFTER = re.compile(
+    r"^\s+(?:Airlines|Airways|Air|Bank|Telecom|Petroleum|Steel|Motors|Railways|Post|Mail|"
+    r"Holdings|Group|Corp|Corporation|Inc|Ltd|plc|Energy|Oil|Gas|Power|Electric|Cars|Connection|Telecom|Mobile)\b"
+)
+
+_CAPITAL_WORD_BEFORE = re.compile(r"(?:^|[^\w.,;:])(?P<word>[A-Z][a-z]\w*)\s+$")
+
+_SENTENCE_OPENERS = frozenset(
+    (
+        "The",
+        "In",
+        "On",
+        "At",
+        "For",
+        "From",
+        "To",
+        "By",
+        "With",
+        "And",
+        "But",
+        "As",
+        "Of",
+        "Both",
+        "While",
+        "When",
+        "After",
+        "Before",
+        "Since",
+        "Only",
+        "Even",
+        "Like",
+        "Unlike",
+        "Neither",
+        "Either",
+        "Then",
+        "Now",
+        "So",
+        "Also",
+        "Across",
+        "Against",
+        "Via",
+    )
+)
+
+_DATELINE = re.compile(r"^\s*(?:\([^)]{0,30}\))?\s*[:—–-]")  # "Paris: Airbus said", "LONDON (Reuters) - Shell"
+
+LEADING_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .,]{1,30}?\s*(?:\([^)]{0,30}\))?\s*[:—–-]+\s+")
+
+
+def starts_with_dateline(sentence: str, mention: Mention) -> bool:
+    return mention.start <= 1 and bool(_DATELINE.match(sentence[mention.end :]))
+
+
+def country_mention(code: str) -> Mention:
+    name = country_name(code)
+    return Mention(0, 0, name, code, name, MentionKind.NAME)
+
+
+_DATELINE_PLACE = re.compile(
+    r"^[^.;()]{0,40}?(?:\s*\([^)]{0,30}\))?(?:;|\s*[—–-]+\s)"
+)  # "Bagram, Afghanistan; 3 April 2002 (RFE/RL) --"
+
+
+def in_dateline(sentence: str, mention: Mention) -> bool:
+    """ "Bagram, Afghanistan; 3 April 2002 (RFE/RL) --": where the report was filed, not who acts in it."""
+    found = _DATELINE_PLACE.match(sentence)
+    if found is None or mention.end > found.end() or sentence[: mention.start].count(" ") > 4:
+        return False
+    lead = found.group(0)
+    return "," in lead or "(" in lead or lead.split()[0].isupper()  # not "Seventeen Poles -- 13 military and …"

@@ -1,0 +1,111 @@
+"""Money: the figures that are sums someone has, gives or gets, and the prices, rates, values and conversions
+that are not."""
+
+from __future__ import annotations
+
+import re
+
+from summarizer.facts.record import Head
+from summarizer.numbers import Quantity
+
+CURRENCY_WORDS = {
+    "dollars": "USD",
+    "euros": "EUR",
+    "pounds": "GBP",
+    "yen": "JPY",
+    "roubles": "RUB",
+    "rubles": "RUB",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "rupees": "INR",
+    "won": "KRW",
+    "riyals": "SAR",
+    "dirhams": "AED",
+    "francs": "CHF",
+    "reais": "BRL",
+    "rand": "ZAR",
+    "naira": "NGN",
+    "lira": "TRY",
+    "pesos": "MXN",
+    "shekels": "ILS",
+    "kroner": "DKK",
+    "kronor": "SEK",
+    "zlotys": "PLN",
+}
+CURRENCY_WORD = "|".join(CURRENCY_WORDS)  # fmt: skip
+
+CURRENCY_SIGNS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB",
+                   "A$": "AUD", "C$": "CAD", "NZ$": "NZD", "HK$": "HKD", "Rs": "INR", "Rs.": "INR"}  # fmt: skip
+
+# Money that is a price, a rate or a level, not an amount someone has: "$68.75 a barrel", "$2.53 per share",
+# "$6.99-a-month", "$0.06/kWh", "$125 billion worth of goods", and a conversion in brackets after an amount.
+_PRICE_AFTER = re.compile(
+    r"^(?:-a-|\s*/\s*|\s+(?:a|an|per|each)\s+(?:diluted\s+)?)(?:barrel|ounce|tonne|ton|share|gallon|litre|liter|"
+    r"kwh|kilowatt|megawatt|watt|month|week|day|hour|pound|kilo|kg|head|person|unit|seat|ticket|dose|night)s?\b"
+    r"|^\s+(?:[a-z]+\s+)?(?:range|level|mark|area|handle|zone)\b"
+    r"|^\s+(?:worth\s+of|in\s+(?:\w+\s+){0,2}goods|(?:\w+\s+){0,2}of\s+(?:[\w-]+\s+){0,4}?(?:goods|imports|exports|products))\b",
+    re.IGNORECASE,
+)
+
+_CONVERSION_BEFORE = re.compile(
+    r"(?:[$€£¥₹₽]\s?[\d.,]+\s*(?:bn|billion|m|million|k|thousand|trillion|tn)?|"
+    r"[\d.,]+\s*(?:billion|million|thousand)?\s+(?:\w+\s+)?(?:" + CURRENCY_WORD + r"))\s*\(\s*[A-Z]{0,3}$"
+)
+
+_VALUATION_BEFORE = re.compile(
+    r"\b(?:(?:valuation|market\s+(?:value|capitali[sz]ation)|market\s+cap)\s+(?:of\s+)?"
+    r"|(?:stake|holding|shares|stock|assets|fortune|wealth|portfolio)\s+(?:\w+\s+){0,2}?(?:worth|valued\s+at)\s+)"
+    r"(?:about\s+|around\s+|nearly\s+|some\s+|more\s+than\s+)?$",
+    re.IGNORECASE,
+)  # "at a valuation of $725 million", "SoftBank's stake, worth about $4 billion": what the market says
+
+_BRACKETED_AFTER_AMOUNT = re.compile(
+    r"\d\s*(?:million|billion|trillion|bn|m|crore)?\s+(?:[A-Z]?[a-z]+\s+){1,6}\(\s*(?:[A-Z]{1,3})?$"
+)
+
+# the value of goods a tariff falls on is trade, not money anyone has: "US tariffs on another $200bn of Chinese goods"
+_TARIFF_BEFORE = re.compile(r"\btariffs?\b[^.;$€£]{0,60}?\b(?:on|against|covering)\s+(?:another\s+|an?\s+|the\s+)?"
+                            r"(?:\w+,?\s+){0,2}?$", re.IGNORECASE)  # fmt: skip
+
+# "$1.2925", "$68.75", "$13.60": cents (or finer) with no scale word are prices and rates, never an amount held
+_CENTS = re.compile(r"\d\.\d{2,}(?!\s*(?:bn|billion|m\b|million|trillion|tn|k\b|thousand|lakh|crore))", re.IGNORECASE)
+
+_LEVEL_BEFORE = re.compile(r"\b(?:at|to)\s+(?:around\s+|about\s+)?$")  # "rose 9.7% to $6", "trading at $61"
+
+MIN_MONEY = 100_000  # below this, a sum reached "at" or "to" is a price level
+
+
+def money_head(sentence: str, quantity: Quantity) -> Head | None:
+    if _is_price(sentence, quantity):
+        return None
+    if quantity.currency:
+        return Head("money", CURRENCY_SIGNS.get(quantity.currency, quantity.currency), quantity.end, quantity.end,
+                     quantity.end)  # fmt: skip
+    word = re.match(rf"^\s+(?:US\s+)?(?P<word>{CURRENCY_WORD})\b", sentence[quantity.end :])
+    if word:
+        return Head("money", CURRENCY_WORDS[word.group("word")], quantity.end, quantity.end, quantity.end + word.end())
+    return None
+
+
+def _is_price(sentence: str, quantity: Quantity) -> bool:
+    """A price, rate, level or conversion rather than an amount of money someone has, gives or gets."""
+    if _CENTS.search(quantity.text):
+        return True
+    small = quantity.value is not None and quantity.value < MIN_MONEY
+    if small and _LEVEL_BEFORE.search(sentence[: quantity.start]):
+        return True
+    before = sentence[: quantity.start]
+    if _BRACKETED_AFTER_AMOUNT.search(before):  # "10 million Swiss franc ($10.9 million)": the same sum again
+        return True
+    if _VALUATION_BEFORE.search(before):  # "at a valuation of $725 million": what the market says, not a sum held
+        return True
+    return bool(_PRICE_AFTER.match(sentence[quantity.end :]) or _CONVERSION_BEFORE.search(before)
+                or _TARIFF_BEFORE.search(before))  # fmt: skip
+
+
+# a currency only one state issues: a public budget written in it is that state's
+NATIONAL_CURRENCIES = {"INR": "IN", "JPY": "JP", "RUB": "RU"}
+
+PUBLIC_MONEY = re.compile(r"\b(?:budget|military\s+aid|aid\s+package|spending\s+on\s+defen[cs]e|allocated|"
+                           r"set\s+aside)\b",
+                           re.IGNORECASE)  # fmt: skip

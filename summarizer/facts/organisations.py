@@ -1,0 +1,95 @@
+"""Companies and other bodies that own money and orders, named as the subject of the verb that moves them."""
+
+from __future__ import annotations
+
+import re
+
+from summarizer.countries import Mention, MentionKind
+from summarizer.facts.mentions import COMPANY_NOUN, LEADING_DATELINE
+from summarizer.facts.places import NOT_PLACES
+from summarizer.facts.record import Context
+
+_NOT_ORGANISATIONS = (
+    "The|A|An|In|On|At|It|He|She|They|We|I|But|And|Or|So|This|That|These|Those|Its|Their|His|Her|Our|However|"
+    "Meanwhile|Last|Next|Earlier|Later|Analysts|Investors|Officials|Shares|According|After|Before|While|When|If|"
+    "Under|Over|With|For|From|By|As|Since|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|President|"
+    "Mr|Mrs|Ms|Dr|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Several|Many|Some|All|Both|Most|Few"
+)
+
+_ORGANISATION_VERB = re.compile(
+    r"\b(?:raise[sd]?|raising|earn(?:ed|s)?|pay|paid|pays|posted|reported|invest(?:ed|s)?|spen[dt]s?|lost|loses|"
+    r"sold|sells|bought|buys|fined|secured|won|signed|pledged|received|made|generated|netted|booked|borrowed|owes|"
+    r"agreed\s+to\s+(?:pay|buy|acquire)|ordered|orders|placed|acquire[sd]?|purchas(?:e[sd]?|ing))\b"
+)
+
+_NAME_RUN = re.compile(r"[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|&|of))*")
+
+_NOT_NAMES = frozenset(_NOT_ORGANISATIONS.split("|")) | NOT_PLACES | frozenset(("Nov", "Dec", "Jan", "Feb", "Sept"))
+
+# "The home-improvement retailer earned $2.8 billion", "the company was planning to spend": a company named before
+_COMPANY_REFERENCE = re.compile(
+    rf"\b(?:The|the|Its|its)\s+(?:[\w'’-]+\s+){{0,3}}?{COMPANY_NOUN}\b(?:\s+[\w'’-]+){{0,4}}\s*$"
+)
+# "decided to fine Alibaba Group 18.2 billion yuan", "handing carmaker Daimler a fine of 870 million euros"
+_FINED = re.compile(
+    r"\bfine[ds]?\s+(?P<a>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s+(?:a\s+total\s+of\s+)?$"
+    r"|\b(?:hand(?:s|ed|ing)?|impos(?:e|es|ed|ing)\s+on|slapp(?:ed|ing)\s+on|levied\s+on|order(?:s|ed)?)\s+"
+    r"(?:[a-z]+\s+){0,2}(?P<b>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s+(?:with\s+)?an?\s+(?:\w+\s+)?(?:fine|penalty)\s+of\s+$"
+)
+
+
+def organisation_owner(sentence: str, end: int, mentions: list[Mention], context: Context) -> Mention | None:
+    """The company or body that is the subject of the verb that moves the money or places the order (the verb
+    before ``end``): "Alibaba is set to raise up to $12.9bn", "Dow component Home Depot reported …", "SIA's
+    subsidiary Scoot lost S$20 million"; the company a fine is imposed on; or the company an earlier sentence
+    named, when this one says "the retailer"."""
+    fined = fined_party(sentence, end)
+    if fined is not None:
+        return fined
+    verb = _ORGANISATION_VERB.search(sentence, 0, end)
+    if verb is None:
+        return None
+    subject = sentence[: verb.start()]
+    if _COMPANY_REFERENCE.search(subject) and context.company is not None:
+        return context.company
+    dateline = LEADING_DATELINE.match(subject)
+    start = dateline.end() if dateline else 0
+    runs = [run for run in _NAME_RUN.finditer(subject, start) if _is_name(run.group(0))]
+    if not runs or len(subject[runs[-1].end() :].split()) > MAX_SUBJECT_GAP:
+        return None
+    run = runs[-1]
+    if not _DESCRIPTOR.fullmatch(subject[start : run.start()]):
+        return None  # the subject is the sentence's own, not a name deep in a clause ("after Elon Musk said")
+    if any(m.start < run.end() and m.end > run.start() for m in mentions):
+        return None  # a country or alliance: the usual owner rules speak for those
+    return _organisation(run.group(0), run.start())
+
+
+def fined_party(sentence: str, end: int) -> Mention | None:
+    """The company a fine ending at ``end`` is imposed on: it owes the money, not the state that imposes it."""
+    fined = _FINED.search(sentence, 0, end)
+    if fined is None or fined.end() != end:
+        return None
+    name = fined.group("a") or fined.group("b")
+    return _organisation(name, fined.start("a") if fined.group("a") else fined.start("b"))
+
+
+def _organisation(text: str, start: int) -> Mention:
+    name = _CORPORATE_SUFFIX.sub("", re.sub(r"['’]s$", "", text)).strip()
+    return Mention(start, start + len(name), name, None, name, MentionKind.ORGANISATION)
+
+
+# what may stand before a company's name at the start of its sentence: "Dow component", "Online beauty platform",
+# "SIA's long-haul low-cost subsidiary", "On Wednesday, the"
+_DESCRIPTOR = re.compile(
+    r"(?:(?:On|In|At|Last|This)\s+[A-Z]?[\w-]+,?\s+)?(?:(?:The|the|[A-Z][\w&.-]*['’]s|[A-Z]?[a-z][\w-]*(?:['’]s)?)\s+){0,5}"
+)
+
+_CORPORATE_SUFFIX = re.compile(r"\s*&\s*Co\.?$|\s+(?:Co\.|Inc\.?|Corp\.?|Ltd\.?|plc|LLC|AG|SA|SE|NV|ASA|AB|S\.p\.A\.)$")
+
+MAX_SUBJECT_GAP = 6  # words between a company's name and its verb ("Alibaba is set to raise")
+
+
+def _is_name(run: str) -> bool:
+    words = run.split()
+    return words[0] not in _NOT_NAMES and not all(w in _NOT_NAMES or w.lower() == w for w in words)

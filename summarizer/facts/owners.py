@@ -1,0 +1,141 @@
+"""Who a figure belongs to: what its sentence states, and failing that what the passage implies."""
+
+from __future__ import annotations
+
+import re
+
+from summarizer.countries import Mention, MentionKind
+from summarizer.facts.mentions import COMPANY_NOUN_AFTER, country_mention
+from summarizer.facts.money import NATIONAL_CURRENCIES, PUBLIC_MONEY
+from summarizer.facts.passage import fled_from
+from summarizer.facts.places import STRUCK, is_locative
+from summarizer.facts.record import Context, Head
+from summarizer.numbers import Quantity
+
+# "With about 90,000 troops, the United States is …": the owner is the subject after the opening phrase
+_WITH_OPENING = re.compile(r"^\s*With\s+(?:\w+\s+){0,2}$")
+
+_FROM = re.compile(r"^\s+from\s+(?:the\s+)?$")
+
+# a country named before a thing owns no money: "Trump's US tax reform and US$650 million", "U.S. lawsuits over …"
+_NAMES_A_THING = re.compile(
+    r"^\s+(?:[a-z-]+\s+)?(?:tax|taxes|tariffs?|lawsuits?|litigation|dollars?|goods|products|exports?|imports?|markets?|"
+    r"stocks?|shares|economy|banks?|companies|firms|investors|consumers|prices|sanctions|laws?|courts?|judges?|"
+    r"regulators?|trade|debt|bonds|treasur(?:y|ies)|yields|inflation|rates?|farmers|steel|oil|gas|crude|reform|"
+    r"elections?|citizens|voters|customers|sales|shoppers|listing|unit|subsidiary|arm|operations|business|plants?|"
+    r"factor(?:y|ies)|assets|takeover|deal|merger|acquisition)\b"
+)
+_RECEIVES = re.compile(r"\b(?:receives?|received|receiving|gets|got|obtain(?:s|ed)?|is\s+owed)\b")
+
+_WITHDRAW = re.compile(r"\b(?:withdraw\w*|pull\w*\s+out|pull\w*\s+back|bring\w*\s+home|brought\s+home|evacuat\w*|"
+                       r"remov\w*|recall\w*|redeploy\w*)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)  # fmt: skip
+
+_OWNER_AFTER = re.compile(r"^[^.;,]{0,30}?\b(?:that|which|whom|by)\s+(?:the\s+)?$")
+
+_ASIDE = re.compile(r",\s*(?:which|who|whose|where|a country that)\b[^,]*,")  # "Hungary, which commands KFOR, …"
+
+_BACK_REFERENCE = re.compile(r"\b(?:the country|the nation|its|their)\b")
+
+_EACH = re.compile(r"\beach\b")
+
+# where people fled from: "fighting in Ukraine", "violence in Sudan", "the Syrian conflict"
+_DISPLACED_IN = re.compile(r"\b(?:displaced|uprooted|homeless)\s+(?:\w+\s+){0,3}?(?:in|within|inside)\s+(?:the\s+)?$")
+
+
+def stated_owners(
+    sentence: str, quantity: Quantity, head: Head, mentions: list[Mention], context: Context
+) -> list[Mention]:
+    """Who a figure belongs to, in order of how directly the sentence says so."""
+    for mention in mentions:  # "130 German soldiers"
+        if head.mods_start <= mention.start < head.mods_end and mention.kind is not MentionKind.ALLIANCE:
+            return [mention]
+    withdrawn = _WITHDRAW.search(sentence[: quantity.start])
+    for mention in mentions:  # "70 soldiers from Sweden"; not "withdraw 1,600 troops from Iraq"
+        if not withdrawn and mention.start > head.end and _FROM.match(sentence[head.end : mention.start]):
+            return [mention]
+    if head.category == "displaced":
+        return []  # whoever acts in the sentence ("the UN fears", "Kuwait, hosting the conference") fled nothing
+    asides = [(m.start(), m.end()) for m in _ASIDE.finditer(sentence[: quantity.start])]
+    before = [
+        m
+        for m in mentions
+        if m.end <= quantity.start
+        and not is_locative(sentence, m)
+        and not any(start <= m.start < end for start, end in asides)
+    ]
+    if before and _EACH.search(sentence[before[-1].end : head.end + 8]):  # "France and Italy have 300 troops each"
+        return list({m.who: m for m in before}.values())
+    if before and head.category == "money" and _RECEIVES.search(sentence[before[-1].end : quantity.start]):
+        return []  # "Israel has annually received up to USD 3 billion": the money is its donor's
+    if before and head.category == "money" and _NAMES_A_THING.match(sentence[before[-1].end :]):
+        return []  # "Trump's US tax reform and US$650 million", "U.S. lawsuits over …": the country names a thing
+    if before:  # "Spain keeps 350 personnel", "NATO has hundreds of personnel", "Danish PM … 140 soldiers"
+        return [before[-1]]
+    if _WITH_OPENING.match(sentence[: quantity.start]):  # "With about 90,000 troops, the United States is …"
+        subject = next((m for m in mentions if m.start > head.end and
+                        re.fullmatch(r"[^,]{0,20},\s+(?:the\s+)?", sentence[head.end : m.start])), None)  # fmt: skip
+        if subject is not None:
+            return [subject]
+    for mention in mentions:  # "1,700 elite troops that Britain is sending", "the 300 soldiers deployed by Italy"
+        if (
+            head.category != "money"
+            and mention.start > head.end
+            and _OWNER_AFTER.match(sentence[head.end : mention.start])
+        ):
+            return [mention]
+    referred = _BACK_REFERENCE.search(sentence[head.end :]) or _BACK_REFERENCE.search(sentence[: quantity.start])
+    if referred and not COMPANY_NOUN_AFTER.match(referred.string[referred.end() :]):  # not "the country's largest bank"
+        return [context.actor] if context.actor else []
+    return []
+
+
+OWNED = ("money", "troops", "other")
+
+# a force of several nations has no one owner, and says so: "the German-led battlegroup … 1,600 troops",
+# "around 2,000 allied soldiers", "nearly 140,000 foreign soldiers"
+COLLECTIVE = re.compile(r"\w-led\b|\b(?:allied|foreign|multinational|international|coalition)\s+(?:\w+\s+)?"
+                         r"(?:troops|soldiers|forces|force|personnel|peacekeepers|battle\s?group)\b|"
+                         r"\bpeacekeeping\s+force\b", re.IGNORECASE)  # fmt: skip
+
+
+def implied_owner(sentence: str, head: Head, where: str | None, mentions: list[Mention],
+                   context: Context) -> list[Mention]:  # fmt: skip
+    """An owner the sentence implies rather than states. The dead of a disaster or an attack belong to the country
+    it happened in ("298 people were declared dead in Somalia"); troops and equipment to the actor the passage is
+    about ("Japanese troops arrived … An advance party of about 35 soldiers")."""
+    if re.search(r"\b(?:foreign|international|coalition|allied|multinational)\b",
+                 sentence[head.mods_start : head.mods_end], re.IGNORECASE):  # fmt: skip
+        return []  # "2,215 foreign soldiers have died in Afghanistan": many nations', none of them the host
+    if head.category == "casualties":
+        here = [m for m in mentions if m.code and m.who == where and m.kind is MentionKind.NAME]
+        if here:  # "dead in Somalia"; not "in Kabul", where the dead may be anyone's
+            return here[:1]
+    if head.category == "displaced":
+        fled = fled_from(sentence, mentions)
+        if fled is not None:
+            return [fled]
+        inside = [m for m in mentions if m.code and m.kind is MentionKind.NAME and m.who == where
+                  and _DISPLACED_IN.search(sentence[: m.start])]  # fmt: skip
+        if inside:  # "1 million people were displaced in Lebanon": uprooted at home
+            return inside[:1]
+    if head.category in context.owners:
+        return [context.owners[head.category]]
+    if head.category == "displaced" and context.conflict is not None:
+        return [context.conflict]
+    if head.category == "casualties":
+        struck = [m for m in mentions if m.code and STRUCK.search(sentence[: m.start])]
+        if struck:  # "a powerful earthquake devastated southwest China"
+            return struck[:1]
+        place = context.place_mention
+        if where is None and place is not None and place.code and place.kind is MentionKind.NAME:
+            return [place]
+        return []
+    if head.category == "other" and context.company is not None:
+        return [context.company]  # "Air India placed an order … The orders include 220 Boeing aircraft"
+    if head.category == "money" and head.unit in NATIONAL_CURRENCIES and PUBLIC_MONEY.search(sentence):
+        return [country_mention(NATIONAL_CURRENCIES[head.unit])]  # "the defence budget … ₹5.94 lakh crore"
+    if head.category == "money" and context.subject is not None and PUBLIC_MONEY.search(sentence):
+        return [context.subject]  # "a defence budget of £100 billion" in a passage about the UK
+    if head.category in ("troops", "other") and context.subject is not None:
+        return [context.subject]
+    return []

@@ -1,0 +1,70 @@
+"""What earlier sentences carry forward: the actor a passage is about, the last place, the country people flee."""
+
+from __future__ import annotations
+
+import re
+
+from summarizer.countries import Mention, MentionKind, lexicon
+from summarizer.facts.heads import NOUN_PATTERN
+from summarizer.facts.mentions import in_dateline, not_modifier
+from summarizer.facts.organisations import organisation_owner
+from summarizer.facts.places import is_locative
+from summarizer.facts.record import Context
+
+_CONFLICT_IN = re.compile(r"\b(?:war|fighting|conflict|violence|crisis|invasion|persecution|attacks?|crackdown)\s+"
+                          r"(?:in|of)\s+(?:the\s+)?$", re.IGNORECASE)  # fmt: skip
+
+_CONFLICT_AFTER = re.compile(r"^\s+(?:civil\s+)?(?:war|conflict|fighting|crisis|refugees|asylum)\b")
+
+# a demonym names an actor only before people or a state's organs: "Japanese troops", not "the Afghan capital"
+_ACTOR_NOUN = re.compile(
+    rf"^\s+(?:(?i:{NOUN_PATTERN})|government|officials?|authorities|military|army|navy|air force|ministry|"
+    r"president|prime minister|leaders?|forces|troops|soldiers|contingent|defen[cs]e)\b"
+)
+
+
+def remember(sentence: str, context: Context) -> None:
+    """Carry the sentence's actors and place forward: for "the country" in later sentences (the last actor), and
+    for figures whose own sentence names no owner (the first: "Japanese troops arrived … An advance party of
+    about 35 soldiers")."""
+    first: Mention | None = None
+    named = lexicon().mentions(sentence)
+    for mention in named:
+        if mention.code is None or not not_modifier(sentence, mention):
+            continue
+        if mention.kind is MentionKind.DEMONYM and not _ACTOR_NOUN.match(sentence[mention.end :]):
+            continue  # "the Afghan capital", "Chinese goods"
+        if mention.kind is MentionKind.CAPITAL and not (mention.possessive or _SPEAKS.match(sentence[mention.end :])):
+            continue  # "the Afghan capital, Kabul" is a place; "Beijing wants" is the state
+        if in_dateline(sentence, mention) or is_locative(sentence, mention):
+            context.place, context.place_mention = mention.who, mention
+        else:
+            context.actor = mention
+            first = first or mention
+    if first is not None:
+        context.subject = first
+    fled = fled_from(sentence, lexicon().mentions(sentence))
+    if fled is not None:
+        context.conflict = fled
+    company = organisation_owner(sentence, len(sentence), [m for m in named if not_modifier(sentence, m)], context)
+    if company is not None:  # "Walmart Inc. agreed to buy …" before "The world's largest retailer will acquire …"
+        context.company = company
+
+
+_SPEAKS = re.compile(
+    r"^\s+(?:\w+ly\s+)?(?:has|have|had|is|was|will|would|wants|wanted|said|says|announced|"
+    r"plans|planned|agreed|sent|sends|pledged|pledges|offered|asked|insisted|hopes)\b"
+)
+
+
+def fled_from(sentence: str, mentions: list[Mention]) -> Mention | None:
+    """The country a sentence says people fled: "fled abroad from the fighting in Ukraine", "the Syrian conflict"."""
+    for mention in mentions:
+        if not mention.code:
+            continue
+        if _CONFLICT_IN.search(sentence[: mention.start]) or (
+            (mention.kind is MentionKind.DEMONYM or mention.possessive)
+            and _CONFLICT_AFTER.match(sentence[mention.end :])
+        ):
+            return mention
+    return None
