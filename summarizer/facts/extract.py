@@ -126,7 +126,8 @@ def _facts_in_sentence(sentence: str, context: Context) -> list[Fact]:
             continue  # a sum, a force or a fleet nobody is said to own is more often misread than not
         candidates: list[Mention | None] = [*owners] if owners else [None]
         role = quantity.role
-        earlier = DOWN_FROM.search(sentence[: quantity.start]) or FROM_CURRENT.search(sentence[: quantity.start])
+        before = sentence[: quantity.start]
+        earlier = DOWN_FROM.search(before) or FROM_CURRENT.search(before) or _TO_FROM.search(before)
         if facts and earlier and facts[-1].category == head.category:
             facts[-1] = replace(facts[-1], role="after")  # "8,700 soldiers in Iraq, down from about 40,000"
             role = "before"
@@ -160,6 +161,10 @@ def _fact(quantity: Quantity, head: Head, owner: Mention | None, *, where: str |
     )
 
 
+# "cut the number of troops in Iraq to 2,500 from 5,100": the new figure first
+_TO_FROM = re.compile(
+    r"\bto\s+(?:about\s+|around\s+|some\s+)?[\d,.]+\s+(?:[a-z]+\s+){0,2}from\s+(?:about\s+|around\s+)?$"
+)
 _RESPECTIVELY = re.compile(r"\brespectively\b")
 
 
