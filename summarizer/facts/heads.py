@@ -140,6 +140,10 @@ _DISPLACED_AFTER = re.compile(
 )
 
 # a sentence about people fleeing counts the people it names as displaced: "20,000 people have entered Chad"
+# in a passage about refugees, a host's figure: "Iran hosted 780,000", "Turkey took nearly 129,300"
+_HOSTED = re.compile(r"\b(?:hosted|hosts|hosting|took(?:\s+in)?|(?:has|have)\s+taken\s+in|received|sheltered|shelters|"
+                     r"welcomed|admitted|registered)\s+(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+|"
+                     r"over\s+)?$")  # fmt: skip
 _FLIGHT = re.compile(r"\b(?:fle[de]|fleeing|refugees?|displaced|asylum|sought\s+refuge|arrived\s+in|crossed\s+into)\b",
                      re.IGNORECASE)  # fmt: skip
 
@@ -304,10 +308,13 @@ def what_it_counts(sentence: str, quantities: list[Quantity], position: int, fac
         return Head("casualties", "dead", quantity.end, quantity.end, quantity.end)
     if _DISPLACED_BEFORE.search(before) or (
         noun_head(sentence, quantity) is None
-        and re.match(r"^\s+(?:have|has|had|are|were)\b", after)
+        and re.match(r"^\s+(?:(?:have|has|had|are|were)\b|fled\b)", after)
         and _DISPLACED_AFTER.match(after)
-    ):  # "has displaced 11 million", "nearly 4 million have been forced to flee"
+    ):  # "has displaced 11 million", "nearly 4 million have been forced to flee", "almost 1.5 million fled to Pakistan"
         return Head("displaced", "people", quantity.end, quantity.end, quantity.end)
+    refugees_so_far = context.conflict is not None or "displaced" in context.owners
+    if refugees_so_far and _HOSTED.search(before) and noun_head(sentence, quantity) is None:
+        return Head("displaced", "refugees", quantity.end, quantity.end, quantity.end)  # "while Iran hosted 780,000"
     strong = _STRONG.match(after)
     if strong is not None:  # "its tiny 53-troop contingent", "a 730-man infantry battalion"
         return Head("troops", "troops", quantity.end, quantity.end, quantity.end + strong.end())
