@@ -148,3 +148,13 @@ def in_dateline(sentence: str, mention: Mention) -> bool:
         return False
     lead = found.group(0)
     return "," in lead or "(" in lead or lead.split()[0].isupper()  # not "Seventeen Poles -- 13 military and …"
+
+
+# a country named before a thing owns no money: "Trump's US tax reform and US$650 million", "U.S. lawsuits over …"
+NAMES_A_THING = re.compile(
+    r"^\s+(?:[a-z-]+\s+)?(?:tax|taxes|tariffs?|lawsuits?|litigation|dollars?|goods|products|exports?|imports?|markets?|"
+    r"stocks?|shares|economy|banks?|companies|firms|investors|consumers|prices|sanctions|laws?|courts?|judges?|"
+    r"regulators?|trade|debt|bonds|treasur(?:y|ies)|yields|inflation|rates?|farmers|steel|oil|gas|crude|reform|"
+    r"elections?|citizens|voters|customers|sales|shoppers|listing|unit|subsidiary|arm|operations|business|plants?|"
+    r"factor(?:y|ies)|assets|takeover|deal|merger|acquisition)\b"
+)

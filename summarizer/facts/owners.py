@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from summarizer.countries import Mention, MentionKind
-from summarizer.facts.mentions import COMPANY_NOUN_AFTER, country_mention
+from summarizer.facts.mentions import COMPANY_NOUN_AFTER, NAMES_A_THING, country_mention
 from summarizer.facts.money import NATIONAL_CURRENCIES, PUBLIC_MONEY
+from summarizer.facts.organisations import organisation_owner
 from summarizer.facts.passage import fled_from
 from summarizer.facts.places import STRUCK, is_locative
 from summarizer.facts.record import Context, Head
@@ -17,14 +18,6 @@ _WITH_OPENING = re.compile(r"^\s*With\s+(?:\w+\s+){0,2}$")
 
 _FROM = re.compile(r"^\s+from\s+(?:the\s+)?$")
 
-# a country named before a thing owns no money: "Trump's US tax reform and US$650 million", "U.S. lawsuits over …"
-_NAMES_A_THING = re.compile(
-    r"^\s+(?:[a-z-]+\s+)?(?:tax|taxes|tariffs?|lawsuits?|litigation|dollars?|goods|products|exports?|imports?|markets?|"
-    r"stocks?|shares|economy|banks?|companies|firms|investors|consumers|prices|sanctions|laws?|courts?|judges?|"
-    r"regulators?|trade|debt|bonds|treasur(?:y|ies)|yields|inflation|rates?|farmers|steel|oil|gas|crude|reform|"
-    r"elections?|citizens|voters|customers|sales|shoppers|listing|unit|subsidiary|arm|operations|business|plants?|"
-    r"factor(?:y|ies)|assets|takeover|deal|merger|acquisition)\b"
-)
 _RECEIVES = re.compile(r"\b(?:receives?|received|receiving|gets|got|obtain(?:s|ed)?|is\s+owed)\b")
 
 _WITHDRAW = re.compile(r"\b(?:withdraw\w*|pull\w*\s+out|pull\w*\s+back|bring\w*\s+home|brought\s+home|evacuat\w*|"
@@ -67,7 +60,7 @@ def stated_owners(
         return list({m.who: m for m in before}.values())
     if before and head.category == "money" and _RECEIVES.search(sentence[before[-1].end : quantity.start]):
         return []  # "Israel has annually received up to USD 3 billion": the money is its donor's
-    if before and head.category == "money" and _NAMES_A_THING.match(sentence[before[-1].end :]):
+    if before and head.category == "money" and NAMES_A_THING.match(sentence[before[-1].end :]):
         return []  # "Trump's US tax reform and US$650 million", "U.S. lawsuits over …": the country names a thing
     if before:  # "Spain keeps 350 personnel", "NATO has hundreds of personnel", "Danish PM … 140 soldiers"
         return [before[-1]]
@@ -85,6 +78,9 @@ def stated_owners(
             return [mention]
     referred = _BACK_REFERENCE.search(sentence[head.end :]) or _BACK_REFERENCE.search(sentence[: quantity.start])
     if referred and not COMPANY_NOUN_AFTER.match(referred.string[referred.end() :]):  # not "the country's largest bank"
+        if head.category == "money" and context.company is not None and referred.group(0) == "its":
+            subject = organisation_owner(sentence, quantity.start, mentions, context)
+            return [subject or context.company]  # "Bayer said … its $63 billion takeover of Monsanto"
         return [context.actor] if context.actor else []
     return []
 

@@ -6,7 +6,7 @@ import re
 
 from summarizer.countries import Mention, MentionKind, lexicon
 from summarizer.facts.heads import NOUN_PATTERN
-from summarizer.facts.mentions import in_dateline, not_modifier
+from summarizer.facts.mentions import NAMES_A_THING, in_dateline, not_modifier
 from summarizer.facts.organisations import organisation_owner
 from summarizer.facts.places import is_locative
 from summarizer.facts.record import Context
@@ -36,6 +36,8 @@ def remember(sentence: str, context: Context) -> None:
             continue  # "the Afghan capital", "Chinese goods"
         if mention.kind is MentionKind.CAPITAL and not (mention.possessive or _SPEAKS.match(sentence[mention.end :])):
             continue  # "the Afghan capital, Kabul" is a place; "Beijing wants" is the state
+        if mention.kind is MentionKind.NAME and NAMES_A_THING.match(sentence[mention.end :]):
+            continue  # "U.S. lawsuits", "the US tax reform": the country names a thing, and does nothing
         if in_dateline(sentence, mention) or is_locative(sentence, mention):
             context.place, context.place_mention = mention.who, mention
         else:
