@@ -51,13 +51,16 @@ def _part_of_previous(sentence: str, quantity: Quantity, facts: list[Fact], ment
         return None
     before = sentence[: quantity.start]
     listed = facts[-1].part_of is not None and re.search(r"(?:,|\band)\s+$", before)  # ", 344 Britons and 50 French"
-    if not listed and not _PART_BEFORE.search(before):
+    after = sentence[quantity.end :]
+    bracketed = before.endswith("(") and after.startswith(")") and facts[-1].category != "money"
+    if not listed and not bracketed and not _PART_BEFORE.search(before):
         return None
     whole = next((f for f in reversed(facts) if f.part_of is None), facts[-1])
-    after = sentence[quantity.end :]
+
     demonym = next((m for m in mentions if m.kind is MentionKind.DEMONYM and
                     re.fullmatch(r"\s+", sentence[quantity.end : m.start])), None)  # fmt: skip
-    if demonym is None and not _PART_AFTER.match(after):
+    if demonym is None and not bracketed and not _PART_AFTER.match(after):
+        # bracketed: "split between the NATO force (90,000) and Operation Enduring Freedom (10,000)"
         return None
     owner_who, owner_code = (demonym.who, demonym.code) if demonym else (whole.who, whole.country_code)
     where = place_name(sentence, quantity.end, window_end, context) or whole.where

@@ -29,7 +29,7 @@ _NOUNS = _lexicon({
         "soldiers soldier troops troop personnel servicemen servicemembers service-members advisers advisors "
         "trainers instructors peacekeepers marines paratroopers commandos sailors airmen contingent force forces "
         "special-forces military-personnel blue-helmets boots-on-the-ground reservists conscripts carabinieri "
-        "gendarmes legionnaires"
+        "gendarmes legionnaires police-officers policemen"
     ),
     "casualties": "fatalities casualties deaths dead",
     "displaced": "refugees evacuees asylum-seekers internally-displaced-people displaced-people",

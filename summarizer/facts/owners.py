@@ -18,6 +18,7 @@ _WITH_OPENING = re.compile(r"^\s*With\s+(?:\w+\s+){0,2}$")
 
 _FROM = re.compile(r"^\s+from\s+(?:the\s+)?$")
 
+_WHICH_CLAUSE = re.compile(r",\s*(?:which|who)\b(?:[^,;]|,(?=\d))*$")
 _RECEIVES = re.compile(r"\b(?:receives?|received|receiving|gets|got|obtain(?:s|ed)?|is\s+owed)\b")
 
 _WITHDRAW = re.compile(r"\b(?:withdraw\w*|pull\w*\s+out|pull\w*\s+back|bring\w*\s+home|brought\s+home|evacuat\w*|"
@@ -48,6 +49,11 @@ def stated_owners(
             return [mention]
     if head.category == "displaced":
         return []  # whoever acts in the sentence ("the UN fears", "Kuwait, hosting the conference") fled nothing
+    antecedent = _WHICH_CLAUSE.search(sentence[: quantity.start])
+    if antecedent is not None:  # "UNIFIL, which will be enlarged to 15,000 troops": the clause's antecedent owns it
+        named = [m for m in mentions if 0 <= antecedent.start() - m.end <= 2]
+        if named:
+            return named[-1:]
     asides = [(m.start(), m.end()) for m in _ASIDE.finditer(sentence[: quantity.start])]
     before = [
         m

@@ -384,3 +384,21 @@ def test_money_figures_as_budgets_write_them(text: str, expected: list[int]) -> 
 def test_years_are_never_counted() -> None:
     facts = extract_facts("By the end of 2019, 79.5 million people had been forcibly displaced, the UN said.")
     assert [f.quantity for f in facts] == [79_500_000]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a relative clause's figure is its antecedent's
+        ("Italy is committed to the UN Interim Force in Lebanon (UNIFIL), which will be enlarged to 15,000 troops "
+         "from the current 2,000.", [("UN", 15000), ("UN", 2000)]),
+        # bracketed figures after a figure are its parts
+        ("The United States has more than 100,000 soldiers in the country split between the NATO force (90,000) and "
+         "Operation Enduring Freedom (10,000).", [("United States", 100000), ("United States", 90000),
+                                                 ("United States", 10000)]),
+        # police deployed abroad count as troops (the guide of tests/data/facts-real)
+        ("Another 200 Kenyan police officers land in Haiti.", [("Kenya", 200)]),
+    ],
+)  # fmt: skip
+def test_troop_owners_and_parts_in_clauses(text: str, expected: list[tuple[str, int]]) -> None:
+    assert [(f.who, f.quantity) for f in extract_facts(text) if f.category == "troops"] == expected
