@@ -55,7 +55,8 @@ _PATTERN = re.compile(
         (?:\s?(?:-|–)\s?(?P<num2>{_DIGITS})|\s+to\s+(?P<num3>{_DIGITS})(?=\s+[a-zA-Z]|\s*[,;)]|\.(?!\d)))?
         (?:\s?(?P<scale>{_SCALE}))?
     | (?P<word>\b{_WORD_NUMBER})\b
-        (?:\s(?P<wscale>hundred|thousand|million|billion)\b(?:\s(?P<wscale2>thousand|million)\b)?)?
+        (?:[\s-](?P<wscale>hundred|thousand|million|billion)\b(?:\s(?P<wscale2>thousand|million)\b)?
+           (?:\s+and\s+(?P<wrest>{_WORD_NUMBER})\b)?)?
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -121,6 +122,8 @@ def _from_match(match: re.Match[str]) -> Quantity | None:
         for group in ("wscale", "wscale2"):
             if match.group(group):
                 value *= _SCALES[match.group(group).lower()]
+        if match.group("wrest") and match.group("wscale"):  # "Two-hundred and forty-eight"
+            value += _word_value(match.group("wrest"))
         if value == 0:
             return None
     text = match.group(0).strip()

@@ -38,7 +38,8 @@ def _window_end(sentence: str, quantities: list[Quantity], position: int) -> int
     """Where a figure's own words end: at the next figure, unless "and" joins the two ("12 killed and 30
     wounded in Kabul"), in which case they share what follows."""
     for following in quantities[position + 1 :]:
-        if not re.fullmatch(r"[^.;,]{0,25}\band\s+", sentence[quantities[position].end : following.start]):
+        between = sentence[quantities[position].end : following.start]
+        if not re.fullmatch(r"[^.;,]{0,40}\band\s+(?:another\s+|a\s+further\s+)?", between):
             return following.start
         position += 1
     return len(sentence)

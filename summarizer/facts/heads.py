@@ -90,7 +90,10 @@ _AND_WOUNDED = re.compile(r"^\s+(?:were\s+)?(?P<verb>wounded|injured|killed|miss
 
 # A figure whose noun came earlier: "the death toll ... has climbed to 47", "adjusted the number from 81 to 85",
 # "cut the number of forces in the country from about 13,000 to 8,600", "a drawdown ... from 4,500 to 2,500".
-_APPROX_WORD = r"(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|roughly\s+|more\s+than\s+|over\s+)?"
+_APPROX_WORD = (
+    r"(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|roughly\s+|more\s+than\s+|over\s+|close\s+to\s+|"
+    r"at\s+least\s+|just\s+over\s+|just\s+under\s+|up\s+to\s+|an\s+estimated\s+)?"
+)
 
 _DEATH_TOLL = re.compile(
     r"\b(?:death\s+toll|toll|deaths|number\s+of\s+(?:[\w-]+\s+){0,3}?(?:dead|deaths|fatalities|killed))\b(?:[^.;]|\.(?=[\w-]))*?"
@@ -100,6 +103,9 @@ _DEATH_TOLL = re.compile(
     + "$"
     r"|\b(?:death\s+toll|toll|number\s+of\s+(?:dead|deaths|fatalities))\b(?:[^.;]|\.(?=[\w-])){0,60}?"
     r"\b(?:has|have|had)\s+(?:now\s+)?(?:reached|hit|topped|passed|exceeded)\s+" + _APPROX_WORD + "$"
+    r"|\b(?:bring|brings|brought|bringing|taking|takes|took|pushing|pushed)\s+the\s+(?:[\w-]+\s+){0,2}(?:death\s+)?"
+    r"toll\s+(?:to|at)\s+" + _APPROX_WORD + "$"
+    r"|\b(?:among|of)\s+the\s+(?:[\w-]+\s+){0,2}(?:deaths|dead|killed|victims|fatalities),?\s+$"
     r"|\b(?:previous|earlier|initial)\s+(?:death\s+)?toll\b(?:[^.;]|\.(?=[\w-])){0,60}?\b(?:was|stood\s+at|of)\s+"
     + _APPROX_WORD
     + "$",
