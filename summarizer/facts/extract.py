@@ -7,7 +7,15 @@ import re
 from dataclasses import replace
 
 from summarizer.countries import Mention, MentionKind, lexicon
-from summarizer.facts.heads import DOWN_FROM, FROM_CURRENT, FROM_TO, NOT_COUNT, noun_head, what_it_counts
+from summarizer.facts.heads import (
+    DOWN_FROM,
+    FROM_CURRENT,
+    FROM_TO,
+    NOT_COUNT,
+    is_model_number,
+    noun_head,
+    what_it_counts,
+)
 from summarizer.facts.lists import ListRow, line_label, list_rows
 from summarizer.facts.mentions import in_company_name, in_dateline, not_modifier, starts_with_dateline, titled_lead
 from summarizer.facts.money import CURRENCY_SIGNS, CURRENCY_WORD, CURRENCY_WORDS
@@ -85,7 +93,7 @@ def _facts_in_sentence(sentence: str, context: Context) -> list[Fact]:
     mentions = [m for m in named if not_modifier(sentence, m) and not starts_with_dateline(sentence, m)
                 and not in_dateline(sentence, m)]  # fmt: skip
     company = any(in_company_name(sentence, m) for m in named)  # "Garuda Indonesia … 49 Max jets": the airline's
-    quantities = find_quantities(sentence)
+    quantities = [q for q in find_quantities(sentence) if not is_model_number(sentence, q)]
     facts: list[Fact] = []
     shares: list[tuple[Quantity, Quantity]] = []
     respective = _respective(sentence, quantities, mentions)

@@ -45,7 +45,7 @@ NOUN_PATTERN = "|".join(re.escape(n).replace(r"\ ", r"[-\s]") for n in sorted(_N
 
 # between the number and the noun: "-strong", adjectives, demonyms ("130 German soldiers", "8 Leopard tanks")
 _MODIFIER = (
-    r"(?:[A-Z][\w.’'/-]*|F-\d+"
+    r"(?:(?:Boeing|Airbus|Leopard|Challenger|Abrams|Patriot)\s+\d{1,3}(?:-\d+)?[A-Z]?\d*|[A-Z][\w.’'/-]*|F-\d+"
     r"|(?!(?:countries|nations|states|members|times|cities|provinces|villages|companies|families)\b)"
     r"[a-z]+(?:-[a-z]+)*)"
 )  # not "123 countries sending peacekeeping troops": that counts countries
@@ -57,7 +57,8 @@ _HEAD = re.compile(
 NOT_COUNT = re.compile(
     r"^\s?(?:%|per\s?cent|percent|km\b|kilomet|mi\b|miles?\b|m\b|metres?|meters?|feet|ft\b|kg\b|tonnes?|tons?\b|"
     r"years?\b|year-old|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|am\b|pm\b|a\.m\.|p\.m\.|"
-    r"comments?\b|st\b|nd\b|rd\b|th\b|-year)",
+    r"comments?\b|st\b|nd\b|rd\b|th\b|-year|(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)\b)",
     re.IGNORECASE,
 )
 
@@ -157,8 +158,31 @@ _NUMBER_OF_LABEL = re.compile(r"^\s+(?:[Tt]otal\s+)?[Nn]umber\s+of(?=\s)")
 
 # "42 F-16s", "six F-16 from Denmark", "20 MiG-29s": aircraft named by their model
 _MODEL_NOUN = re.compile(
-    r"^\s+(?P<mods>(?:[A-Z][\w-]*\s+){0,2}?)(?P<noun>(?:F|MiG|Su|Mi|Ka|B|C|A|AH|UH|CH)-\d{1,3}[A-Z]?s?)\b"
+    r"^\s+(?P<mods>(?:[A-Z][\w-]*\s+){0,2}?)(?P<noun>(?:F|MiG|Su|Mi|Ka|B|C|A|AH|UH|CH)-\d{1,3}[A-Z]?s?|"
+    r"A\d{3}(?:-\d{3,4})?(?:neo|XWB|XLR|LR)?s)\b"
 )
+
+
+def is_model_number(sentence: str, quantity: Quantity) -> bool:
+    """ "Leopard 2 tanks", "Boeing 777-9 aircraft", "five 787 Dreamliner sales": a number that names a model."""
+    if "," in quantity.text or quantity.value is None:
+        return False
+    before, after = sentence[: quantity.start], sentence[quantity.end :]
+    if _MODEL_WORD_AFTER.match(after):
+        return True
+    return bool(_BRAND_BEFORE.search(before) and _EQUIPMENT_AFTER.match(after))
+
+
+_BRAND_BEFORE = re.compile(
+    r"\b(?:Boeing|Airbus|Embraer|Bombardier|Leopard|Challenger|Abrams|Patriot|Tornado|Typhoon|"
+    r"Mirage|Rafale|Gripen|Bradley|Stryker|Marder|Himars|HIMARS|Iskander|S|T|M|[A-Z][a-z]+)\s?-?$"
+)
+_EQUIPMENT_AFTER = re.compile(
+    r"^(?:-\d+\w*)?[A-Z]?\d*\s+(?:[A-Z][\w-]*\s+){0,2}(?:main\s+battle\s+)?(?:tanks?|jets?|aircraft|planes?|airliners?|"
+    r"fighters?|helicopters?|howitzers?|launchers?|systems?|vehicles?|missiles?|drones?|bombers?|superjumbos?|family)\b",
+    re.IGNORECASE,
+)
+_MODEL_WORD_AFTER = re.compile(r"^(?:-\d+)?\s+(?:Max|MAX|Dreamliners?|XWB|neo|NG)\b|^-\d+(?:ER|LR|XLR)?s?\b")
 
 
 def noun_head(sentence: str, quantity: Quantity) -> Head | None:

@@ -402,3 +402,16 @@ def test_years_are_never_counted() -> None:
 )  # fmt: skip
 def test_troop_owners_and_parts_in_clauses(text: str, expected: list[tuple[str, int]]) -> None:
     assert [(f.who, f.quantity) for f in extract_facts(text) if f.category == "troops"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Norway has 36 total Leopard 2 tanks and has pledged them.", [("Norway", 36)]),
+        ("Emirates has placed an order for an additional 65 Boeing 777-9 aircraft.", [("Emirates", 65)]),
+        ("Qantas confirmed that it has placed an order for 12 Airbus A350-1000s.", [("Qantas", 12)]),
+        ("The Latvian ministry reported on 28 April that the ships arrived.", []),
+    ],
+)  # fmt: skip
+def test_model_numbers_and_dates_are_no_counts(text: str, expected: list[tuple[str, int]]) -> None:
+    assert [(f.who, f.quantity) for f in extract_facts(text) if f.category == "other"] == expected
