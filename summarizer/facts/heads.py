@@ -32,8 +32,14 @@ _NOUNS = _lexicon({
         "gendarmes legionnaires police-officers policemen"
     ),
     "casualties": "fatalities casualties deaths dead",
-    "displaced": "refugees evacuees asylum-seekers internally-displaced-people displaced-people",
-    "people": "people civilians children residents villagers migrants persons men women workers diplomats journalists",
+    "displaced": (
+        "refugees evacuees asylum-seekers internally-displaced-people displaced-people internally-displaced-persons "
+        "displaced-persons IDPs"
+    ),
+    "people": (
+        "people civilians children residents villagers migrants persons men women workers diplomats journalists "
+        "nationals passengers tourists foreigners victims individuals"
+    ),
     "other": (
         "tanks tank jets fighter-jets warplanes aircraft planes helicopters warships ships vessels drones missiles "
         "rockets howitzers artillery-pieces armoured-vehicles armored-vehicles vehicles launchers air-defence-systems "
@@ -85,7 +91,10 @@ _CAPTIVE_BEFORE = re.compile(r"\b(?:abducted|kidnapped|captured|seized|detained|
 # munitions spent are no arsenal: "Israeli jets dropped some 7,000 bombs and missiles", "fired more than 4,000 rockets"
 _SPENT = re.compile(r"\b(?:fired|dropped|launched|shot|lobbed|unleashed)\s+(?:\w+\s+){0,3}$")
 
-_CASUALTY_BEFORE = re.compile(r"\b(?P<verb>killed|wounded|injured)\s+$")
+_CASUALTY_BEFORE = re.compile(
+    r"\b(?P<verb>killed|wounded|injured|lost|claimed\s+the\s+lives\s+of|took\s+the\s+lives\s+of)\s+$"
+    r"|^(?:The\s+)?(?P<subject>dead|missing|victims|injured|wounded|casualties)\s+(?:include|included|were|are)\b"
+)
 
 _AND_WOUNDED = re.compile(r"^\s+(?:were\s+)?(?P<verb>wounded|injured|killed|missing)\b")  # "12 killed and 30 wounded"
 
@@ -222,7 +231,8 @@ def _in_context(sentence: str, quantity: Quantity, head: Head) -> Head | None:
         return None  # "239 soldiers and civilians being held hostage": captives, not a force
     verb = _CASUALTY_AFTER.match(after) or _CASUALTY_BEFORE.search(before)
     if head.category in ("troops", "people") and verb:
-        word = verb.group("verb").replace("died", "killed").replace("slain", "killed")
+        word = (verb.group("verb") or verb.groupdict().get("subject") or "killed").replace("died", "killed")
+        word = "killed" if word in ("slain", "lost", "dead", "victims", "casualties") or " " in word else word
         return Head("casualties", f"{head.unit} {word}", head.mods_start, head.mods_end, head.end)
     if head.category == "other" and head.unit in ("missiles", "rockets", "drones") and _SPENT.search(before):
         return None

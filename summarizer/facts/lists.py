@@ -114,17 +114,32 @@ def _is_year(quantity: Quantity) -> bool:
 def _rows_in_line(line: str, number: int) -> list[ListRow]:
     """A table row ("Germany | 4,341"), a list line ("Britain: 9,500"), or inline items in a sentence."""
     if "|" in line:
-        cells = [cell.strip() for cell in line.split("|") if cell.strip()]
-        row = _owner_then_figure(" ".join(cells[:2]), number, line) if len(cells) >= 2 else None
+        row = _table_row(line, number)
         return [row] if row else []
     inline = _inline_rows(line, number)
     if inline:
         return inline
     whole = _owner_then_figure(line, number, line)
+    if whole is None and _BULLET.match(line):  # "• 18 Canada", "• 32 passengers were Kenyan", "– 1,255 from Nepal"
+        whole = _figure_then_owner(_BULLET.sub("", line), number, line)
     return [whole] if whole is not None and (len(line) <= 160 or LABEL.match(line)) else []
 
 
-_INLINE = re.compile(r"(?:^|[,;:]\s*|\band\s+|\bfrom\s+)(?=[A-Z])")
+_FLAG = re.compile("[\U0001f1e6-\U0001f1ff]{2}\\s*")
+
+
+def _table_row(line: str, number: int) -> ListRow | None:
+    """ "Germany | 4,341", "1 | 🇳🇵 Nepal | 6,247": the first cell naming a country, with the first figure after it."""
+    cells = [_FLAG.sub("", cell).strip() for cell in line.split("|")]
+    cells = [cell for cell in cells if cell]
+    for index, cell in enumerate(cells[:-1]):
+        row = _owner_then_figure(f"{cell} {cells[index + 1]}", number, line)
+        if row is not None:
+            return row
+    return None
+
+
+_INLINE = re.compile(r"(?:^|[,;:]\s*|\band\s+|\bfrom\s+|\bfollowed\s+by\s+)(?=[A-Z])")
 
 
 def _inline_rows(line: str, number: int) -> list[ListRow]:
@@ -148,6 +163,10 @@ _FIGURE_FIRST = re.compile(r"^\s*(?:and\s+)?(?:there\s+are\s+)?(?:about\s+|aroun
                            re.IGNORECASE)  # fmt: skip
 
 
+# between a figure and its owner: "4,365 Germans", "over 3,000 from France", "32 passengers were Kenyan"
+_OWNER_GAP = re.compile(r"\s*(?:(?:troops\s+)?from\s+(?:the\s+)?|[a-z]+\s+(?:were|are|was|from)\s+(?:the\s+)?)?")
+
+
 def _figure_then_owner(segment: str, line: int, evidence: str) -> ListRow | None:
     """ "4,365 Germans", "over 3,000 from France": a figure, then (close behind) whose it is."""
     lead = _FIGURE_FIRST.match(segment)
@@ -156,8 +175,8 @@ def _figure_then_owner(segment: str, line: int, evidence: str) -> ListRow | None
         return None
     quantity = quantities[0]
     after = segment[quantity.end :]
-    mention = next(iter(lexicon().mentions(after[:30])), None)
-    if mention is None or mention.code is None or after[: mention.start].strip() not in ("", "from", "troops from"):
+    mention = next(iter(lexicon().mentions(_titled(after[:40]))), None)
+    if mention is None or mention.code is None or not _OWNER_GAP.fullmatch(after[: mention.start]):
         return None
     shifted = Mention(quantity.end + mention.start, quantity.end + mention.end, mention.text, mention.code,
                       mention.who, mention.kind, mention.possessive)  # fmt: skip
