@@ -49,6 +49,7 @@ _PATTERN = re.compile(
         \b(?=\s+of\b)
     | (?P<several>(?:several|a\ few|a\ couple\ of)\s+(?:hundred|thousand|dozen))\b
     | (?P<dozen>(?:a|half\ a)\s+dozen)\b
+    | (?P<ndozen>two|three|four|five|six|several)\s+dozen\b
     | between\s+(?P<bcur>{_CURRENCY})?(?P<bnum>{_DIGITS})\s+and\s+(?:{_CURRENCY})?(?P<bnum2>{_DIGITS})
         (?:\s?(?P<bscale>{_SCALE}))?
     | (?P<cur>{_CURRENCY})?\s?(?<![\w./-])(?P<num>{_DIGITS})
@@ -98,6 +99,10 @@ def _from_match(match: re.Match[str]) -> Quantity | None:
         factor = _SCALES.get((match.group("bscale") or "").lower(), 1)
         value, high = _digits(match.group("bnum")) * factor, _digits(match.group("bnum2")) * factor
         bound, currency = "approx", match.group("bcur")
+    elif match.group("ndozen"):  # "two dozen"; "several dozen" is vague
+        word = match.group("ndozen").lower()
+        value = None if word == "several" else _word_value(word) * 12
+        bound = "approx" if value is None else bound
     elif match.group("dozen"):
         value = 6.0 if match.group("dozen").lower().startswith("half") else 12.0
     elif match.group("num"):

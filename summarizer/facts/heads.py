@@ -83,7 +83,8 @@ _CAPTIVE_AFTER = re.compile(r"^[^.;]{0,30}?\b(?:held\s+hostage|hostages?|held\s+
 
 # ", most of them civilians," / ", about 40 of them civilians,": an aside between people and what befell them
 _OF_THEM_ASIDE = re.compile(
-    r",\s*(?:most|many|some|about|around|all|half|nearly|at\s+least|[\d,]+|\w+)\s+(?:[\d,]+\s+)?of\s+(?:them|whom)\b[^,.;]*,"
+    r",\s*(?:(?:most|many|some|about|around|all|half|nearly|at\s+least|[\d,]+|\w+)\s+(?:[\d,]+\s+)?of\s+(?:them|whom)\b"
+    r"|representing|accounting\s+for|or\s+(?:about|nearly|some|around)|which\s+is|mostly|mainly)[^,.;]*,"
 )
 
 _CAPTIVE_BEFORE = re.compile(r"\b(?:abducted|kidnapped|captured|seized|detained|arrested|freed|released)\s+$")
@@ -126,7 +127,8 @@ _TROOP_LEVEL = re.compile(
     r"\b(?:troops?\s+(?:presence|levels?|numbers?|strength|deployments?|contingent|count|ceiling)|"
     r"number\s+of\s+(?:\w+\s+)?(?:troops|forces|soldiers|personnel|service\s*members)|"
     r"(?:military\s+|American\s+|U\.?S\.?\s+)?presence|drawdown|force\s+(?:levels?|size)|(?:troop|military|force|mission|current|total)\s+strength|"
-    r"(?:reduc|cut|increas|rais|boost|lower|trim|expand|doubl|halv|bring|withdraw)\w*\s+(?:\w+\s+){0,3}?"
+    r"(?:reduc|cut|increas|rais|boost|lower|trim|expand|doubl|halv|bring|withdraw|draw\w*\s+down|scal\w*\s+(?:back|down))"
+    r"\w*\s+(?:\w+\s+){0,3}?"
     r"(?:troops|forces|soldiers|contingent|personnel|deployment))\b"
     r"(?:[^.;]|\.(?=[\w-])){0,60}?\b(?:to|at|of|from)\s+" + _APPROX_WORD + "$",
     re.IGNORECASE,
@@ -369,11 +371,13 @@ def what_it_counts(sentence: str, quantities: list[Quantity], position: int, fac
     if _RECOUNT.search(before):
         if context.last is not None and context.last.category != "money":
             return Head(context.last.category, context.last.unit, quantity.end, quantity.end, quantity.end)
-        if context.last is None and _MILITARY.search(sentence):  # "a halving of the number … from 8,000 to 4,000"
+        if context.last is None and MILITARY.search(sentence):  # "a halving of the number … from 8,000 to 4,000"
             return Head("troops", "troops", quantity.end, quantity.end, quantity.end)
     head = noun_head(sentence, quantity)
     if head is None or head.category == "people":  # "690 Danes" in a sentence about a battlegroup are troops
         head = _demonym_head(sentence, quantity) or head
+    if head is not None and head.unit == "men" and MILITARY.search(sentence) and not HARM.search(sentence):
+        head = Head("troops", "troops", head.mods_start, head.mods_end, head.end)  # "Uganda, which has 6,200 men"
     if head is None and position + 1 < len(quantities):  # "from 5,100 to 2,500 troops": both count troops
         following = quantities[position + 1]
         if re.fullmatch(r"\s+to\s+", sentence[quantity.end : following.start]):
@@ -397,11 +401,11 @@ def what_it_counts(sentence: str, quantities: list[Quantity], position: int, fac
     return _in_context(sentence, quantity, head)
 
 
-_MILITARY = re.compile(r"\b(?:troops|soldiers|forces|battle\s?group|military|deployed|mission|contingent|personnel|"
+MILITARY = re.compile(r"\b(?:troops|soldiers|forces|battle\s?group|military|deployed|mission|contingent|personnel|"
                        r"army|NATO|peacekeep\w*|coalition|stationed|garrison|carabinieri|camp|base)\b",
                        re.IGNORECASE)  # fmt: skip
 
-_HARM = re.compile(r"\b(?:died|dead|deaths?|killed|toll|wounded|injured|missing|fled|refugees|displaced)\b",
+HARM = re.compile(r"\b(?:died|dead|deaths?|killed|toll|wounded|injured|missing|fled|refugees|displaced)\b",
                    re.IGNORECASE)  # fmt: skip
 
 
@@ -410,7 +414,7 @@ def _demonym_head(sentence: str, quantity: Quantity) -> Head | None:
     troops where the sentence is about the military (casualties and refugees are worded, and handled, apart)."""
     after = sentence[quantity.end :]
     gap = len(after) - len(after.lstrip())
-    if not 0 < gap <= 2 or not _MILITARY.search(sentence) or _HARM.search(sentence):
+    if not 0 < gap <= 2 or not MILITARY.search(sentence) or HARM.search(sentence):
         return None
     mention = next((m for m in lexicon().mentions(after[:40]) if m.start == gap), None)
     if mention is None or mention.kind != "demonym" or not mention.text.endswith("s"):

@@ -29,6 +29,7 @@ def remember(sentence: str, context: Context) -> None:
     about 35 soldiers")."""
     first: Mention | None = None
     named = lexicon().mentions(sentence)
+    quoted = sentence.lstrip().startswith(("“", '"', "'", "‘"))  # a quote's countries are the speaker's words
     for mention in named:
         if mention.code is None or not not_modifier(sentence, mention):
             continue
@@ -40,7 +41,7 @@ def remember(sentence: str, context: Context) -> None:
             continue  # "U.S. lawsuits", "the US tax reform": the country names a thing, and does nothing
         if in_dateline(sentence, mention) or is_locative(sentence, mention):
             context.place, context.place_mention = mention.who, mention
-        else:
+        elif not quoted:
             context.actor = mention
             first = first or mention
     if first is not None:
