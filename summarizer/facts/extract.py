@@ -103,7 +103,7 @@ def _facts_in_sentence(sentence: str, context: Context) -> list[Fact]:
         last_head = Head("displaced", "people", 0, 0, 0) if people and people.category == "people" else None
     for position, quantity in enumerate(quantities):
         window_end = _window_end(sentence, quantities, position)
-        if NOT_COUNT.match(sentence[quantity.end :]) or _is_year(sentence, quantity):
+        if NOT_COUNT.match(sentence[quantity.end :]) or _is_year(sentence, quantity) or _is_measure(sentence, quantity):
             continue
         if respective and last_head is not None and position in respective:
             facts.append(_respective_fact(sentence, quantity, last_head, respective[position], mentions, context))
@@ -212,6 +212,20 @@ _YEAR_BEFORE = re.compile(r"\b(?:in|of|since|by|until|till|from|to|between|and|e
                           r"year|fiscal|FY)\s+$|\d{1,2},?\s+$", re.IGNORECASE)  # fmt: skip
 
 
+def _is_measure(sentence: str, quantity: Quantity) -> bool:
+    """ "a magnitude 7.5 earthquake": a measure, not a count; so is any bare decimal that is no sum of money."""
+    if re.search(r"\bmagnitude[- ]?$|\bRichter", sentence[max(0, quantity.start - 12) : quantity.start]):
+        return True
+    bare_decimal = re.fullmatch(r"\d+\.\d+", quantity.text) is not None
+    if re.match(r"\s+of\s+(?:the\s+)?[\d.,]+\s+(?:million|billion)", sentence[quantity.end :]):
+        return False  # "45.7 of the 79.5 million": a share in the whole's scale
+    return (
+        bare_decimal
+        and not quantity.currency
+        and not re.match(r"\s*(?:[a-z]+\s+)?(?:dollars|euros|pounds|yen|yuan|rupees)", sentence[quantity.end :])
+    )
+
+
 def _is_year(sentence: str, quantity: Quantity) -> bool:
     """ "by the end of 2019", "in 2024": a year, however close to a counted noun it stands."""
     year = re.fullmatch(r"(?:19|20)\d\d", quantity.text)
@@ -315,6 +329,8 @@ def _from_row(row: ListRow) -> Fact:
     where = None
     if row.origin is not None and row.owner is not None and row.origin.code != row.owner.code:
         who, code, where = row.origin.who, row.origin.code, row.owner.who  # refugees per host: hosted where named
+    elif row.hosted and row.owner is not None:
+        who, code, where = None, None, row.owner.who  # "top refugee hosting countries: 1. Jordan (2.7 million)"
     return Fact(
         who=who,
         country_code=code,

@@ -95,6 +95,7 @@ _SPENT = re.compile(r"\b(?:fired|dropped|launched|shot|lobbed|unleashed)\s+(?:\w
 _CASUALTY_BEFORE = re.compile(
     r"\b(?P<verb>killed|wounded|injured|lost|claimed\s+the\s+lives\s+of|took\s+the\s+lives\s+of)\s+$"
     r"|^(?:The\s+)?(?P<subject>dead|missing|victims|injured|wounded|casualties)\s+(?:include|included|were|are)\b"
+    r"|\b(?:dead|killed|missing|victims)\b[^.;]{0,30}\binclude[sd]?\s+(?:\w+\s+){0,3}$"
 )
 
 _AND_WOUNDED = re.compile(r"^\s+(?:were\s+)?(?P<verb>wounded|injured|killed|missing)\b")  # "12 killed and 30 wounded"

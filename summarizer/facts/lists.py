@@ -60,6 +60,7 @@ class ListRow:
     evidence: str
     line: int
     origin: Mention | None = None  # where a list of refugees per host country says they came from
+    hosted: bool = False  # the row's country hosts the refugees (and the list does not say where they came from)
 
 
 def _titled(text: str) -> str:
@@ -212,7 +213,8 @@ def list_rows(text: str) -> list[ListRow]:
                 block_start = number
             block.extend(line_rows)
             continue
-        rows.extend(_settle(block, _introduction(lines, block_start), lines[max(0, block_start - 12) : block_start]))
+        around = lines[max(0, block_start - 12) : block_start] + lines[number : number + 2]  # the lines after, too
+        rows.extend(_settle(block, _introduction(lines, block_start), around))
         block = []
         if len(line_rows) > 1:  # an inline list is a block of its own; its sentence is its introduction
             rows.extend(_settle(line_rows, [lines[number]], lines[max(0, number - INTRO_LINES) : number]))
@@ -245,9 +247,16 @@ def _settle(block: list[ListRow], intro: list[str], before: list[str] | None = N
         if category == "money" and not row.quantity.currency and not _money_intro([*intro, row.evidence]):
             continue
         unit = row.unit or _UNITS[category]
+        displaced = (row.category or category) == "displaced"
+        origin = _origin(intro) if displaced else None
+        hosted = displaced and origin is None and _HOSTS.search(" ".join([*intro, row.evidence])) is not None
         settled.append(ListRow(row.owner, row.quantity, row.category or category, unit, row.evidence, row.line,
-                               _origin(intro) if (row.category or category) == "displaced" else None))  # fmt: skip
+                               origin, hosted))  # fmt: skip
     return settled
+
+
+_HOSTS = re.compile(r"\bhost(?:s|ed|ing)?\b|\btaken\s+in\b|\bshelter(?:s|ed|ing)?\b|\breceiv(?:es|ed|ing)\b|"
+                    r"\bregistered\s+in\b", re.IGNORECASE)  # fmt: skip
 
 
 def _origin(intro: list[str]) -> Mention | None:

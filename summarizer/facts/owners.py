@@ -19,6 +19,7 @@ _WITH_OPENING = re.compile(r"^\s*With\s+(?:\w+\s+){0,2}$")
 _FROM = re.compile(r"^\s+from\s+(?:the\s+)?$")
 
 _WHICH_CLAUSE = re.compile(r",\s*(?:which|who)\b(?:[^,;]|,(?=\d))*$")
+_WERE = re.compile(r"\s+of\s+(?:those|the)\s+(?:\w+\s+){0,2}?(?:were|was)\s+")
 _RECEIVES = re.compile(r"\b(?:receives?|received|receiving|gets|got|obtain(?:s|ed)?|is\s+owed)\b")
 
 _WITHDRAW = re.compile(r"\b(?:withdraw\w*|pull\w*\s+out|pull\w*\s+back|bring\w*\s+home|brought\s+home|evacuat\w*|"
@@ -47,6 +48,11 @@ def stated_owners(
     for mention in mentions:  # "70 soldiers from Sweden"; not "withdraw 1,600 troops from Iraq"
         if not withdrawn and mention.start > head.end and _FROM.match(sentence[head.end : mention.start]):
             return [mention]
+    if head.category == "casualties":
+        were = next((m for m in mentions if m.kind is MentionKind.DEMONYM and m.start > quantity.end
+                     and _WERE.fullmatch(sentence[quantity.end : m.start])), None)  # fmt: skip
+        if were is not None:  # "Three of those killed were Germans"
+            return [were]
     if head.category == "displaced":
         return []  # whoever acts in the sentence ("the UN fears", "Kuwait, hosting the conference") fled nothing
     antecedent = _WHICH_CLAUSE.search(sentence[: quantity.start])
