@@ -30,7 +30,8 @@ _INTRO_CATEGORIES = (
 _ROW_NOUNS = (
     ("troops", re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:troops|soldiers|men|personnel|military|police|peacekeepers|"
                           r"marines|advisers|trainers|infantry)\b", re.IGNORECASE)),
-    ("casualties", re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:dead|deaths|killed|fatalities)\b", re.IGNORECASE)),
+    ("casualties", re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:dead|deaths|killed|fatalities|casualties|wounded|injured)\b",
+                              re.IGNORECASE)),
     ("displaced", re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:refugees|displaced|asylum)\b", re.IGNORECASE)),
     ("other", re.compile(r"^\s*(?:[\w-]+\s+){0,3}?(?:jets|aircraft|planes|tanks|ships|helicopters|drones)\b",
                          re.IGNORECASE)),
@@ -98,6 +99,12 @@ def _owner_then_figure(segment: str, line: int, evidence: str) -> ListRow | None
         return None
     owner = None if total is not None else mentions[0]
     after = text[total.end() if total is not None else mentions[0].end :]
+    labelled = _LABEL_NOUN.match(after)  # "British casualties: 24", "U.S. wounded in action: 467"
+    label_category = None
+    if labelled is not None:
+        label_category, _ = _row_category(labelled.group("noun"), Quantity(0, 0, "", 0.0))
+        if label_category is not None:
+            after = after[labelled.end() :]
     lead = _SEPARATOR.match(after.lstrip("( "))
     offset = len(after) - len(after.lstrip("( ")) + (lead.end() if lead else 0)
     quantities = [q for q in find_quantities(after) if q.value is not None and not _is_year(q)]
@@ -105,7 +112,15 @@ def _owner_then_figure(segment: str, line: int, evidence: str) -> ListRow | None
         return None
     quantity = quantities[0]
     category, unit = _row_category(after[quantity.end :], quantity)
+    if category is None and label_category is not None:
+        category, unit = label_category, _UNITS[label_category]
     return ListRow(owner, quantity, category, unit, evidence, line)
+
+
+_LABEL_NOUN = re.compile(
+    r"^\s+(?P<noun>(?:[a-z-]+\s+){0,3}?(?:troops|soldiers|forces|personnel|casualties|deaths|dead|killed|wounded|"
+    r"injured|refugees|displaced|aid|pledges?|tanks|jets|aircraft)(?:\s+in\s+action)?)(?=\s*[:–—-])"
+)
 
 
 def _is_year(quantity: Quantity) -> bool:
