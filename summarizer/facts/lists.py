@@ -111,6 +111,8 @@ def _owner_then_figure(segment: str, line: int, evidence: str) -> ListRow | None
     if not quantities or quantities[0].start > offset + MAX_OWNER_GAP:
         return None
     quantity = quantities[0]
+    if re.match(r"\s*(?:%|per\s?cent|percent)", after[quantity.end :], re.IGNORECASE):
+        return None  # "China (15.21 percent)": a share, never a key fact
     category, unit = _row_category(after[quantity.end :], quantity)
     if category is None and label_category is not None:
         category, unit = label_category, _UNITS[label_category]
@@ -264,7 +266,11 @@ def _settle(block: list[ListRow], intro: list[str], before: list[str] | None = N
         unit = row.unit or _UNITS[category]
         displaced = (row.category or category) == "displaced"
         origin = _origin(intro) if displaced else None
-        hosted = displaced and origin is None and _HOSTS.search(" ".join([*intro, row.evidence])) is not None
+        hosted = (
+            displaced
+            and origin is None
+            and _HOSTS.search(" ".join([*intro, *(before or []), row.evidence])) is not None
+        )
         settled.append(ListRow(row.owner, row.quantity, row.category or category, unit, row.evidence, row.line,
                                origin, hosted))  # fmt: skip
     return settled
