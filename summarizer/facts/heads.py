@@ -141,7 +141,9 @@ _REFUGEE_LEVEL = re.compile(r"\bnumber\s+of\s+(?:[\w-]+\s+){0,2}?(?:refugees|dis
                             r"(?:[^.;]|\.(?=[\w-])){0,160}?\b(?:is|was|stands\s+at|stood\s+at|rose\s+to|reached|to|at)\s+"
                             + _APPROX_WORD + "$", re.IGNORECASE)  # fmt: skip
 
-_RECOUNT = re.compile(r"\b(?:the|that)\s+(?:number|figure|tally|count|total|level)\b(?:[^.;]|\.(?=[\w-])){0,60}?"
+_RECOUNT = re.compile(r"\b(?:the|that)\s+(?:number|figure|tally|count|total|level)\b"
+                      r"(?!\s+of\s+(?:\w+\s+)?(?:brigades?|battalions?|units?|bases?|missions?|countries|nations|teams?)\b)"
+                      r"(?:[^.;]|\.(?=[\w-])){0,60}?"
                       r"\b(?:to|from|at)\s+" + _APPROX_WORD + "$", re.IGNORECASE)  # fmt: skip
 
 _BARE_CASUALTY = re.compile(

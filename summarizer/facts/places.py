@@ -9,6 +9,10 @@ from summarizer.countries import Mention, MentionKind, lexicon
 from summarizer.facts.record import Context, Head
 from summarizer.numbers import Quantity
 
+# "in Ukraine and the Democratic Republic of Congo": the second of two places is a place too
+_LOCATIVE_PAIR = re.compile(
+    r"\b(?:in|at|to|into|across|from|inside|within)\s+(?:the\s+)?(?:[A-Z][\w’'.-]*\s+){1,4}and\s+(?:the\s+)?$"
+)
 # "serving in the United Nations (UN) peacekeeping missions": the acronym stands where its long form does
 _LOCATIVE_ACRONYM = re.compile(r"\b(?:in|at|to|into|with|for|under)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){1,5}\(\s*$")
 
@@ -29,7 +33,7 @@ _HOST = re.compile(
 )
 
 _PLACE = re.compile(
-    r"\b(?:in|at|to|into|inside|across|near|within|for)\s+(?:the\s+)?"
+    r"\b(?P<prep>in|at|to|into|inside|across|near|within|for)\s+(?:the\s+)?"
     r"(?:(?:north|south|east|west)(?:ern|-eastern|-western)?\s+|central\s+)?"
     r"(?:(?:city|town|village|province|region|district|port)\s+of\s+)?"
     r"(?P<place>(?:[A-Z][\w’'-]+\s+){0,3}[A-Z][\w’'-]+"
@@ -69,6 +73,7 @@ def is_locative(sentence: str, mention: Mention) -> bool:
     return bool(
         _LOCATIVE.search(sentence[: mention.start])
         or _LOCATIVE_ACRONYM.search(sentence[: mention.start])
+        or _LOCATIVE_PAIR.search(sentence[: mention.start])
         or _VISITED.search(sentence[: mention.start])
         or _HOST.match(sentence[mention.end :])
         or _RECIPIENT.search(sentence[: mention.start])
@@ -84,6 +89,8 @@ def place_name(sentence: str, start: int, end: int, context: Context) -> str | N
         if place.split()[0] in NOT_PLACES:
             continue
         mentions = lexicon().mentions(place)
+        if match.group("prep") == "for" and not mentions:
+            continue  # "aid for Syria" is a place; "the International Organization for Migration" is not
         if mentions and mentions[0].start == 0:
             if mentions[0].code is None:
                 continue  # "to the UN force in southern Lebanon": an organisation, not a place
