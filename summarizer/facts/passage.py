@@ -31,7 +31,8 @@ def remember(sentence: str, context: Context) -> None:
     named = lexicon().mentions(sentence)
     quoted = sentence.lstrip().startswith(("“", '"', "'", "‘"))  # a quote's countries are the speaker's words
     for mention in named:
-        if mention.code is None or not not_modifier(sentence, mention):
+        alliance = mention.kind is MentionKind.ALLIANCE
+        if (mention.code is None and not alliance) or not not_modifier(sentence, mention):
             continue
         if mention.kind is MentionKind.DEMONYM and not _ACTOR_NOUN.match(sentence[mention.end :]):
             continue  # "the Afghan capital", "Chinese goods"
