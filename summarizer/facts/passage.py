@@ -41,9 +41,11 @@ def remember(sentence: str, context: Context) -> None:
         if mention.kind is MentionKind.NAME and NAMES_A_THING.match(sentence[mention.end :]):
             continue  # "U.S. lawsuits", "the US tax reform": the country names a thing, and does nothing
         if in_dateline(sentence, mention) or is_locative(sentence, mention):
-            context.place, context.place_mention = mention.who, mention
+            if not alliance:
+                context.place, context.place_mention = mention.who, mention
         elif not quoted:
-            context.actor = mention
+            if not alliance:  # "the country" never means NATO; the passage's subject may
+                context.actor = mention
             first = first or mention
     if first is not None:
         context.subject = first
