@@ -12,6 +12,7 @@ from summarizer.facts.heads import (
     FROM_CURRENT,
     FROM_TO,
     NOT_COUNT,
+    NOUN_PATTERN,
     is_model_number,
     noun_head,
     what_it_counts,
@@ -88,12 +89,17 @@ def _part_of_previous(sentence: str, quantity: Quantity, facts: list[Fact], ment
     )
 
 
+MAX_SENTENCE = 2_000  # characters of one sentence read for figures
+MAX_FIGURES = 40  # figures read in one sentence: each costs a look at the words around it
+
+
 def _facts_in_sentence(sentence: str, context: Context) -> list[Fact]:
     named = lexicon().mentions(titled_lead(sentence))
     mentions = [m for m in named if not_modifier(sentence, m) and not starts_with_dateline(sentence, m)
                 and not in_dateline(sentence, m)]  # fmt: skip
     company = any(in_company_name(sentence, m) for m in named)  # "Garuda Indonesia … 49 Max jets": the airline's
-    quantities = [q for q in find_quantities(sentence) if not is_model_number(sentence, q)]
+    sentence = sentence[:MAX_SENTENCE]  # a "sentence" longer than this is a pasted table or a run-on: read its start
+    quantities = [q for q in find_quantities(sentence) if not is_model_number(sentence, q)][:MAX_FIGURES]
     facts: list[Fact] = []
     shares: list[tuple[Quantity, Quantity]] = []
     respective = _respective(sentence, quantities, mentions)
@@ -226,10 +232,15 @@ def _is_measure(sentence: str, quantity: Quantity) -> bool:
     )
 
 
+_COUNTED_NEXT = re.compile(rf"\s+(?:[A-Z][\w-]*\s+)?(?i:{NOUN_PATTERN})\b")
+
+
 def _is_year(sentence: str, quantity: Quantity) -> bool:
     """ "by the end of 2019", "in 2024": a year, however close to a counted noun it stands."""
     year = re.fullmatch(r"(?:19|20)\d\d", quantity.text)
-    return year is not None and bool(_YEAR_BEFORE.search(sentence[: quantity.start]))
+    if year is None or _COUNTED_NEXT.match(sentence[quantity.end :]):
+        return False  # "a contingent of 2000 soldiers" counts soldiers
+    return bool(_YEAR_BEFORE.search(sentence[: quantity.start]))
 
 
 def _with_shares(facts: list[Fact], shares: list[tuple[Quantity, Quantity]]) -> list[Fact]:
@@ -260,15 +271,19 @@ def _with_shares(facts: list[Fact], shares: list[tuple[Quantity, Quantity]]) -> 
 
 
 def _once(facts: list[Fact]) -> list[Fact]:
-    """A figure an article repeats ("has jumped to 56 … has increased to 56 killed") is one fact: the first."""
-    seen: set[tuple[object, ...]] = set()
-    kept = []
+    """A figure an article repeats ("has jumped to 56 … has increased to 56 killed") is one fact: the first. The
+    same figure in two named places ("300 soldiers in Mali … 300 soldiers in Niger") is two."""
+    kept: list[Fact] = []
     for fact in facts:
-        key = (fact.category, fact.who, fact.quantity, fact.quantity_text if fact.quantity is None else "", fact.role)
-        if key not in seen:
-            seen.add(key)
+        key = _key(fact)
+        if not any(_key(other) == key and (other.where == fact.where or not other.where or not fact.where)
+                   for other in kept):  # fmt: skip
             kept.append(fact)
     return kept
+
+
+def _key(fact: Fact) -> tuple[object, ...]:
+    return (fact.category, fact.who, fact.quantity, fact.quantity_text if fact.quantity is None else "", fact.role)
 
 
 _WRAPPED = re.compile(r"^[a-z(]|^\d")
@@ -295,7 +310,8 @@ _BULLETED = re.compile(r"^\s*(?:[-–—•*_·]|\d{1,2}[.)]\s)")
 
 
 def extract_facts(text: str, language: str | None = "en") -> list[Fact]:
-    """Every figure in an English article, in reading order. Other languages give none (yet)."""
+    """Every figure in an English article: its sentences' figures in reading order, then its list and table rows.
+    Other languages give none (yet)."""
     if language not in (None, "en"):
         return []
     context = Context()

@@ -63,10 +63,10 @@ _HEAD = re.compile(
 NOT_COUNT = re.compile(
     r"^\s?(?:%|per\s?cent|percent|km\b|kilomet|mi\b|miles?\b|m\b|metres?|meters?|feet|ft\b|kg\b|tonnes?|tons?\b|"
     r"years?\b|year-old|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|am\b|pm\b|a\.m\.|p\.m\.|"
-    r"comments?\b|st\b|nd\b|rd\b|th\b|-year|(?:January|February|March|April|May|June|July|August|September|"
-    r"October|November|December)\b)",
+    r"comments?\b|st\b|nd\b|rd\b|th\b|-year)"
+    r"|^\s(?-i:January|February|March|April|May|June|July|August|September|October|November|December)\b",
     re.IGNORECASE,
-)
+)  # months are case-sensitive: "500 may have died" is a count
 
 # "the second biggest foreign military contingent, with 9,500"
 _FORCE_WITH = re.compile(r"\b(?:contingent|force|presence|deployment|troop\s+contributor|contributor)\b[^.;]{0,20}?"
@@ -74,7 +74,7 @@ _FORCE_WITH = re.compile(r"\b(?:contingent|force|presence|deployment|troop\s+con
                          re.IGNORECASE)  # fmt: skip
 
 _CASUALTY_AFTER = re.compile(
-    r"^(?:[^.;]{0,25}?|[^.;,]{0,60}?)\b(?:(?:were|was|have been|had been|are|been)\s+)?"
+    r"^(?:(?:(?!,\s*and\b)[^.;]){0,25}?|[^.;,]{0,60}?)\b(?:(?:were|was|have been|had been|are|been)\s+)?"
     r"(?P<verb>killed|wounded|injured|dead|died|slain|missing)\b"
 )
 
@@ -94,7 +94,9 @@ _SPENT = re.compile(r"\b(?:fired|dropped|launched|shot|lobbed|unleashed)\s+(?:\w
 
 _CASUALTY_BEFORE = re.compile(
     r"\b(?P<verb>killed|wounded|injured|lost|claimed\s+the\s+lives\s+of|took\s+the\s+lives\s+of)\s+$"
-    r"|^(?:The\s+)?(?P<subject>dead|missing|victims|injured|wounded|casualties)\s+(?:include|included|were|are)\b"
+    r"|^(?:The\s+)?(?P<subject>dead|missing|victims|injured|wounded|casualties)\s+(?:include|included|were|are)\s+"
+    r"(?:(?:some|about|around|nearly|more\s+than)\s+)?(?:[\d,]+\s+[A-Z][\w-]*,?\s+(?:and\s+)?)*"
+    r"(?:some\s+|about\s+|around\s+|nearly\s+)?$"
     r"|\b(?:dead|killed|missing|victims)\b[^.;]{0,30}\binclude[sd]?\s+(?:\w+\s+){0,3}$"
 )
 
@@ -108,7 +110,7 @@ _APPROX_WORD = (
 )
 
 _DEATH_TOLL = re.compile(
-    r"\b(?:death\s+toll|toll|deaths|number\s+of\s+(?:[\w-]+\s+){0,3}?(?:dead|deaths|fatalities|killed))\b(?:[^.;]|\.(?=[\w-]))*?"
+    r"\b(?:death\s+toll|toll|deaths|number\s+of\s+(?:[\w-]+\s+){0,3}?(?:dead|deaths|fatalities|killed))\b(?:[^.;]|\.(?=[\w-])){0,120}?"
     r"\b(?:rose|risen|climbed|reached|stands|stood|is|was|hit|jumped|increased|adjusted|revised|raised|"
     r"put|rises|climbs|bring|brings|brought|bringing)\b(?:[^.;]|\.(?=[\w-])){0,40}?\b(?:to|at|from)\s+"
     + _APPROX_WORD
@@ -149,7 +151,7 @@ _RECOUNT = re.compile(r"\b(?:the|that)\s+(?:number|figure|tally|count|total|leve
 _BARE_CASUALTY = re.compile(
     r"^\s+(?:(?:are|were|have\s+been|had\s+been)\s+)?(?:\w+\s+){0,4}?"
     r"(?P<verb>killed|dead|missing|injured|wounded)\b"
-    r"|^\s+(?:had\s+|have\s+|has\s+)?(?:died|succumbed)\b"
+    r"|^\s+(?:(?:may|might|could|are\s+feared\s+to)\s+)?(?:had\s+|have\s+|has\s+)?(?:died|succumbed)\b"
     r"|^\s+(?:were|are)\s+(?:now\s+)?(?:known|confirmed|reported)\s+to\s+have\s+died\b"
 )
 
@@ -189,7 +191,7 @@ def is_model_number(sentence: str, quantity: Quantity) -> bool:
 
 _BRAND_BEFORE = re.compile(
     r"\b(?:Boeing|Airbus|Embraer|Bombardier|Leopard|Challenger|Abrams|Patriot|Tornado|Typhoon|"
-    r"Mirage|Rafale|Gripen|Bradley|Stryker|Marder|Himars|HIMARS|Iskander|S|T|M|[A-Z][a-z]+)\s?-?$"
+    r"Mirage|Rafale|Gripen|Bradley|Stryker|Marder|Himars|HIMARS|Iskander|Piranha|Leclerc|Merkava|S|T|M)\s?-?$"
 )
 _EQUIPMENT_AFTER = re.compile(
     r"^(?:-\d+\w*)?[A-Z]?\d*\s+(?:[A-Z][\w-]*\s+){0,2}(?:main\s+battle\s+)?(?:tanks?|jets?|aircraft|planes?|airliners?|"

@@ -46,6 +46,7 @@ LABEL = re.compile(r"^\s*(?:[-–—•*_·]+\s*)?(?P<label>[A-Z][\w .'’-]{1,4
 _TOTAL = re.compile(r"^\s*(?:total|other\s+(?:nations|countries|contributors)|others?|rest)\b", re.IGNORECASE)
 MIN_BLOCK = 2
 INTRO_LINES = 4
+MAX_LINE = 2_000  # characters of a line read for rows
 MAX_SKIPPED = 40  # characters of a line inside a list that is not itself a row
 MAX_OWNER_GAP = 3  # characters allowed between the owner and its figure, besides the separator
 
@@ -212,7 +213,7 @@ def _intro_category(lines: list[str]) -> str | None:
 
 def list_rows(text: str) -> list[ListRow]:
     """The rows of every list, table and inline list in ``text``, each with the category of its block."""
-    lines = text.splitlines()
+    lines = [line[:MAX_LINE] for line in text.splitlines()]  # a row is short; a huge line is a flattened table
     found: list[tuple[int, list[ListRow]]] = [
         (number, _rows_in_line(line, number)) for number, line in enumerate(lines)
     ]

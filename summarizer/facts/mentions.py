@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from summarizer.countries import Mention, MentionKind, country_name, lexicon
+from summarizer.facts.places import NOT_PLACES
 
 _COMPOUND = re.compile(r"^-(?:led|backed|based|sponsored|brokered|run|funded|trained|made|built|born)\b")
 
@@ -50,7 +51,7 @@ def in_company_name(sentence: str, mention: Mention) -> bool:
         return True  # "Saudi Aramco", "French Connection"
     name_before = _CAPITAL_WORD_BEFORE.search(sentence[: mention.start])
     return (mention.kind is MentionKind.NAME and name_before is not None
-            and name_before.group("word") not in _SENTENCE_OPENERS)  # fmt: skip
+            and name_before.group("word") not in _OPENERS)  # fmt: skip
 
 
 # a capitalised word after a demonym that is not an office, a body or a title makes a brand: "Saudi Aramco",
@@ -121,6 +122,7 @@ _SENTENCE_OPENERS = frozenset(
         "Via",
     )
 )
+_OPENERS = _SENTENCE_OPENERS | NOT_PLACES  # "On Tuesday Britain sent", "In March Britain sent": no company names
 
 _DATELINE = re.compile(r"^\s*(?:\([^)]{0,30}\))?\s*[:—–-]")  # "Paris: Airbus said", "LONDON (Reuters) - Shell"
 

@@ -68,7 +68,9 @@ _TARIFF_BEFORE = re.compile(r"\btariffs?\b[^.;$€£]{0,60}?\b(?:on|against|cove
                             r"(?:\w+,?\s+){0,2}?$", re.IGNORECASE)  # fmt: skip
 
 # "$1.2925", "$68.75", "$13.60": cents (or finer) with no scale word are prices and rates, never an amount held
-_CENTS = re.compile(r"\d\.\d{2,}(?!\s*(?:bn|billion|m\b|million|trillion|tn|k\b|thousand|lakh|crore))", re.IGNORECASE)
+_CENTS = re.compile(
+    r"\d\.\d{2,}(?!\d)(?!\s*(?:bn|billion|m\b|million|trillion|tn|k\b|thousand|lakh|crore))", re.IGNORECASE
+)
 
 _LEVEL_BEFORE = re.compile(r"\b(?:at|to)\s+(?:around\s+|about\s+)?$")  # "rose 9.7% to $6", "trading at $61"
 

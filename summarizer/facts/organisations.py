@@ -46,9 +46,10 @@ def organisation_owner(sentence: str, end: int, mentions: list[Mention], context
     fined = fined_party(sentence, end)
     if fined is not None:
         return fined
-    verb = _ORGANISATION_VERB.search(sentence, 0, end)
-    if verb is None:
+    verbs = list(_ORGANISATION_VERB.finditer(sentence, max(0, end - WINDOW), end))
+    if not verbs:
         return None
+    verb = verbs[-1]  # "Shell paid $1 billion while BP raised $2 billion": BP's verb is the last before BP's sum
     subject = sentence[: verb.start()]
     if _COMPANY_REFERENCE.search(subject) and context.company is not None:
         return context.company
@@ -58,6 +59,8 @@ def organisation_owner(sentence: str, end: int, mentions: list[Mention], context
     if not runs or len(subject[runs[-1].end() :].split()) > MAX_SUBJECT_GAP:
         return None
     run = runs[-1]
+    clauses = [m.end() for m in _CLAUSE_START.finditer(subject, start, run.start())]
+    start = clauses[-1] if clauses else start  # "Shell paid $1 billion while BP raised …": BP starts its clause
     if not _DESCRIPTOR.fullmatch(subject[start : run.start()]):
         return None  # the subject is the sentence's own, not a name deep in a clause ("after Elon Musk said")
     if any(m.start < run.end() and m.end > run.start() for m in mentions):
@@ -87,6 +90,8 @@ _DESCRIPTOR = re.compile(
 
 _CORPORATE_SUFFIX = re.compile(r"\s*&\s*Co\.?$|\s+(?:Co\.|Inc\.?|Corp\.?|Ltd\.?|plc|LLC|AG|SA|SE|NV|ASA|AB|S\.p\.A\.)$")
 
+_CLAUSE_START = re.compile(r"(?:[,;]|\b(?:while|whereas|but|and))\s+")
+WINDOW = 300  # characters before a figure where its subject may stand
 MAX_SUBJECT_GAP = 6  # words between a company's name and its verb ("Alibaba is set to raise")
 
 

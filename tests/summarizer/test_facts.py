@@ -415,3 +415,29 @@ def test_troop_owners_and_parts_in_clauses(text: str, expected: list[tuple[str, 
 )  # fmt: skip
 def test_model_numbers_and_dates_are_no_counts(text: str, expected: list[tuple[str, int]]) -> None:
     assert [(f.who, f.quantity) for f in extract_facts(text) if f.category == "other"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("At least 500 may have died in the quake in Turkey.", [("Turkey", 500)]),
+        ("Germany sent a contingent of 2000 soldiers to Lithuania.", [("Germany", 2000)]),
+        ("The dead were mostly elderly, officials said, while Germany keeps 300 soldiers in Mali.", [("Germany", 300)]),
+        ("On Tuesday Britain sent 500 troops to Estonia.", [("United Kingdom", 500)]),
+        ("Shell paid $1 billion while BP raised $2 billion.", [("Shell", 1_000_000_000), ("BP", 2_000_000_000)]),
+        ("Alibaba raised $1.255 billion in its listing.", [("Alibaba", 1_255_000_000)]),
+        ("Poland sent 14 tanks to Ukraine.", [("Poland", 14)]),
+        ("Germany keeps 300 soldiers in Mali. Germany also keeps 300 soldiers in Niger.",
+         [("Germany", 300), ("Germany", 300)]),
+        ("Kenya sent 300 soldiers, and the injured are in hospital.", [("Kenya", 300)]),
+    ],
+)  # fmt: skip
+def test_cases_a_review_found(text: str, expected: list[tuple[str, int]]) -> None:
+    assert [(f.who, f.quantity) for f in extract_facts(text)] == expected
+
+
+def test_the_cost_of_one_sentence_is_bounded() -> None:
+    """A run-on "sentence" (a flattened table, a pasted CSV) is read only so far, figure by figure."""
+    facts = extract_facts("Contributions: " + ", ".join(f"Britain {n} troops" for n in range(1, 500)))
+    assert 0 < len(facts) <= 40
+    assert extract_facts("| 1 " * 3000) == []
