@@ -60,6 +60,22 @@ def main() -> None:
     facts_ms, summary_ms = timing()
     print(f"sample article: facts {facts_ms:.1f} ms, summary {summary_ms:.1f} ms "
           f"(facts take {facts_ms / summary_ms:.2f}× the summary's time)")  # fmt: skip
+    worst_cases()
+
+
+def worst_cases() -> None:
+    """Inputs built to be slow (a flattened table, run-on lists): the bounds in summarizer/facts keep each finite."""
+    cases = {
+        "lines of 150 'Britain (1), '": "\n".join(["Britain (1), " * 150] * 100),
+        "one line of 2,000 'Britain (1), '": "Britain (1), " * 2000,
+        "'The death toll rose ' x300 + '1, ' x300": "The death toll rose " * 300 + "1, " * 300,
+        "'1 troops, ' x3000": "1 troops, " * 3000,
+        "'| 1 ' x3000": "| 1 " * 3000,
+    }
+    for name, text in cases.items():
+        started = time.perf_counter()
+        extract_facts(text)
+        print(f"worst case {name:<42} {len(text):>7} chars {(time.perf_counter() - started) * 1000:8.0f} ms")
 
 
 def report_on(name: str, passages: list, verbose: bool) -> None:  # type: ignore[type-arg]

@@ -23,7 +23,7 @@ from summarizer.facts.money import CURRENCY_SIGNS, CURRENCY_WORD, CURRENCY_WORDS
 from summarizer.facts.organisations import fined_party, organisation_owner
 from summarizer.facts.owners import COLLECTIVE, OWNED, implied_owner, stated_owners
 from summarizer.facts.passage import fled_from, remember
-from summarizer.facts.places import is_locative, place_name, where_of
+from summarizer.facts.places import LOOK_BACK, is_locative, place_name, where_of
 from summarizer.facts.record import Context, Fact, Head, plain_number
 from summarizer.numbers import Quantity, find_quantities
 from summarizer.sentences import split_sentences
@@ -59,7 +59,7 @@ def _part_of_previous(sentence: str, quantity: Quantity, facts: list[Fact], ment
     """ "…130 soldiers in Iraq, including 27 stationed at Taji" / "…, including 2,500 Americans"."""
     if not facts or quantity.value is None:
         return None
-    before = sentence[: quantity.start]
+    before = sentence[max(0, quantity.start - LOOK_BACK) : quantity.start]
     listed = facts[-1].part_of is not None and re.search(r"(?:,|\band)\s+$", before)  # ", 344 Britons and 50 French"
     after = sentence[quantity.end :]
     bracketed = before.endswith("(") and after.startswith(")") and facts[-1].category != "money"
@@ -89,6 +89,7 @@ def _part_of_previous(sentence: str, quantity: Quantity, facts: list[Fact], ment
     )
 
 
+MAX_TEXT = 60_000  # characters of a text read for facts (a long feature is 30,000; 60,000 reads in ~0.3 s here)
 MAX_SENTENCE = 2_000  # characters of one sentence read for figures
 MAX_FIGURES = 40  # figures read in one sentence: each costs a look at the words around it
 
@@ -98,7 +99,6 @@ def _facts_in_sentence(sentence: str, context: Context) -> list[Fact]:
     mentions = [m for m in named if not_modifier(sentence, m) and not starts_with_dateline(sentence, m)
                 and not in_dateline(sentence, m)]  # fmt: skip
     company = any(in_company_name(sentence, m) for m in named)  # "Garuda Indonesia … 49 Max jets": the airline's
-    sentence = sentence[:MAX_SENTENCE]  # a "sentence" longer than this is a pasted table or a run-on: read its start
     quantities = [q for q in find_quantities(sentence) if not is_model_number(sentence, q)][:MAX_FIGURES]
     facts: list[Fact] = []
     shares: list[tuple[Quantity, Quantity]] = []
@@ -144,12 +144,16 @@ def _facts_in_sentence(sentence: str, context: Context) -> list[Fact]:
             continue  # a sum, a force or a fleet nobody is said to own is more often misread than not
         candidates: list[Mention | None] = [*owners] if owners else [None]
         role = quantity.role
-        before = sentence[: quantity.start]
+        before = sentence[max(0, quantity.start - LOOK_BACK) : quantity.start]
         earlier = DOWN_FROM.search(before) or FROM_CURRENT.search(before) or _TO_FROM.search(before)
         if facts and earlier and facts[-1].category == head.category:
             facts[-1] = replace(facts[-1], role="after")  # "8,700 soldiers in Iraq, down from about 40,000"
             role = "before"
-        elif facts and FROM_TO.search(sentence[: quantity.start]) and facts[-1].category == head.category:
+        elif (
+            facts
+            and FROM_TO.search(sentence[max(0, quantity.start - LOOK_BACK) : quantity.start])
+            and facts[-1].category == head.category
+        ):
             facts[-1] = replace(facts[-1], role="before")  # "from 2,400 troops to 1,700"
             role = "after"
         if len(owners) == 1 and head.category != "money":
@@ -240,7 +244,7 @@ def _is_year(sentence: str, quantity: Quantity) -> bool:
     year = re.fullmatch(r"(?:19|20)\d\d", quantity.text)
     if year is None or _COUNTED_NEXT.match(sentence[quantity.end :]):
         return False  # "a contingent of 2000 soldiers" counts soldiers
-    return bool(_YEAR_BEFORE.search(sentence[: quantity.start]))
+    return bool(_YEAR_BEFORE.search(sentence[max(0, quantity.start - LOOK_BACK) : quantity.start]))
 
 
 def _with_shares(facts: list[Fact], shares: list[tuple[Quantity, Quantity]]) -> list[Fact]:
@@ -314,13 +318,15 @@ def extract_facts(text: str, language: str | None = "en") -> list[Fact]:
     Other languages give none (yet)."""
     if language not in (None, "en"):
         return []
+    text = text[:MAX_TEXT]  # facts come from an article's body; past this, a "text" is a dump, and its cost is bounded
     context = Context()
     facts: list[Fact] = []
     lines = _unwrapped(text.splitlines())
     for sentence in split_sentences(lines, "en"):
-        context.label = line_label(lines[sentence.paragraph])
-        facts.extend(_facts_in_sentence(sentence.text, context))
-        remember(sentence.text, context)
+        read = sentence.text[:MAX_SENTENCE]  # a "sentence" longer than this is a pasted table or a run-on
+        context.label = line_label(lines[sentence.paragraph][:MAX_SENTENCE])
+        facts.extend(_facts_in_sentence(read, context))
+        remember(read, context)
     facts = _once(facts)
     listed = [_from_row(row) for row in list_rows(text)]
     if not listed:

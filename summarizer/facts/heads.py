@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from summarizer.countries import MentionKind, lexicon
 from summarizer.facts.money import money_head
+from summarizer.facts.places import LOOK_BACK
 from summarizer.facts.record import Context, Fact, Head
 from summarizer.numbers import Quantity
 
@@ -183,7 +184,7 @@ def is_model_number(sentence: str, quantity: Quantity) -> bool:
     """ "Leopard 2 tanks", "Boeing 777-9 aircraft", "five 787 Dreamliner sales": a number that names a model."""
     if "," in quantity.text or quantity.value is None:
         return False
-    before, after = sentence[: quantity.start], sentence[quantity.end :]
+    before, after = sentence[max(0, quantity.start - LOOK_BACK) : quantity.start], sentence[quantity.end :]
     if _MODEL_WORD_AFTER.match(after):
         return True
     return bool(_BRAND_BEFORE.search(before) and _EQUIPMENT_AFTER.match(after))
@@ -233,7 +234,10 @@ def _people_of(sentence: str, quantity: Quantity) -> Head | None:
 
 def _in_context(sentence: str, quantity: Quantity, head: Head) -> Head | None:
     """Casualty and displacement wording turns people (and soldiers) into those categories."""
-    before, after = sentence[: quantity.start], _OF_THEM_ASIDE.sub("", sentence[head.end :])
+    before, after = (
+        sentence[max(0, quantity.start - LOOK_BACK) : quantity.start],
+        _OF_THEM_ASIDE.sub("", sentence[head.end :]),
+    )
     if head.category in ("troops", "people") and (_CAPTIVE_AFTER.match(after) or _CAPTIVE_BEFORE.search(before)):
         return None  # "239 soldiers and civilians being held hostage": captives, not a force
     verb = _CASUALTY_AFTER.match(after) or _CASUALTY_BEFORE.search(before)
@@ -296,7 +300,9 @@ def _shared_noun_head(sentence: str, quantities: list[Quantity], position: int) 
         if not re.match(r"^\s*(?:,|\band\b)", after[demonym.end :]):
             return None
         end = quantity.end + demonym.end
-    elif re.match(r"^\s*,", after) and _CLAUSE_OWNER.search(sentence[: quantity.start]):
+    elif re.match(r"^\s*,", after) and _CLAUSE_OWNER.search(
+        sentence[max(0, quantity.start - LOOK_BACK) : quantity.start]
+    ):
         end = quantity.end  # "Australia has more than 1,500, South Korea has 1,200, and Poland has 900 troops"
     else:
         return None
@@ -325,12 +331,13 @@ def _elliptic_head(sentence: str, quantities: list[Quantity], position: int, fac
     if previous.category == "money":  # "will rise by 1.2 billion euros in 2016 to 34.2 billion"
         scaled = re.search(r"(?:million|billion|trillion|crore|bn|tn)$", quantity.text)
         linked = re.search(
-            r"\b(?:to|from|and|or)\s+(?:about\s+|around\s+|some\s+|nearly\s+)?$", sentence[: quantity.start]
+            r"\b(?:to|from|and|or)\s+(?:about\s+|around\s+|some\s+|nearly\s+)?$",
+            sentence[max(0, quantity.start - LOOK_BACK) : quantity.start],
         )
         if scaled and linked:
             return Head("money", previous.unit, quantity.end, quantity.end, quantity.end)
         return None
-    before = sentence[: quantity.start]
+    before = sentence[max(0, quantity.start - LOOK_BACK) : quantity.start]
     between = sentence[quantities[position - 1].end : quantity.start]
     owner_named = any(_NEW_OWNER.search(between[: m.start]) for m in lexicon().mentions(between) if m.code)
     if (
@@ -347,7 +354,7 @@ def _elliptic_head(sentence: str, quantities: list[Quantity], position: int, fac
 def what_it_counts(sentence: str, quantities: list[Quantity], position: int, facts: list[Fact],
           context: Context) -> Head | None:  # fmt: skip
     quantity = quantities[position]
-    before, after = sentence[: quantity.start], sentence[quantity.end :]
+    before, after = sentence[max(0, quantity.start - LOOK_BACK) : quantity.start], sentence[quantity.end :]
     money = money_head(sentence, quantity)
     if money is not None:
         return money

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from summarizer.countries import Mention, MentionKind, country_name, lexicon
-from summarizer.facts.places import NOT_PLACES
+from summarizer.facts.places import LOOK_BACK, NOT_PLACES
 
 _COMPOUND = re.compile(r"^-(?:led|backed|based|sponsored|brokered|run|funded|trained|made|built|born)\b")
 
@@ -17,8 +17,11 @@ def _in_currency(sentence: str, mention: Mention) -> bool:
         return True
     if mention.text not in ("US", "U.S."):
         return False
-    return bool(re.match(r"\s\$", sentence[mention.end :])
-                or re.search(r"[$€£]\s?[\d.,]+\s*(?:million|billion)?\s+$", sentence[: mention.start]))  # fmt: skip
+    before = sentence[max(0, mention.start - LOOK_BACK) : mention.start]
+    return bool(re.match(r"\s\$", sentence[mention.end :]) or _AMOUNT_BEFORE.search(before))
+
+
+_AMOUNT_BEFORE = re.compile(r"[$€£]\s?[\d.,]+\s*(?:million|billion)?\s+$")
 
 
 def not_modifier(sentence: str, mention: Mention) -> bool:
@@ -45,11 +48,12 @@ def in_company_name(sentence: str, mention: Mention) -> bool:
     """ "Air India", "US Airways", "Royal Bank of Scotland", "the US carrier", "German company the Wirtgen Group":
     a country that names or describes a company, whose money and orders are the company's."""
     after = sentence[mention.end :]
-    if _COMPANY_AFTER.match(after) or _BANK_OF.search(sentence[: mention.start]) or COMPANY_NOUN_AFTER.match(after):
+    before = sentence[max(0, mention.start - LOOK_BACK) : mention.start]
+    if _COMPANY_AFTER.match(after) or _BANK_OF.search(before) or COMPANY_NOUN_AFTER.match(after):
         return True
     if mention.kind is MentionKind.DEMONYM and _BRAND_AFTER.match(after):
         return True  # "Saudi Aramco", "French Connection"
-    name_before = _CAPITAL_WORD_BEFORE.search(sentence[: mention.start])
+    name_before = _CAPITAL_WORD_BEFORE.search(before)
     return (mention.kind is MentionKind.NAME and name_before is not None
             and name_before.group("word") not in _OPENERS)  # fmt: skip
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from summarizer.facts.places import LOOK_BACK
 from summarizer.facts.record import Head
 from summarizer.numbers import Quantity
 
@@ -94,9 +95,9 @@ def _is_price(sentence: str, quantity: Quantity) -> bool:
     if _CENTS.search(quantity.text):
         return True
     small = quantity.value is not None and quantity.value < MIN_MONEY
-    if small and _LEVEL_BEFORE.search(sentence[: quantity.start]):
+    if small and _LEVEL_BEFORE.search(sentence[max(0, quantity.start - LOOK_BACK) : quantity.start]):
         return True
-    before = sentence[: quantity.start]
+    before = sentence[max(0, quantity.start - LOOK_BACK) : quantity.start]
     if _BRACKETED_AFTER_AMOUNT.search(before):  # "10 million Swiss franc ($10.9 million)": the same sum again
         return True
     if _VALUATION_BEFORE.search(before):  # "at a valuation of $725 million": what the market says, not a sum held

@@ -9,7 +9,7 @@ from summarizer.facts.mentions import COMPANY_NOUN_AFTER, NAMES_A_THING, country
 from summarizer.facts.money import NATIONAL_CURRENCIES, PUBLIC_MONEY
 from summarizer.facts.organisations import organisation_owner
 from summarizer.facts.passage import fled_from
-from summarizer.facts.places import STRUCK, is_locative
+from summarizer.facts.places import LOOK_BACK, STRUCK, is_locative
 from summarizer.facts.record import Context, Head
 from summarizer.numbers import Quantity
 
@@ -44,7 +44,7 @@ def stated_owners(
     for mention in mentions:  # "130 German soldiers"
         if head.mods_start <= mention.start < head.mods_end and mention.kind is not MentionKind.ALLIANCE:
             return [mention]
-    withdrawn = _WITHDRAW.search(sentence[: quantity.start])
+    withdrawn = _WITHDRAW.search(sentence[max(0, quantity.start - LOOK_BACK) : quantity.start])
     for mention in mentions:  # "70 soldiers from Sweden"; not "withdraw 1,600 troops from Iraq"
         if not withdrawn and mention.start > head.end and _FROM.match(sentence[head.end : mention.start]):
             return [mention]
@@ -55,12 +55,14 @@ def stated_owners(
             return [were]
     if head.category == "displaced":
         return []  # whoever acts in the sentence ("the UN fears", "Kuwait, hosting the conference") fled nothing
-    antecedent = _WHICH_CLAUSE.search(sentence[: quantity.start])
+    antecedent = _WHICH_CLAUSE.search(sentence[max(0, quantity.start - LOOK_BACK) : quantity.start])
     if antecedent is not None:  # "UNIFIL, which will be enlarged to 15,000 troops": the clause's antecedent owns it
         named = [m for m in mentions if 0 <= antecedent.start() - m.end <= 2]
         if named:
             return named[-1:]
-    asides = [(m.start(), m.end()) for m in _ASIDE.finditer(sentence[: quantity.start])]
+    asides = [
+        (m.start(), m.end()) for m in _ASIDE.finditer(sentence[max(0, quantity.start - LOOK_BACK) : quantity.start])
+    ]
     before = [
         m
         for m in mentions
@@ -88,7 +90,9 @@ def stated_owners(
             and _OWNER_AFTER.match(sentence[head.end : mention.start])
         ):
             return [mention]
-    referred = _BACK_REFERENCE.search(sentence[head.end :]) or _BACK_REFERENCE.search(sentence[: quantity.start])
+    referred = _BACK_REFERENCE.search(sentence[head.end :]) or _BACK_REFERENCE.search(
+        sentence[max(0, quantity.start - LOOK_BACK) : quantity.start]
+    )
     if referred and not COMPANY_NOUN_AFTER.match(referred.string[referred.end() :]):  # not "the country's largest bank"
         if head.category == "money" and context.company is not None and referred.group(0) == "its":
             subject = organisation_owner(sentence, quantity.start, mentions, context)

@@ -8,7 +8,7 @@ from summarizer.countries import Mention, MentionKind, lexicon
 from summarizer.facts.heads import NOUN_PATTERN
 from summarizer.facts.mentions import NAMES_A_THING, in_dateline, not_modifier
 from summarizer.facts.organisations import organisation_owner
-from summarizer.facts.places import is_locative
+from summarizer.facts.places import LOOK_BACK, is_locative
 from summarizer.facts.record import Context
 
 _CONFLICT_IN = re.compile(r"\b(?:war|fighting|conflict|violence|crisis|invasion|persecution|attacks?|crackdown)\s+"
@@ -68,7 +68,7 @@ def fled_from(sentence: str, mentions: list[Mention]) -> Mention | None:
     for mention in mentions:
         if not mention.code:
             continue
-        if _CONFLICT_IN.search(sentence[: mention.start]) or (
+        if _CONFLICT_IN.search(sentence[max(0, mention.start - LOOK_BACK) : mention.start]) or (
             (mention.kind is MentionKind.DEMONYM or mention.possessive)
             and _CONFLICT_AFTER.match(sentence[mention.end :])
         ):

@@ -32,6 +32,7 @@ _HOST = re.compile(
     r"^\s+(?:\w+ly\s+|now\s+)?(?:hosts|houses|is home to|has (?:received|taken in|welcomed)|shelters|is sheltering)\b"
 )
 
+LOOK_BACK = 400  # characters before a figure or mention that decide what it is: enough for any phrase, at a flat cost
 _PLACE = re.compile(
     r"\b(?P<prep>in|at|to|into|inside|across|near|within|for)\s+(?:the\s+)?"
     r"(?:(?:north|south|east|west)(?:ern|-eastern|-western)?\s+|central\s+)?"
@@ -70,13 +71,14 @@ NOT_PLACES = frozenset(
 
 def is_locative(sentence: str, mention: Mention) -> bool:
     """A place or a recipient, not an actor: "in Iraq", "Iraq hosts …", "provides Israel with …"."""
+    before = sentence[max(0, mention.start - LOOK_BACK) : mention.start]
     return bool(
-        _LOCATIVE.search(sentence[: mention.start])
-        or _LOCATIVE_ACRONYM.search(sentence[: mention.start])
-        or _LOCATIVE_PAIR.search(sentence[: mention.start])
-        or _VISITED.search(sentence[: mention.start])
+        _LOCATIVE.search(before)
+        or _LOCATIVE_ACRONYM.search(before)
+        or _LOCATIVE_PAIR.search(before)
+        or _VISITED.search(before)
         or _HOST.match(sentence[mention.end :])
-        or _RECIPIENT.search(sentence[: mention.start])
+        or _RECIPIENT.search(before)
     )
 
 
