@@ -18,7 +18,7 @@ from summarizer.facts.heads import (
     what_it_counts,
 )
 from summarizer.facts.lists import ListRow, line_label, list_rows
-from summarizer.facts.mentions import in_company_name, in_dateline, not_modifier, starts_with_dateline, titled_lead
+from summarizer.facts.mentions import in_company_name, in_dateline, may_own, starts_with_dateline, titled_lead
 from summarizer.facts.money import CURRENCY_SIGNS, CURRENCY_WORD, CURRENCY_WORDS
 from summarizer.facts.organisations import fined_party, organisation_owner
 from summarizer.facts.owners import COLLECTIVE, OWNED, implied_owner, stated_owners
@@ -96,7 +96,7 @@ MAX_FIGURES = 40  # figures read in one sentence: each costs a look at the words
 
 def _facts_in_sentence(sentence: str, context: Context) -> list[Fact]:
     named = lexicon().mentions(titled_lead(sentence))
-    mentions = [m for m in named if not_modifier(sentence, m) and not starts_with_dateline(sentence, m)
+    mentions = [m for m in named if may_own(sentence, m) and not starts_with_dateline(sentence, m)
                 and not in_dateline(sentence, m)]  # fmt: skip
     company = any(in_company_name(sentence, m) for m in named)  # "Garuda Indonesia … 49 Max jets": the airline's
     quantities = [q for q in find_quantities(sentence) if not is_model_number(sentence, q)][:MAX_FIGURES]
@@ -367,6 +367,7 @@ def _from_row(row: ListRow) -> Fact:
     )
 
 
-def _same_figure(fact: Fact, row: Fact) -> bool:
-    same_text = fact.evidence in row.evidence or row.evidence in fact.evidence
-    return same_text and fact.quantity == row.quantity
+def _same_figure(fact: Fact, listed: Fact) -> bool:
+    """A sentence's fact that a list row states too: the row's reading, which knows the list's category, wins."""
+    same_text = fact.evidence in listed.evidence or listed.evidence in fact.evidence
+    return same_text and fact.quantity == listed.quantity

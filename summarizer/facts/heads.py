@@ -404,8 +404,9 @@ def what_it_counts(sentence: str, quantities: list[Quantity], position: int, fac
     if bare is not None:  # "41 are missing and 70 injured", "281 were now known to have died"
         word = (bare.group("verb") or "killed").replace("dead", "killed")
         return Head("casualties", f"people {word}", quantity.end, quantity.end, quantity.end)
-    if head is None and facts and facts[-1].category == "casualties" and _AND_WOUNDED.match(after):
-        verb = _AND_WOUNDED.match(after).group("verb")  # type: ignore[union-attr]
+    wounded = _AND_WOUNDED.match(after) if head is None and facts and facts[-1].category == "casualties" else None
+    if wounded is not None:
+        verb = wounded.group("verb")
         noun = facts[-1].unit.split()[0]
         return Head("casualties", f"{noun} {verb}", quantity.end, quantity.end, quantity.end)
     if head is None:
@@ -429,7 +430,7 @@ def _demonym_head(sentence: str, quantity: Quantity) -> Head | None:
     if not 0 < gap <= 2 or not MILITARY.search(sentence) or HARM.search(sentence):
         return None
     mention = next((m for m in lexicon().mentions(after[:40]) if m.start == gap), None)
-    if mention is None or mention.kind != "demonym" or not mention.text.endswith("s"):
+    if mention is None or mention.kind is not MentionKind.DEMONYM or not mention.text.endswith("s"):
         return None
     end = quantity.end + mention.end
     return Head("troops", "troops", quantity.end, end, end)

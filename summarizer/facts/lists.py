@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from summarizer.countries import Mention, lexicon
+from summarizer.countries import Mention, MentionKind, lexicon
 from summarizer.numbers import Quantity, find_quantities
 
 __all__ = ["LABEL", "ListRow", "line_label", "list_rows"]
@@ -79,7 +79,9 @@ def line_label(line: str) -> Mention | None:
     mentions = lexicon().mentions(_titled(label.group("label")))
     if len(mentions) != 1 or mentions[0].start != 0 or mentions[0].end != len(label.group("label")):
         return None
-    return mentions[0] if mentions[0].kind in ("name", "alliance") else None  # "Paris: Airbus said" is a dateline
+    return (
+        mentions[0] if mentions[0].kind in (MentionKind.NAME, MentionKind.ALLIANCE) else None
+    )  # "Paris: Airbus said" is a dateline
 
 
 def _row_category(rest: str, quantity: Quantity) -> tuple[str | None, str]:
@@ -95,7 +97,7 @@ def _owner_then_figure(segment: str, line: int, evidence: str) -> ListRow | None
     """``segment`` starting with an owner and, right after it, a figure: "Britain: 9,500", "Niger (675 soldiers)"."""
     text = re.sub(r"^the\s+", "", _titled(_BULLET.sub("", segment)))
     total = _TOTAL.match(text)
-    mentions = [m for m in lexicon().mentions(text) if m.code is not None or m.kind == "alliance"]
+    mentions = [m for m in lexicon().mentions(text) if m.code is not None or m.kind is MentionKind.ALLIANCE]
     if total is None and (not mentions or mentions[0].start > 2):
         return None
     owner = None if total is not None else mentions[0]
@@ -289,7 +291,7 @@ def _origin(intro: list[str]) -> Mention | None:
             after, before = line[mention.end :], line[: mention.start]
             if mention.code and (
                 (
-                    mention.kind == "demonym"
+                    mention.kind is MentionKind.DEMONYM
                     and re.match(r"^(?:s\b)?\s*(?:refugees|migrants|asylum|are|who|have|were)", after)
                 )
                 or (mention.possessive and re.match(r"^\s+(?:\w+\s+)?refugees", after))

@@ -24,7 +24,7 @@ def _in_currency(sentence: str, mention: Mention) -> bool:
 _AMOUNT_BEFORE = re.compile(r"[$€£]\s?[\d.,]+\s*(?:million|billion)?\s+$")
 
 
-def not_modifier(sentence: str, mention: Mention) -> bool:
+def may_own(sentence: str, mention: Mention) -> bool:
     """ "German-led battlegroup", "US-backed forces": the country qualifies a noun and owns nothing; nor does the
     country in a company's name ("Garuda Indonesia", "Singapore Airlines", "British Airways")."""
     if _COMPOUND.match(sentence[mention.end :]) or _in_currency(sentence, mention):
@@ -85,7 +85,7 @@ COMPANY_NOUN_AFTER = re.compile(rf"^(?:['’]s)?\s+(?:[\w-]+\s+){{0,3}}?{COMPANY
 
 _COMPANY_AFTER = re.compile(
     r"^\s+(?:Airlines|Airways|Air|Bank|Telecom|Petroleum|Steel|Motors|Railways|Post|Mail|"
-    r"Holdings|Group|Corp|Corporation|Inc|Ltd|plc|Energy|Oil|Gas|Power|Electric|Cars|Connection|Telecom|Mobile)\b"
+    r"Holdings|Group|Corp|Corporation|Inc|Ltd|plc|Energy|Oil|Gas|Power|Electric|Cars|Connection|Mobile)\b"
 )
 
 _CAPITAL_WORD_BEFORE = re.compile(r"(?:^|[^\w.,;:])(?P<word>[A-Z][a-z]\w*)\s+$")

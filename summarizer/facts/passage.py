@@ -6,7 +6,7 @@ import re
 
 from summarizer.countries import Mention, MentionKind, lexicon
 from summarizer.facts.heads import NOUN_PATTERN
-from summarizer.facts.mentions import NAMES_A_THING, in_dateline, not_modifier
+from summarizer.facts.mentions import NAMES_A_THING, in_dateline, may_own
 from summarizer.facts.organisations import organisation_owner
 from summarizer.facts.places import LOOK_BACK, is_locative
 from summarizer.facts.record import Context
@@ -32,7 +32,7 @@ def remember(sentence: str, context: Context) -> None:
     quoted = sentence.lstrip().startswith(("“", '"', "'", "‘"))  # a quote's countries are the speaker's words
     for mention in named:
         alliance = mention.kind is MentionKind.ALLIANCE
-        if (mention.code is None and not alliance) or not not_modifier(sentence, mention):
+        if (mention.code is None and not alliance) or not may_own(sentence, mention):
             continue
         if mention.kind is MentionKind.DEMONYM and not _ACTOR_NOUN.match(sentence[mention.end :]):
             continue  # "the Afghan capital", "Chinese goods"
@@ -52,7 +52,7 @@ def remember(sentence: str, context: Context) -> None:
     fled = fled_from(sentence, lexicon().mentions(sentence))
     if fled is not None:
         context.conflict = fled
-    company = organisation_owner(sentence, len(sentence), [m for m in named if not_modifier(sentence, m)], context)
+    company = organisation_owner(sentence, len(sentence), [m for m in named if may_own(sentence, m)], context)
     if company is not None:  # "Walmart Inc. agreed to buy …" before "The world's largest retailer will acquire …"
         context.company = company
 
