@@ -72,21 +72,11 @@ def _part_of_previous(sentence: str, quantity: Quantity, facts: list[Fact], ment
     if demonym is None and not bracketed and not _PART_AFTER.match(after):
         # bracketed: "split between the NATO force (90,000) and Operation Enduring Freedom (10,000)"
         return None
-    owner_who, owner_code = (demonym.who, demonym.code) if demonym else (whole.who, whole.country_code)
     where = place_name(sentence, quantity.end, window_end, context) or whole.where
-    return Fact(
-        who=owner_who,
-        country_code=owner_code,
-        quantity=plain_number(quantity.value),
-        quantity_text=quantity.text,
-        approx=quantity.approx,
-        unit=whole.unit,
-        category=whole.category,
-        where=where,
-        evidence=sentence,
-        bound=quantity.bound,
-        part_of=whole.quantity,
-    )
+    part = _fact(quantity, Head(whole.category, whole.unit, 0, 0, 0), demonym, where=where, evidence=sentence)
+    if demonym is None:  # the whole's owner
+        part = replace(part, who=whole.who, country_code=whole.country_code)
+    return replace(part, part_of=whole.quantity)
 
 
 MAX_TEXT = 60_000  # characters of a text read for facts (a long feature is 30,000; 60,000 reads in ~0.3 s here)
