@@ -269,11 +269,14 @@ def _once(facts: list[Fact]) -> list[Fact]:
     same figure in two named places ("300 soldiers in Mali … 300 soldiers in Niger") is two."""
     kept: list[Fact] = []
     for fact in facts:
-        key = _key(fact)
-        if not any(_key(other) == key and (other.where == fact.where or not other.where or not fact.where)
-                   for other in kept):  # fmt: skip
+        if not any(_repeats(other, fact) for other in kept):
             kept.append(fact)
     return kept
+
+
+def _repeats(first: Fact, fact: Fact) -> bool:
+    """The same figure of the same owner, in the same place or with no place to tell them apart."""
+    return _key(first) == _key(fact) and (first.where == fact.where or not first.where or not fact.where)
 
 
 def _key(fact: Fact) -> tuple[object, ...]:
@@ -322,7 +325,7 @@ def extract_facts(text: str, language: str | None = "en") -> list[Fact]:
     if not listed:
         return facts
     # a row read as a sentence lacks its list's heading: the row's own reading wins for the same figure
-    kept = [f for f in facts if not any(_same_figure(f, row) for row in listed)]
+    kept = [f for f in facts if not any(_same_figure(f, row) or _repeats(row, f) for row in listed)]
     return kept + listed
 
 

@@ -20,6 +20,8 @@ _FROM = re.compile(r"^\s+from\s+(?:the\s+)?$")
 
 _WHICH_CLAUSE = re.compile(r",\s*(?:which|who)\b(?:[^,;]|,(?=\d))*$")
 _WERE = re.compile(r"\s+of\s+(?:those|the)\s+(?:\w+\s+){0,2}?(?:were|was)\s+")
+_REPORTER = re.compile(r"^\s+(?:health\s+|state\s+|local\s+)?(?:authorities|officials|police|government|ministry|media|"
+                       r"officers|investigators|rescuers|spokesman|spokeswoman)\b")  # fmt: skip
 _RECEIVES = re.compile(r"\b(?:receives?|received|receiving|gets|got|obtain(?:s|ed)?|is\s+owed)\b")
 
 _WITHDRAW = re.compile(r"\b(?:withdraw\w*|pull\w*\s+out|pull\w*\s+back|bring\w*\s+home|brought\s+home|evacuat\w*|"
@@ -76,6 +78,8 @@ def stated_owners(
         return []  # "Israel has annually received up to USD 3 billion": the money is its donor's
     if before and head.category == "money" and NAMES_A_THING.match(sentence[before[-1].end :]):
         return []  # "Trump's US tax reform and US$650 million", "U.S. lawsuits over …": the country names a thing
+    if before and head.category == "casualties" and _REPORTER.match(sentence[before[-1].end :]):
+        return []  # "Sri Lankan authorities have identified 42 foreign nationals among the 253 people killed"
     if before:  # "Spain keeps 350 personnel", "NATO has hundreds of personnel", "Danish PM … 140 soldiers"
         return [before[-1]]
     if _WITH_OPENING.match(sentence[: quantity.start]):  # "With about 90,000 troops, the United States is …"
