@@ -29,6 +29,8 @@ def may_own(sentence: str, mention: Mention) -> bool:
     country in a company's name ("Garuda Indonesia", "Singapore Airlines", "British Airways")."""
     if _COMPOUND.match(sentence[mention.end :]) or _in_currency(sentence, mention):
         return False
+    if mention.kind is MentionKind.BODY and sentence[max(0, mention.start - 2) : mention.start].strip() == "(":
+        return False  # "The Latvian Ministry of Defence (MoD)": an acronym for the body just named
     return not in_company_name(sentence, mention)
 
 
