@@ -73,9 +73,17 @@ def _part_of_previous(sentence: str, quantity: Quantity, facts: list[Fact], ment
         # bracketed: "split between the NATO force (90,000) and Operation Enduring Freedom (10,000)"
         return None
     where = place_name(sentence, quantity.end, window_end, context) or whole.where
-    part = _fact(quantity, Head(whole.category, whole.unit, 0, 0, 0), demonym, where=where, evidence=sentence)
-    if demonym is None:  # the whole's owner
+    return _part(quantity, whole, owner=demonym, where=where, evidence=sentence)
+
+
+def _part(quantity: Quantity, whole: Fact, *, owner: Mention | None, where: str | None, evidence: str,
+          value: float | None = None) -> Fact:  # fmt: skip
+    """A figure that is a share of ``whole``: its category and unit, and its owner unless the part names one."""
+    part = _fact(quantity, Head(whole.category, whole.unit, 0, 0, 0), owner, where=where, evidence=evidence)
+    if owner is None:
         part = replace(part, who=whole.who, country_code=whole.country_code)
+    if value is not None:
+        part = replace(part, quantity=plain_number(value))
     return replace(part, part_of=whole.quantity)
 
 
@@ -247,19 +255,7 @@ def _with_shares(facts: list[Fact], shares: list[tuple[Quantity, Quantity]]) -> 
         scale = re.search(r"\b(million|billion)\b", whole_quantity.text)
         if value is not None and scale and not re.search(r"[a-z]", share.text):  # "45.7 of the 79.5 million"
             value *= 1_000_000 if scale.group(1) == "million" else 1_000_000_000
-        part = Fact(
-            who=whole.who,
-            country_code=whole.country_code,
-            quantity=plain_number(value),
-            quantity_text=share.text,
-            approx=share.approx,
-            unit=whole.unit,
-            category=whole.category,
-            where=whole.where,
-            evidence=whole.evidence,
-            bound=share.bound,
-            part_of=whole.quantity,
-        )
+        part = _part(share, whole, owner=None, where=whole.where, evidence=whole.evidence, value=value)
         facts.insert(facts.index(whole) + 1, part)
     return facts
 

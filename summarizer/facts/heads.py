@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 
 from summarizer.countries import MentionKind, lexicon
+from summarizer.facts.lists import is_year_shaped
 from summarizer.facts.money import money_head
 from summarizer.facts.places import LOOK_BACK
 from summarizer.facts.record import Context, Fact, Head
@@ -320,7 +321,7 @@ def _elliptic_head(sentence: str, quantities: list[Quantity], position: int, fac
     """A figure whose noun the sentence gave before: "298 people were declared dead in Somalia, 10 in Tanzania",
     "Uganda is allotted 4500 troops, Ethiopia will contribute 2500", "Norway 25 and Sweden 70", "200 more"."""
     quantity = quantities[position]
-    if quantity.value is not None and 1900 <= quantity.value <= 2100 and "," not in quantity.text:
+    if is_year_shaped(quantity):
         return None  # a year
     after = sentence[quantity.end :]
     if _MORE.match(after) and context.last is not None:

@@ -110,7 +110,7 @@ def _owner_then_figure(segment: str, line: int, evidence: str) -> ListRow | None
             after = after[labelled.end() :]
     lead = _SEPARATOR.match(after.lstrip("( "))
     offset = len(after) - len(after.lstrip("( ")) + (lead.end() if lead else 0)
-    quantities = [q for q in find_quantities(after) if q.value is not None and not _is_year(q)]
+    quantities = [q for q in find_quantities(after) if q.value is not None and not is_year_shaped(q)]
     if not quantities or quantities[0].start > offset + MAX_OWNER_GAP:
         return None
     quantity = quantities[0]
@@ -128,7 +128,8 @@ _LABEL_NOUN = re.compile(
 )
 
 
-def _is_year(quantity: Quantity) -> bool:
+def is_year_shaped(quantity: Quantity) -> bool:
+    """1900-2100 written without a thousands comma: a year, unless the words around say it counts something."""
     return quantity.value is not None and 1900 <= quantity.value <= 2100 and "," not in quantity.text
 
 
