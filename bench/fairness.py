@@ -49,13 +49,6 @@ async def scenarios() -> dict[str, float]:
         await asyncio.sleep(5)
         return web.Response(body=copy_of(request.path), content_type="text/html")
 
-    async def never_ending(request: web.Request) -> web.StreamResponse:
-        response = web.StreamResponse(headers={"Content-Type": "text/html"})
-        await response.prepare(request)
-        await response.write(b"<html><body>")
-        await release.wait()
-        return response
-
     results: dict[str, float] = {}
     slow_sites = [await PageServer(host=f"127.0.0.{n}").start() for n in range(2, 14)]
     with tempfile.TemporaryDirectory() as data:
@@ -87,7 +80,7 @@ async def scenarios() -> dict[str, float]:
 
         for user in range(1, 7):
             for batch in range(4):
-                links = [site.route(f"/slow/{user}-{batch}.html", never_ending) for site in slow_sites[batch * 3 :][:3]]
+                links = [site.stalled(f"/slow/{user}-{batch}.html", release) for site in slow_sites[batch * 3 :][:3]]
                 api.send_text(user, " ".join(links))
         await api.wait_for(lambda c: len([x for x in api.calls_to("sendMessage") if x.chat_id < 7]) >= 72, timeout=60)
         await asyncio.sleep(1)

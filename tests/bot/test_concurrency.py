@@ -170,19 +170,12 @@ async def test_one_users_slow_links_leave_room_for_everyone_else(
     await make_bot(fetch={"allow_private_hosts": True, "timeout_s": 30.0}, bot={"rate_limit_per_minute": 100})
     release = asyncio.Event()
 
-    async def never_ending(request: web.Request) -> web.StreamResponse:
-        response = web.StreamResponse(headers={"Content-Type": "text/html"})
-        await response.prepare(request)
-        await response.write(b"<html><body>")
-        await release.wait()
-        return response
-
     slow_sites = [await PageServer(host=f"127.0.0.{n}").start() for n in range(2, 14)]
     try:
         fast = server.page("/fast.html", unique_article(999))
         for user in range(1, 7):
             for batch in range(4):
-                links = [site.route(f"/slow/{user}-{batch}.html", never_ending)
+                links = [site.stalled(f"/slow/{user}-{batch}.html", release)
                          for site in slow_sites[batch * 3 : batch * 3 + 3]]  # fmt: skip
                 telegram.send_text(user, " ".join(links))
         await telegram.wait_for(lambda c: len(telegram.calls_to("sendMessage")) >= 72, timeout=30)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -28,6 +29,18 @@ class PageServer:
 
         async def handler(request: web.Request) -> web.Response:
             return web.Response(body=data, headers={"Content-Type": content_type, **headers})
+
+        return self.route(path, handler)
+
+    def stalled(self, path: str, release: asyncio.Event) -> str:
+        """A page that starts and then sends nothing more until ``release`` is set: a slowloris site."""
+
+        async def handler(request: web.Request) -> web.StreamResponse:
+            response = web.StreamResponse(headers={"Content-Type": "text/html"})
+            await response.prepare(request)
+            await response.write(b"<html><body>")
+            await release.wait()
+            return response
 
         return self.route(path, handler)
 
