@@ -82,11 +82,15 @@ class Report:
         return total
 
 
-def _owner(fact: dict[str, Any]) -> str | None:
-    if fact.get("country_code"):
-        return str(fact["country_code"])
-    who = fact.get("who")
-    return str(who).casefold() if who else None
+def _same_owner(gold: dict[str, Any], predicted: dict[str, Any]) -> bool:
+    """Same country code; or, where either side has none (an alliance, a company, Kosovo before it had a
+    code here), the same name."""
+    if gold.get("country_code") and predicted.get("country_code"):
+        return bool(gold["country_code"] == predicted["country_code"])
+    gold_who, predicted_who = gold.get("who"), predicted.get("who")
+    if not gold_who or not predicted_who:
+        return not gold_who and not predicted_who
+    return str(gold_who).casefold() == str(predicted_who).casefold()
 
 
 def _same_quantity(gold: dict[str, Any], predicted: dict[str, Any]) -> bool:
@@ -98,9 +102,7 @@ def _same_quantity(gold: dict[str, Any], predicted: dict[str, Any]) -> bool:
 
 def _matches(gold: dict[str, Any], predicted: dict[str, Any]) -> bool:
     return (
-        gold["category"] == predicted["category"]
-        and _owner(gold) == _owner(predicted)
-        and _same_quantity(gold, predicted)
+        gold["category"] == predicted["category"] and _same_owner(gold, predicted) and _same_quantity(gold, predicted)
     )
 
 

@@ -81,10 +81,12 @@ def lexicon() -> Lexicon:
     """Built once per process from pycountry and ``data/countries.toml``."""
     table = tomllib.loads(resources.files("summarizer.data").joinpath("countries.toml").read_text("utf-8"))
     surface: dict[str, tuple[str | None, str, MentionKind]] = {}
-    for country in pycountry.countries:
-        code = country.alpha_2
+    iso = {country.alpha_2: _iso_names(country) for country in pycountry.countries}
+    for code in table:  # besides ISO's: Kosovo, under its user-assigned code XK
+        iso.setdefault(code, [])
+    for code, iso_names in iso.items():
         extra = table.get(code, {})
-        names = extra.get("names", []) + _iso_names(country)
+        names = extra.get("names", []) + iso_names
         if not names:
             continue
         who = names[0]

@@ -338,7 +338,9 @@ def _from_row(row: ListRow) -> Fact:
         unit = CURRENCY_SIGNS.get(row.quantity.currency or "", "") or from_word
     who, code = (row.owner.who, row.owner.code) if row.owner is not None else (None, None)
     where = None
-    if row.origin is not None and row.owner is not None and row.origin.code != row.owner.code:
+    if row.origin is not None and row.owner is None:
+        who, code = row.origin.who, row.origin.code  # the total of a table of refugees per host
+    elif row.origin is not None and row.owner is not None and row.origin.code != row.owner.code:
         who, code, where = row.origin.who, row.origin.code, row.owner.who  # refugees per host: hosted where named
     elif row.hosted and row.owner is not None:
         who, code, where = None, None, row.owner.who  # "top refugee hosting countries: 1. Jordan (2.7 million)"

@@ -157,6 +157,9 @@ _BARE_CASUALTY = re.compile(
     r"|^\s+(?:were|are)\s+(?:now\s+)?(?:known|confirmed|reported)\s+to\s+have\s+died\b"
 )
 
+# a figure right after a verb of harm, with no noun of its own: "killed 67,000 and affected 3.2 million"
+_STRUCK = re.compile(r"\b(?P<verb>killed|wounded|injured)\s+" + _APPROX_WORD + "$")
+
 _DISPLACED_BEFORE = re.compile(r"\b(?:displaced|uprooted|evacuated)\s+" + _APPROX_WORD + "$")
 
 _DISPLACED_AFTER = re.compile(
@@ -401,6 +404,9 @@ def what_it_counts(sentence: str, quantities: list[Quantity], position: int, fac
         head = _shared_noun_head(sentence, quantities, position)
     if head is None:
         head = _elliptic_head(sentence, quantities, position, facts, context)
+    struck = _STRUCK.search(before) if head is None else None
+    if struck is not None:  # "the quake killed 67,000 and affected 3.2 million", "killed 40 and wounded 120"
+        return Head("casualties", f"people {struck.group('verb')}", quantity.end, quantity.end, quantity.end)
     bare = _BARE_CASUALTY.match(after) if head is None else None
     if bare is not None:  # "41 are missing and 70 injured", "281 were now known to have died"
         word = (bare.group("verb") or "killed").replace("dead", "killed")

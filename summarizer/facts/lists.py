@@ -33,7 +33,8 @@ _ROW_NOUNS = (
     ("casualties", re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:dead|deaths|killed|fatalities|casualties|wounded|injured)\b",
                               re.IGNORECASE)),
     ("displaced", re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:refugees|displaced|asylum)\b", re.IGNORECASE)),
-    ("other", re.compile(r"^\s*(?:[\w-]+\s+){0,3}?(?:jets|aircraft|planes|tanks|ships|helicopters|drones)\b",
+    ("other", re.compile(r"^\s*(?:[\w-]+\s+){0,3}?(?:jets|aircraft|planes|tanks|ships|helicopters|drones|"
+                         r"fighter-bombers|fighters|bombers|warplanes|frigates|destroyers|warships|howitzers|missiles)\b",
                          re.IGNORECASE)),
 )  # fmt: skip
 _UNITS = {"troops": "troops", "casualties": "deaths", "displaced": "refugees", "money": "", "other": "units"}
@@ -226,8 +227,9 @@ def list_rows(text: str) -> list[ListRow]:
     found.append((len(lines), []))
     for index, (number, line_rows) in enumerate(found):
         skippable = number < len(lines) and len(lines[number]) <= MAX_SKIPPED
-        if not line_rows and block and skippable and len(found[index + 1][1]) == 1:
-            continue  # a row the reader cannot place ("Czech Rep 1") does not end its list
+        inside = number < len(lines) - 1 and not line_rows and block and len(found[index + 1][1]) == 1
+        if inside and (skippable or _labelled_around(lines, number)):
+            continue  # a row the reader cannot place ("Czech Rep 1"), or a labelled row's commentary, goes on
         follows = bool(block) and number <= block[-1].line + 2
         if line_rows and (not block or follows) and len(line_rows) == 1:
             if not block:
@@ -240,6 +242,12 @@ def list_rows(text: str) -> list[ListRow]:
         if len(line_rows) > 1:  # an inline list is a block of its own; its sentence is its introduction
             rows.extend(_settle(line_rows, [lines[number]], lines[max(0, number - INTRO_LINES) : number]))
     return rows
+
+
+def _labelled_around(lines: list[str], number: int) -> bool:
+    """ "Nigeria : 1200 men / On January 17, fifty Nigerians arrived … / Togo : 540 men": a line of commentary
+    between two labelled rows."""
+    return number > 0 and all(LABEL.match(lines[n]) for n in (number - 1, number + 1))
 
 
 def _introduction(lines: list[str], start: int) -> list[str]:
@@ -269,7 +277,10 @@ def _settle(block: list[ListRow], intro: list[str], before: list[str] | None = N
             continue
         unit = row.unit or _UNITS[category]
         displaced = (row.category or category) == "displaced"
-        origin = _origin(intro) if displaced else None
+        by_nationality = row.owner is not None and row.owner.kind is MentionKind.DEMONYM  # "Somalis (245,000)"
+        origin = None
+        if displaced and not by_nationality:
+            origin = _origin(intro) or _origin(before or [])  # "or": a second table of one crisis
         hosted = (
             displaced
             and origin is None
@@ -296,7 +307,9 @@ def _origin(intro: list[str]) -> Mention | None:
                     and re.match(r"^(?:s\b)?\s*(?:refugees|migrants|asylum|are|who|have|were)", after)
                 )
                 or (mention.possessive and re.match(r"^\s+(?:\w+\s+)?refugees", after))
-                or re.search(r"\b(?:refugees|fled|fleeing)\s+(?:\w+\s+){0,3}?from\s+(?:the\s+)?$", before)
+                or re.search(
+                    r"\b(?:refugees|fled|fleeing)(?:/\w+)?\s+(?:\w+\s+){0,3}?from\s+(?:the\s+)?$", before, re.IGNORECASE
+                )
             ):
                 return mention
     return None

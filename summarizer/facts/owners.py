@@ -73,7 +73,7 @@ def stated_owners(
         and not any(start <= m.start < end for start, end in asides)
     ]
     if before and _EACH.search(sentence[before[-1].end : head.end + 8]):  # "France and Italy have 300 troops each"
-        return list({m.who: m for m in before}.values())
+        return _coordinated(sentence, before)
     if before and head.category == "money" and _RECEIVES.search(sentence[before[-1].end : quantity.start]):
         return []  # "Israel has annually received up to USD 3 billion": the money is its donor's
     if before and head.category == "money" and NAMES_A_THING.match(sentence[before[-1].end :]):
@@ -103,6 +103,20 @@ def stated_owners(
             return [subject or context.company]  # "Bayer said … its $63 billion takeover of Monsanto"
         return [context.actor] if context.actor else []
     return []
+
+
+_JOINED = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?", re.IGNORECASE)
+
+
+def _coordinated(sentence: str, before: list[Mention]) -> list[Mention]:
+    """The owners of "each": the last owner and those joined to it by commas and "and" ("Austria, Sweden and the
+    United States each pledging EUR 2 million"), not every country earlier in the sentence."""
+    group = [before[-1]]
+    for mention in reversed(before[:-1]):
+        if not _JOINED.fullmatch(sentence[mention.end : group[0].start]):
+            break
+        group.insert(0, mention)
+    return list({m.who: m for m in group}.values())
 
 
 OWNED = ("money", "troops", "other")

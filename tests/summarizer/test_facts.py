@@ -441,3 +441,61 @@ def test_the_cost_of_one_sentence_is_bounded() -> None:
     facts = extract_facts("Contributions: " + ", ".join(f"Britain {n} troops" for n in range(1, 500)))
     assert 0 < len(facts) <= 40
     assert extract_facts("| 1 " * 3000) == []
+
+
+def test_kosovo_is_a_country_under_its_user_assigned_code() -> None:
+    (fact,) = extract_facts("Some 444,600 Kosovo Albanian refugees are in Albania.")
+    assert (fact.who, fact.country_code, fact.quantity, fact.category) == ("Kosovo", "XK", 444600, "displaced")
+
+
+def test_a_second_refugee_table_keeps_the_origin_its_crisis_heading_named() -> None:
+    text = (
+        "Refugees/IDPs from Kosovo\nCountry | Total Refugees\nAlbania | 363,100\nMacedonia | 135,200\n"
+        "UNHCR Humanitarian Evacuations\nReceiving Country | Number of Refugees\nAustria | 645\nGermany | 9,974\n"
+        "TOTAL | 10,619"
+    )
+    found = {(f.quantity, f.who, f.where) for f in extract_facts(text) if f.category == "displaced"}
+    assert found == {
+        (363100, "Kosovo", "Albania"), (135200, "Kosovo", "North Macedonia"), (645, "Kosovo", "Austria"),
+        (9974, "Kosovo", "Germany"), (10619, "Kosovo", None),
+    }  # fmt: skip
+
+
+def test_refugees_listed_by_nationality_keep_their_own_origin() -> None:
+    text = (
+        "There are at present 247,000 South Sudanese refugees in the country.\n"
+        "They are followed by Somalis (245,000) and Eritreans (99,000)."
+    )
+    assert owners(extract_facts(text), "displaced") == {"SS": 247000, "SO": 245000, "ER": 99000}
+
+
+def test_each_belongs_to_the_countries_joined_to_it_only() -> None:
+    text = (
+        "Switzerland donated EUR 5.9 million, with Norway EUR 4.1 million, and Austria, Sweden and the United States"
+        " each pledging EUR 2 million."
+    )
+    two_million = {f.who for f in extract_facts(text) if f.quantity == 2_000_000}
+    assert two_million == {"Austria", "Sweden", "United States"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The attack killed 40 and wounded 120.", [(40, "people killed"), (120, "people wounded")]),
+        ("A magnitude 7.9 quake in Peru killed 67,000 and affected 3.2 million.", [(67000, "people killed")]),
+    ],
+)
+def test_a_figure_right_after_a_verb_of_harm_is_a_casualty(sentence: str, expected: list[tuple[int, str]]) -> None:
+    facts = extract_facts(sentence)
+    assert [(f.quantity, f.unit) for f in facts] == expected
+    assert all(f.category == "casualties" for f in facts)
+
+
+def test_labelled_rows_with_commentary_between_them_are_one_list() -> None:
+    text = (
+        "Here are the details of the participating African countries:\nNigeria : 1200 men\n"
+        "On January 17, fifty Nigerians arrived in Bamako on the quota promised by Abuja.\nTogo : 540 men\n"
+        "Benin : 300 men"
+    )
+    troops = owners(extract_facts(text), "troops")
+    assert troops["NG"] == 1200 and troops["TG"] == 540 and troops["BJ"] == 300
