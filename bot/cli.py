@@ -1,4 +1,5 @@
-"""The ``newsbot`` command: ``run`` starts the bot; ``summarize`` and ``extract`` run the pipeline."""
+"""The ``newsbot`` command: ``run`` starts the bot; ``summarize`` and ``extract`` run the pipeline; ``model pull``
+downloads an abstractive model, the one thing that reaches the model hub (the bot itself only reads the cache)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import logging
 import os
 import sys
+from pathlib import Path
 
 from summarizer import __version__
 from summarizer import cli as pipeline_cli
@@ -16,9 +18,20 @@ logger = logging.getLogger(__name__)
 __all__ = ["main"]
 
 
-def _quiet_libraries() -> None:
-    """Model libraries talk a lot on stderr; a CLI user wants the answer."""
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+# What `model pull` downloads: the config and tokenizer files, and the PyTorch weights as safetensors; an older
+# repository without safetensors gets its pytorch_model*.bin instead. TF, Flax, ONNX and Rust copies are skipped.
+MODEL_FILES = ["*.json", "*.txt", "*.model", "*.safetensors"]
+LEGACY_WEIGHTS = ["pytorch_model*.bin"]
+
+
+def _quiet_libraries(progress_bars: bool = False) -> None:
+    """Model libraries talk a lot on stderr; a CLI user wants the answer (and a download's progress).
+
+    huggingface_hub (2.x) also asks the hub for a list to fill in its user agent, on local-only loads too; with
+    telemetry off it reaches the network only when `model pull` asks it for files."""
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    if not progress_bars:
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("PTB_TIMEDELTA", "1")  # opt in to PTB's timedelta durations, silencing its warning
     for name in ("httpx", "transformers", "trafilatura", "htmldate", "filelock", "huggingface_hub"):
@@ -66,7 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[_common_options(argparse.SUPPRESS)],
     )  # fmt: skip
     health.set_defaults(handler=_health)
+    _add_model_commands(subparsers, parents=[_common_options(argparse.SUPPRESS)])
     return parser
+
+
+def _add_model_commands(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    model = subparsers.add_parser("model", help="the abstractive summariser's model", parents=parents)
+    actions = model.add_subparsers(dest="action", required=True)
+    pull = actions.add_parser(
+        "pull", help="download a model from the Hugging Face hub (the bot never downloads)", parents=parents
+    )
+    pull.add_argument("name", nargs="?", metavar="NAME",
+                      help="hub id, e.g. facebook/bart-large-cnn (default: summarizer.model)")  # fmt: skip
+    pull.set_defaults(handler=_pull_model)
 
 
 def _run_bot(settings: Settings, args: argparse.Namespace) -> int:
@@ -83,13 +108,53 @@ def _health(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if healthy else 1
 
 
+def _pull_model(settings: Settings, args: argparse.Namespace) -> int:
+    from summarizer.backends.abstractive import DEFAULT_MODEL
+
+    name = args.name or settings.summarizer.model or DEFAULT_MODEL
+    if settings.summarizer.offline:
+        print(f"newsbot: cannot pull {name}: downloads are off (summarizer.offline, or HF_HUB_OFFLINE=1)",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    try:
+        folder = _download(name, settings.summarizer.cache_dir)
+    except (OSError, ValueError) as exc:  # every huggingface_hub error is one of these (HTTP, offline, bad id)
+        logger.debug("pulling %s failed", name, exc_info=exc)
+        print(f"newsbot: cannot pull {name}: {_why_pull_failed(exc)}", file=sys.stderr)
+        return 2
+    print(f"{name} is ready in {folder}")
+    return 0
+
+
+def _why_pull_failed(error: Exception) -> str:
+    """The first line of the hub's explanation; "no connection" said in plain words."""
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    if isinstance(error, LocalEntryNotFoundError):  # the hub could not be reached, and nothing was cached before
+        return f"the Hugging Face hub cannot be reached ({first.removeprefix('Got: ')})"
+    return first
+
+
+def _download(name: str, cache_dir: Path | None) -> Path:
+    """The model's snapshot folder in the cache, with one copy of its PyTorch weights; OSError if there are none."""
+    from huggingface_hub import snapshot_download
+
+    folder = Path(snapshot_download(name, cache_dir=cache_dir, allow_patterns=MODEL_FILES))
+    if not any(folder.glob("*.safetensors")):
+        folder = Path(snapshot_download(name, cache_dir=cache_dir, allow_patterns=LEGACY_WEIGHTS))
+    if not any(folder.glob("*.safetensors")) and not any(folder.glob("pytorch_model*.bin")):
+        raise OSError("the repository has no PyTorch weights (model.safetensors or pytorch_model.bin)")
+    return folder
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     quiet = logging.INFO if args.command == "run" else logging.WARNING  # a daemon says what it does
     level = (quiet, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
     logging.basicConfig(level=level, format=LOG_FORMAT)
-    _quiet_libraries()
+    _quiet_libraries(progress_bars=args.command == "model")
     try:
         settings = load_settings(args.config)
     except ConfigError as exc:

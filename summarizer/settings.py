@@ -1,6 +1,8 @@
 """The one typed configuration object: shipped defaults, then the user's TOML file, then the environment.
 
-Loaded once at start-up and passed down; nothing reads ``os.environ`` for settings anywhere else.
+Loaded once at start-up and passed down; nothing reads ``os.environ`` for settings anywhere else. The few
+variables other tools define (``TELEGRAM_BOT_TOKEN``, ``HF_HUB_OFFLINE``, ``XDG_DATA_HOME``) are read here too,
+into typed fields, so that the rest of newsbot sees one object.
 """
 
 from __future__ import annotations
@@ -12,10 +14,21 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from summarizer.backend_names import BACKENDS
 
 logger = logging.getLogger(__name__)
 
@@ -30,15 +43,17 @@ __all__ = [
     "validate_override",
 ]
 
-# Keys that only the operator's files and environment may change: the bot's identity, its database, who its
-# admins are, and the switches that lower its defences. An admin on Telegram can change everything else, within
-# the bounds the models below set, and an override stored by an older release for one of these is ignored.
+# Keys that only the operator's files and environment may change: the bot's identity, its database and folders,
+# who its admins are, and the switches that lower its defences. An admin on Telegram can change everything else,
+# within the bounds the models below set, and an override stored by an older release for one of these is ignored.
 PROTECTED_KEYS = frozenset({"telegram.token", "telegram.base_url", "telegram.base_file_url", "database.url",
-                            "database.data_dir", "bot.admin_ids", "fetch.allow_private_hosts"})  # fmt: skip
+                            "database.data_dir", "bot.admin_ids", "fetch.allow_private_hosts",
+                            "summarizer.cache_dir", "summarizer.offline"})  # fmt: skip
 SECRET_KEYS = frozenset({"telegram.token"})
 
 CONFIG_ENV = "NEWSBOT_CONFIG"
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
+HUB_OFFLINE_ENV = "HF_HUB_OFFLINE"
 
 
 class ConfigError(Exception):
@@ -47,6 +62,19 @@ class ConfigError(Exception):
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+def _blank_is_unset(value: Any) -> Any:
+    """An empty string in TOML or the environment means "not set" (TOML has no null)."""
+    return None if value == "" else value
+
+
+def _expanded(path: Path | None) -> Path | None:
+    return path.expanduser() if path is not None else None
+
+
+# A folder the operator may name: "" in the files means unset, and "~" is expanded.
+Folder = Annotated[Path | None, BeforeValidator(_blank_is_unset), AfterValidator(_expanded)]
 
 
 class TelegramConfig(_Section):
@@ -77,14 +105,14 @@ class FetchConfig(_Section):
 
 class DatabaseConfig(_Section):
     url: str = ""
-    data_dir: str = ""
+    # Where files the bot writes live; load_settings() fills in $XDG_DATA_HOME/newsbot when the files leave it empty.
+    data_dir: Folder = None
 
     def resolved_data_dir(self) -> Path:
-        """Where files the bot writes live: the configured folder or the XDG data home."""
-        if self.data_dir:
-            return Path(self.data_dir).expanduser()
-        xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-        return Path(xdg) / "newsbot"
+        """The data folder; always set in settings from load_settings(), so only a hand-built section lacks it."""
+        if self.data_dir is None:
+            raise ConfigError("config: database.data_dir is not set (settings come from load_settings())")
+        return self.data_dir
 
     def resolved_url(self) -> str:
         """The SQLAlchemy async URL, defaulting to an SQLite file in the data directory."""
@@ -98,6 +126,8 @@ class SummarizerConfig(_Section):
     model: str = ""
     sentences: int = Field(3, ge=1, le=20)
     # the abstractive backend
+    cache_dir: Folder = None  # None: the Hugging Face cache ($HF_HOME/hub)
+    offline: bool = False  # `newsbot model pull` refuses to download; HF_HUB_OFFLINE=1 sets it too
     fallback: bool = True
     guard: bool = True
     device: Literal["auto", "cpu", "cuda"] = "auto"
@@ -112,10 +142,8 @@ class SummarizerConfig(_Section):
     @field_validator("backend")
     @classmethod
     def _known_backend(cls, value: str) -> str:
-        from summarizer.backends import available_backends
-
-        if value not in available_backends():
-            raise ValueError(f"unknown backend {value!r}; choose one of {', '.join(available_backends())}")
+        if value not in BACKENDS:
+            raise ValueError(f"unknown backend {value!r}; choose one of {', '.join(sorted(BACKENDS))}")
         return value
 
 
@@ -196,6 +224,17 @@ class _TokenFromEnv(PydanticBaseSettingsSource):
         return {"telegram": {"token": token}} if token else {}
 
 
+class _HubOfflineFromEnv(PydanticBaseSettingsSource):
+    """``HF_HUB_OFFLINE=1``, the Hugging Face switch, turns ``summarizer.offline`` on; it never turns it off."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        value = os.environ.get(HUB_OFFLINE_ENV, "").strip().lower()
+        return {"summarizer": {"offline": True}} if value in ("1", "true", "yes", "on") else {}
+
+
 class Settings(BaseSettings):
     """Every setting newsbot has, one pydantic model per section."""
 
@@ -222,11 +261,13 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # Highest priority first: explicit overrides, NEWSBOT_* variables, TELEGRAM_BOT_TOKEN, the TOML layers.
+        # Highest priority first: explicit overrides, NEWSBOT_* variables, TELEGRAM_BOT_TOKEN and HF_HUB_OFFLINE,
+        # the TOML layers.
         return (
             init_settings,
             env_settings,
             _TokenFromEnv(settings_cls),
+            _HubOfflineFromEnv(settings_cls),
             _TomlLayers(settings_cls, cls.user_file),
         )
 
@@ -265,11 +306,19 @@ def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Se
     path = config_file or os.environ.get(CONFIG_ENV) or None
     layered = type("Settings", (Settings,), {"user_file": Path(path).expanduser() if path else None})
     try:
-        return layered(**overrides)
+        settings = layered(**overrides)
     except ValidationError as exc:
         raise ConfigError(_describe(dict(exc.errors()[0]))) from None
     except ValueError as exc:  # pydantic-settings wraps undecodable env JSON in a plain ValueError
         raise ConfigError(f"config: {exc}".splitlines()[0]) from None
+    if settings.database.data_dir is None:
+        settings.database.data_dir = _data_home() / "newsbot"
+    return settings
+
+
+def _data_home() -> Path:
+    """``$XDG_DATA_HOME``, or the default the XDG specification gives for it."""
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
 
 
 def parse_value(raw: str) -> Any:

@@ -10,6 +10,8 @@ import socket
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -183,3 +185,134 @@ async def test_a_binary_file_is_one_line_and_exit_2() -> None:
     status, out, err = await run_cli("summarize", "/bin/ls")
     assert status == 2 and out == ""
     assert err.strip().splitlines() == ["newsbot: /bin/ls: Not a text or HTML file."]
+
+
+# --- newsbot model pull: the one command that reaches the model hub --------------------------------------------
+
+
+@dataclass
+class FakeRepository:
+    """snapshot_download's stand-in (the hub cannot be reached from the tests): a repository holding ``files``;
+    each call records its arguments and puts the files its patterns select into one snapshot folder."""
+
+    files: list[str]
+    folder: Path
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    error: Exception | None = None
+
+    def snapshot_download(self, repo_id: str, **options: Any) -> str:
+        self.calls.append({"repo_id": repo_id, **options})
+        if self.error is not None:
+            raise self.error
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for name in self.files:
+            if any(fnmatch(name, pattern) for pattern in options["allow_patterns"]):
+                (self.folder / name).write_text("")
+        return str(self.folder)
+
+
+BART_FILES = ["config.json", "vocab.json", "merges.txt", "tokenizer.json", "model.safetensors", "pytorch_model.bin",
+              "tf_model.h5", "flax_model.msgpack", "rust_model.ot", "README.md"]  # fmt: skip
+SNAPSHOT = "models--org--name/snapshots/0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.fixture
+def repository(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeRepository:
+    import huggingface_hub
+
+    fake = FakeRepository(BART_FILES, tmp_path / "hub" / SNAPSHOT)
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", fake.snapshot_download)
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    monkeypatch.delenv("HF_HUB_DISABLE_PROGRESS_BARS", raising=False)  # other in-process runs set it
+    return fake
+
+
+def test_model_pull_fetches_config_tokenizer_and_safetensors_only(
+    repository: FakeRepository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWSBOT_SUMMARIZER__CACHE_DIR", str(tmp_path / "hub"))
+    assert main(["model", "pull", "facebook/bart-large-cnn"]) == 0
+    assert repository.calls == [{"repo_id": "facebook/bart-large-cnn", "cache_dir": tmp_path / "hub",
+                                 "allow_patterns": ["*.json", "*.txt", "*.model", "*.safetensors"]}]  # fmt: skip
+    assert sorted(path.name for path in repository.folder.iterdir()) == [
+        "config.json", "merges.txt", "model.safetensors", "tokenizer.json", "vocab.json"
+    ]  # fmt: skip
+    assert capsys.readouterr().out == f"facebook/bart-large-cnn is ready in {repository.folder}\n"
+    assert "HF_HUB_DISABLE_PROGRESS_BARS" not in os.environ  # a download shows its progress
+
+
+def test_model_pull_without_a_name_fetches_the_configured_model_and_old_weights(
+    repository: FakeRepository, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repository.files = [name for name in BART_FILES if name != "model.safetensors"]  # as distilbart's repository
+    assert main(["model", "pull"]) == 0
+    assert [(call["repo_id"], call["cache_dir"], call["allow_patterns"]) for call in repository.calls] == [
+        ("sshleifer/distilbart-cnn-12-6", None, ["*.json", "*.txt", "*.model", "*.safetensors"]),
+        ("sshleifer/distilbart-cnn-12-6", None, ["pytorch_model*.bin"]),
+    ]
+    assert (repository.folder / "pytorch_model.bin").is_file() and not (repository.folder / "tf_model.h5").exists()
+    assert "sshleifer/distilbart-cnn-12-6 is ready in" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("files", "error", "line"),
+    [
+        (BART_FILES, "unreachable", "the Hugging Face hub cannot be reached (ConnectError: [Errno -2] Name or "
+                                    "service not known)"),
+        (["config.json", "tf_model.h5"], None, "the repository has no PyTorch weights (model.safetensors or "
+                                                "pytorch_model.bin)"),
+    ],
+)  # fmt: skip
+def test_a_failed_pull_is_one_line_and_exit_2(
+    repository: FakeRepository, capsys: pytest.CaptureFixture[str], files: list[str], error: str | None, line: str
+) -> None:
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    repository.files = files
+    if error:  # what huggingface_hub raises when it cannot connect and has no earlier copy
+        repository.error = LocalEntryNotFoundError(
+            "Got: ConnectError: [Errno -2] Name or service not known\nAn error happened while trying to locate the "
+            "files on the Hub, and we cannot find the appropriate snapshot folder for the specified revision on the "
+            "local disk. Please check your internet connection and try again."
+        )
+    assert main(["model", "pull", "org/name"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"newsbot: cannot pull org/name: {line}\n" and captured.out == ""
+
+
+def test_a_bad_model_id_is_refused_by_the_hub_client_itself(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("HF_HUB_OFFLINE")  # the real snapshot_download: it checks the id before any connection
+    assert main(["model", "pull", "not a repository!"]) == 2
+    assert capsys.readouterr().err.startswith("newsbot: cannot pull not a repository!: Repo id must")
+
+
+def test_model_pull_offline_downloads_nothing(repository: FakeRepository, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert main(["model", "pull", "org/name"]) == 2
+    assert repository.calls == []
+    assert capsys.readouterr().err == (
+        "newsbot: cannot pull org/name: downloads are off (summarizer.offline, or HF_HUB_OFFLINE=1)\n"
+    )
+
+
+async def test_a_summary_never_reaches_the_hub_for_a_model(
+    listener: tuple[int, list[socket.socket]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot's side: a model not pulled is one line, and the hub (here a silent local port) hears nothing."""
+    port, sockets = listener
+    for name in ("HF_HUB_OFFLINE", "HF_HUB_DISABLE_TELEMETRY"):  # newsbot must stay off the network without them
+        monkeypatch.delenv(name, raising=False)
+    code, out, err = await run_cli(
+        "summarize", str(SEED_ARTICLE),
+        NEWSBOT_SUMMARIZER__BACKEND="abstractive", NEWSBOT_SUMMARIZER__FALLBACK="false",
+        NEWSBOT_SUMMARIZER__CACHE_DIR=str(tmp_path / "empty-cache"), HF_ENDPOINT=f"http://127.0.0.1:{port}",
+    )  # fmt: skip
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [
+        f"newsbot: {SEED_ARTICLE}: summariser unavailable: summariser model 'sshleifer/distilbart-cnn-12-6' is not "
+        "on this machine: run `newsbot model pull sshleifer/distilbart-cnn-12-6`"
+    ]
+    assert_never_connected(sockets)

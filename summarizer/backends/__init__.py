@@ -11,6 +11,8 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from summarizer.backend_names import BACKENDS
+
 if TYPE_CHECKING:
     from summarizer.settings import SummarizerConfig
 
@@ -45,11 +47,7 @@ class BackendError(RuntimeError):
     """A backend cannot be created (missing model, bad path); the message is one line for the user."""
 
 
-_REGISTRY: dict[str, str] = {
-    "abstractive": "summarizer.backends.abstractive:AbstractiveBackend",
-    "extractive": "summarizer.backends.extractive:ExtractiveBackend",
-    "textrank": "summarizer.backends.textrank:TextRankBackend",
-}
+_REGISTRY = BACKENDS  # name -> "module:Class", kept in summarizer.backend_names for the settings to read too
 
 
 def available_backends() -> list[str]:

@@ -3,8 +3,8 @@
 Three steps, as transformers' own pipelines did: preprocess (split the article at sentence boundaries into
 chunks that fit the model's input), generate (batched, beam search), postprocess (decode, split into
 sentences, and the faithfulness guard). A long article is summarised map-then-reduce: each chunk, then the
-joined chunk summaries. Loading is offline-aware: with HF_HUB_OFFLINE=1, or a local folder, nothing is
-downloaded, and a model that cannot be loaded is one clear BackendError line.
+joined chunk summaries. Loading never touches the network: the model comes from a local folder or from the
+Hugging Face cache that ``newsbot model pull`` fills, and a model that is not there is one clear BackendError line.
 """
 
 from __future__ import annotations
@@ -33,8 +33,13 @@ DEFAULT_MODEL = "sshleifer/distilbart-cnn-12-6"
 MAX_REDUCE_ROUNDS = 4
 
 
-def _offline() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+def _not_on_this_machine(name: str) -> str:
+    """The one line for a hub model that has not been pulled, naming the command that pulls it."""
+    return f"summariser model {name!r} is not on this machine: run `newsbot model pull {name}`"
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def _looks_like_path(name: str) -> bool:
@@ -84,27 +89,19 @@ class AbstractiveBackend:
         return "cuda" if wanted in ("auto", "cuda") and self._torch.cuda.is_available() else "cpu"
 
     def _load(self, name: str) -> tuple[Any, Any]:
+        """The tokenizer and model from a local folder or the local cache; downloading is `newsbot model pull`'s."""
         local = Path(name).expanduser()
         if _looks_like_path(name) and not local.is_dir():
             raise BackendError(f"summariser model folder not found: {local.resolve()}")
-        source = str(local) if local.is_dir() else name
-        try:  # the local cache first: a model downloaded once never needs the network again
-            tokenizer, model = self._from_pretrained(source, local_only=True)
-        except (OSError, ValueError) as exc:
-            if local.is_dir() or _offline():
-                reason = (
-                    str(exc).strip().splitlines()[0]
-                    if local.is_dir()
-                    else "it is not in the local cache and downloads are off (HF_HUB_OFFLINE=1)"
-                )
-                raise BackendError(f"cannot load summariser model {name!r}: {reason}") from exc
-            logger.warning("downloading %s from the Hugging Face hub (once; it is cached afterwards)", name)
-            try:
-                tokenizer, model = self._from_pretrained(source, local_only=False)
-            except (OSError, ValueError) as download_error:
-                reason = str(download_error).strip().splitlines()[0]
-                raise BackendError(f"cannot load summariser model {name!r}: {reason}") from download_error
-        return tokenizer, model
+        hub_id = not local.is_dir()
+        try:
+            return self._from_pretrained(name if hub_id else str(local), self.config.cache_dir)
+        except OSError as exc:  # transformers' word for "a file is missing", whether from a folder or the cache
+            if hub_id:
+                raise BackendError(_not_on_this_machine(name)) from exc
+            raise BackendError(f"cannot load summariser model {name!r}: {_first_line(exc)}") from exc
+        except ValueError as exc:  # the files are there but describe no seq2seq model transformers knows
+            raise BackendError(f"cannot load summariser model {name!r}: {_first_line(exc)}") from exc
 
     @classmethod
     def from_objects(cls, model: Any, tokenizer: Any, config: SummarizerConfig) -> AbstractiveBackend:
@@ -129,13 +126,14 @@ class AbstractiveBackend:
         return model
 
     @staticmethod
-    def _from_pretrained(source: str, local_only: bool) -> tuple[Any, Any]:
+    def _from_pretrained(source: str, cache_dir: Path | None) -> tuple[Any, Any]:
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()
-        tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=local_only)
-        model = AutoModelForSeq2SeqLM.from_pretrained(source, local_files_only=local_only)
+        options: dict[str, Any] = {"local_files_only": True, "cache_dir": str(cache_dir) if cache_dir else None}
+        tokenizer = AutoTokenizer.from_pretrained(source, **options)
+        model = AutoModelForSeq2SeqLM.from_pretrained(source, **options)
         return tokenizer, model
 
     def _encoder(self, sentences: list[str]) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -113,9 +114,26 @@ def test_missing_model_without_fallback_is_one_clear_error(tmp_path: Path) -> No
     assert "\n" not in str(caught.value)
 
 
-def test_uncached_hub_model_offline_is_one_clear_error() -> None:
-    with pytest.raises(BackendError, match="downloads are off"):
-        create_backend(config("newsbot-tests/not-a-cached-model", fallback=False))
+def test_a_model_not_pulled_is_one_line_naming_the_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HF_HUB_OFFLINE")  # local-only without the hub's switch too (test_cli checks no connection)
+    name = "sshleifer/distilbart-cnn-12-6"
+    with pytest.raises(BackendError) as caught:
+        create_backend(config(name, fallback=False, cache_dir=str(tmp_path / "empty-cache")))
+    assert str(caught.value) == (
+        "summariser model 'sshleifer/distilbart-cnn-12-6' is not on this machine: "
+        "run `newsbot model pull sshleifer/distilbart-cnn-12-6`"
+    )
+
+
+def test_a_pulled_model_loads_from_the_cache_by_its_hub_id(tiny_model: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "hub"
+    revision = "0123456789abcdef0123456789abcdef01234567"
+    repository = cache / "models--newsbot-tests--tiny-bart"
+    shutil.copytree(tiny_model, repository / "snapshots" / revision)  # the layout snapshot_download leaves
+    (repository / "refs").mkdir()
+    (repository / "refs" / "main").write_text(revision)
+    backend = create_backend(config("newsbot-tests/tiny-bart", fallback=False, cache_dir=str(cache)))
+    assert isinstance(backend, AbstractiveBackend) and backend.max_input_tokens == 96
 
 
 @pytest.mark.parametrize(

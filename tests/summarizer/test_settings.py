@@ -1,8 +1,10 @@
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from summarizer.settings import ConfigError, default_config_path, load_settings
+from summarizer.settings import ConfigError, default_config_path, load_settings, validate_override
 
 
 def test_defaults_have_the_documented_keys() -> None:
@@ -103,3 +105,67 @@ def test_known_variables_still_work(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_whole_section_as_json_is_known(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSBOT_NEWS", '{"stories": 3}')
     assert load_settings(None).news.stories == 3
+
+
+def test_the_data_folder_is_resolved_once_at_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = load_settings(None)
+    folder = tmp_path / "xdg" / "newsbot"  # conftest points XDG_DATA_HOME at tmp_path / "xdg"
+    assert settings.database.data_dir == folder
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "elsewhere"))  # too late: nothing reads it after load
+    assert settings.database.resolved_data_dir() == folder
+    assert settings.database.resolved_url() == f"sqlite+aiosqlite:///{folder / 'newsbot.db'}"
+
+
+def test_a_configured_data_folder_wins_and_is_expanded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    user = tmp_path / "c.toml"
+    user.write_text('[database]\ndata_dir = "~/bot-data"\n[summarizer]\ncache_dir = "~/models"\n')
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    settings = load_settings(user)
+    assert settings.database.data_dir == tmp_path / "home" / "bot-data"
+    assert settings.summarizer.cache_dir == tmp_path / "home" / "models"
+    monkeypatch.setenv("NEWSBOT_DATABASE__DATA_DIR", "/srv/newsbot")
+    assert load_settings(user).database.data_dir == Path("/srv/newsbot")
+
+
+def test_no_model_folder_means_the_hugging_face_cache() -> None:
+    assert load_settings(None).summarizer.cache_dir is None
+
+
+@pytest.mark.parametrize(
+    ("env", "offline"),
+    [
+        ({}, False),
+        ({"HF_HUB_OFFLINE": "1"}, True),
+        ({"HF_HUB_OFFLINE": "0"}, False),
+        ({"NEWSBOT_SUMMARIZER__OFFLINE": "true"}, True),
+        ({"HF_HUB_OFFLINE": "1", "NEWSBOT_SUMMARIZER__OFFLINE": "false"}, False),  # newsbot's own name wins
+    ],
+)
+def test_offline_from_the_hub_switch_or_the_setting(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], offline: bool
+) -> None:
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings(None)
+    assert settings.summarizer.offline is offline
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0" if offline else "1")  # read once, at load
+    assert settings.summarizer.offline is offline
+
+
+@pytest.mark.parametrize("key", ["summarizer.cache_dir", "summarizer.offline", "database.data_dir"])
+def test_folders_and_the_download_switch_are_the_operator_s(key: str) -> None:
+    with pytest.raises(ConfigError, match="can only be changed in the config file"):
+        validate_override(load_settings(None), key, "/tmp/elsewhere" if key.endswith("dir") else False)
+
+
+def test_the_backend_names_come_from_one_list_and_settings_import_no_backend() -> None:
+    from summarizer.backend_names import BACKENDS
+    from summarizer.backends import available_backends
+
+    assert available_backends() == sorted(BACKENDS) == ["abstractive", "extractive", "textrank"]
+    with pytest.raises(ConfigError, match="choose one of abstractive, extractive, textrank"):
+        load_settings(None, summarizer={"backend": "gpt"})
+    check = "import sys, summarizer.settings; sys.exit('summarizer.backends' in sys.modules)"
+    root = Path(__file__).resolve().parents[2]
+    assert subprocess.run([sys.executable, "-c", check], cwd=root, check=False).returncode == 0
