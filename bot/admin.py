@@ -20,6 +20,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from bot.administration import Sent
 from bot.chat import message_of, query_of, sender_id, services
 from bot.replies import MAX_MESSAGE, utf16_len, within_limit
 from bot.replies import escape_text as escape
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "ADMIN_COMMANDS",
+    "ADMIN_HANDLERS",
     "access_gate",
     "admin_only",
     "on_access",
@@ -113,7 +115,7 @@ async def on_config(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if wanted and wanted not in data:
         await message_of(update).reply_text(f"No section {escape(wanted)!r}; sections: {', '.join(data)}.")
         return
-    overrides = await services(context).storage.overrides()
+    overrides = await services(context).administration.overrides()
     lines = []
     for section, values in data.items():
         if wanted and section != wanted:
@@ -187,7 +189,7 @@ def _source_line(url: str, failing: dict[str, str]) -> str:
 @admin_only
 async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     service = services(context)
-    stats, counts = service.stats, await service.storage.counts()
+    stats, counts = service.stats, await service.administration.counts()
     latencies = sorted(stats.latencies_ms)
     p50 = statistics.median(latencies) if latencies else 0.0
     p95 = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))] if latencies else 0.0
@@ -240,7 +242,7 @@ async def on_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if utf16_len(escape(text)) > MAX_MESSAGE - 100:
         await message_of(update).reply_text("That is too long for one message; shorten it and try again.")
         return
-    chats = await services(context).storage.known_chats()
+    chats = await services(context).administration.known_chats()
     token = secrets.token_hex(6)
     context.bot_data.setdefault("broadcasts", {})[token] = (sender_id(update), text)  # only its author confirms
     buttons = [[InlineKeyboardButton(f"Send to {len(chats)} chats", callback_data=f"broadcast:{token}:send"),
@@ -268,17 +270,18 @@ async def on_broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE
     if choice != "send":
         await query.edit_message_text("Broadcast cancelled.")
         return
-    service = services(context)
-    sent = 0
-    for chat_id in await service.storage.known_chats():
+
+    async def send(chat_id: int) -> Sent:
         try:
             await context.bot.send_message(chat_id, escape(text))
-            sent += 1
         except Forbidden:
-            await service.storage.pause_chat(chat_id)
+            return Sent.BLOCKED
         except TelegramError as error:
             logger.warning("broadcast to %s failed: %s", chat_id, error)
-    await service.storage.audit(sender_id(update), "broadcast", f"{sent} chats: {text}")
+            return Sent.FAILED
+        return Sent.DELIVERED
+
+    sent = await services(context).administration.broadcast(sender_id(update), text, send)
     await query.edit_message_text(f"Broadcast sent to {sent} chats.")
 
 
@@ -286,9 +289,24 @@ async def on_broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE
 async def on_audit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = context.args or []
     count = int(args[0]) if args and args[0].isdigit() else 10
-    entries = await services(context).storage.audit_log(min(count, 50))
+    entries = await services(context).administration.recent_actions(count)
     if not entries:
         await message_of(update).reply_text("No admin actions yet.")
         return
     lines = [f"{e.at:%Y-%m-%d %H:%M} UTC · {e.user_id} · {escape(e.action)} {escape(e.detail[:200])}" for e in entries]
     await message_of(update).reply_text(within_limit(["<b>Audit</b>", *lines]))
+
+
+# Every admin command's handler, by command name: bot.app registers them from this table.
+ADMIN_HANDLERS: dict[str, Handler] = {
+    "config": on_config,
+    "set": on_set,
+    "unset": on_unset,
+    "sources": on_sources,
+    "stats": on_stats,
+    "access": on_access,
+    "allow": on_allow,
+    "block": on_block,
+    "broadcast": on_broadcast,
+    "audit": on_audit,
+}

@@ -93,8 +93,8 @@ def build_application(settings: Settings, backend: Backend | None = None) -> App
     application.add_handler(CommandHandler("digest", subscriptions.on_digest))
     application.add_handler(CommandHandler("timezone", subscriptions.on_timezone))
     application.add_handler(CommandHandler("admin", admin.on_admin))
-    for name in admin.ADMIN_COMMANDS:
-        application.add_handler(CommandHandler(name, getattr(admin, f"on_{name}")))
+    for name, handler in admin.ADMIN_HANDLERS.items():
+        application.add_handler(CommandHandler(name, handler))
     # 2. buttons under a summary, and the broadcast confirmation
     application.add_handler(CallbackQueryHandler(admin.on_broadcast_button, pattern=r"^broadcast:"))
     application.add_handler(CallbackQueryHandler(handlers.on_button, pattern=r"^(more|facts):"))

@@ -12,20 +12,20 @@ import math
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import SQLAlchemyError
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ContextTypes, JobQueue
 
 from bot.replies import digest_html, nothing_new_line
 from bot.services import Services
 from bot.storage import SubscriptionInfo
+from bot.subscribers import ChatSubscriptions
 from bot.workers import Busy, JobTimeout
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_S = 300.0  # a scheduled digest that meets a full model pool is tried again this much later
 
-__all__ = ["deliver", "job_name", "next_run", "restore", "schedule", "unschedule"]
+__all__ = ["deliver", "job_name", "next_run", "reschedule", "restore", "schedule", "unschedule"]
 
 
 def job_name(subscription_id: int) -> str:
@@ -53,6 +53,12 @@ def schedule(job_queue: JobQueue, subscription: SubscriptionInfo, zone: str) -> 
     return first
 
 
+def reschedule(job_queue: JobQueue, chat: ChatSubscriptions) -> None:
+    """(Re)schedule a chat's subscriptions in its zone (after a resume, a new zone, or at start)."""
+    for subscription in chat.subscriptions:
+        schedule(job_queue, subscription, chat.zone)
+
+
 def unschedule(job_queue: JobQueue, subscription_id: int) -> None:
     for job in job_queue.get_jobs_by_name(job_name(subscription_id)):
         job.schedule_removal()
@@ -62,11 +68,12 @@ async def restore(application: Application) -> int:
     """Schedule every active subscription in the database (at start-up)."""
     service: Services = application.bot_data["services"]
     assert application.job_queue is not None
-    active = await service.storage.subscriptions(active=True)
-    for subscription in active:
-        schedule(application.job_queue, subscription, await service.storage.timezone(subscription.chat_id))
-    logger.info("restored %d subscriptions", len(active))
-    return len(active)
+    chats = await service.subscribers.running()
+    for chat in chats:
+        reschedule(application.job_queue, chat)
+    restored = sum(len(chat.subscriptions) for chat in chats)
+    logger.info("restored %d subscriptions", restored)
+    return restored
 
 
 PURGE_EVERY_S = 6 * 3600.0
@@ -80,12 +87,9 @@ def start_housekeeping(application: Application) -> None:
 
 async def _purge(context: ContextTypes.DEFAULT_TYPE) -> None:
     service: Services = context.application.bot_data["services"]
-    try:
-        removed = await service.storage.purge_expired()
-    except SQLAlchemyError as error:  # a full disk, a busy database: next time, then
-        logger.warning("could not purge the summary cache: %s", error)
-        return
-    logger.info("purged %d expired summaries", removed)
+    removed = await service.administration.purge_expired()
+    if removed is not None:  # else the database was busy or full (logged there): next time, then
+        logger.info("purged %d expired summaries", removed)
 
 
 async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -93,8 +97,8 @@ async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
     service: Services = context.application.bot_data["services"]
     subscription_id = context.job.data
     assert isinstance(subscription_id, int)
-    subscription = await service.storage.subscription(subscription_id)
-    if subscription is None or subscription.paused:
+    subscription = await service.subscribers.due(subscription_id)
+    if subscription is None:  # removed, or its chat blocked the bot
         context.job.schedule_removal()
         return
     try:
@@ -116,7 +120,7 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, subscription: Subscription
     service: Services = context.application.bot_data["services"]
     digest = await service.subscription_digest(subscription)
     if digest.stories:
-        await service.mark_delivered(subscription, digest)
+        await service.subscribers.mark_delivered(subscription, digest)
     try:
         if not digest.stories:
             if not subscription.quiet:
@@ -125,10 +129,10 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, subscription: Subscription
         await context.bot.send_message(subscription.chat_id, digest_html(digest, subscription.id))
     except (BadRequest, Forbidden) as error:
         if digest.stories:
-            await service.unmark_delivered(subscription, digest)
+            await service.subscribers.unmark_delivered(subscription, digest)
         if not isinstance(error, Forbidden):
             raise
-        paused = await service.storage.pause_chat(subscription.chat_id)
+        paused = await service.subscribers.pause(subscription.chat_id)
         assert context.job_queue is not None
         for subscription_id in paused:
             unschedule(context.job_queue, subscription_id)

@@ -18,8 +18,10 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.administration import Administration
 from bot.ratelimit import RateLimiter
 from bot.storage import Storage, SubscriptionInfo, cache_key
+from bot.subscribers import Subscribers
 from bot.workers import Busy, ModelWorkers
 from summarizer.backends import Backend
 from summarizer.charts import bar_chart, comparable
@@ -89,6 +91,9 @@ class Services:
         self.fetcher = Fetcher(settings.fetch)
         self.pipeline = Pipeline(settings, self.fetcher, backend)
         self.storage = Storage(settings.database.resolved_url(), timedelta(hours=settings.bot.cache_ttl_hours))
+        # The limit is read at each /subscribe, so an admin's /set of it applies at once.
+        self.subscribers = Subscribers(self.storage, limit=lambda: self.settings.news.max_subscriptions_per_chat)
+        self.administration = Administration(self.storage, self.subscribers)
         self.workers = ModelWorkers(settings.bot.workers, settings.bot.queue_size, settings.bot.job_timeout_s)
         self.limiter = RateLimiter(settings.bot.rate_limit_per_minute)
         self.stats = Stats()
@@ -215,12 +220,6 @@ class Services:
     async def subscription_digest(self, subscription: SubscriptionInfo) -> Digest:
         """Only stories this subscription has not been sent, by any of their outlets' URLs."""
         return await self.topic_digest(subscription.topic, await self.storage.sent_urls(subscription.id))
-
-    async def mark_delivered(self, subscription: SubscriptionInfo, digest: Digest) -> None:
-        await self.storage.mark_sent(subscription.id, set().union(*(story.urls for story in digest.stories)))
-
-    async def unmark_delivered(self, subscription: SubscriptionInfo, digest: Digest) -> None:
-        await self.storage.unmark_sent(subscription.id, set().union(*(story.urls for story in digest.stories)))
 
     async def close(self) -> None:
         await self.fetcher.close()

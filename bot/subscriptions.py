@@ -1,16 +1,15 @@
 """Topics and subscriptions: /topic, /subscribe, /subscriptions, /unsubscribe, /digest, /timezone.
 
 Parsing is pure (``parse_subscribe``) so its rules are tested alone; the handlers parse, call the services
-and the scheduler, and reply.
+(``bot.subscribers`` holds the rules) and the scheduler, and reply.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
 from telegram.ext import ContextTypes
@@ -20,6 +19,7 @@ from bot.chat import OVERLOADED, SLOW_DOWN, message_of, overload_line, sender_of
 from bot.replies import digest_html, within_limit
 from bot.replies import escape_text as escape
 from bot.services import TOPIC_COST, Services
+from bot.subscribers import DEFAULT_EVERY, DEFAULT_HOUR, SubscribeRequest, TooMany, UnknownZone
 
 logger = logging.getLogger(__name__)
 
@@ -40,17 +40,6 @@ USAGE = "Usage: /subscribe <topic> [at HH:MM] [every N h] [quiet], e.g. /subscri
 _AT = re.compile(r"\s+at\s+(?P<hour>\d{1,2})[:.h](?P<minute>\d{2})\b", re.IGNORECASE)
 _EVERY = re.compile(r"\s+every\s+(?P<hours>\d{1,3})\s*(?:h|hours?)\b", re.IGNORECASE)
 _QUIET = re.compile(r"\s+quiet\b", re.IGNORECASE)
-DEFAULT_HOUR, DEFAULT_EVERY = 8, 24
-MAX_ZONE_CHARS = 64
-
-
-@dataclass(frozen=True, slots=True)
-class SubscribeRequest:
-    topic: str
-    hour: int = DEFAULT_HOUR
-    minute: int = 0
-    every_hours: int = DEFAULT_EVERY
-    quiet: bool = False
 
 
 def parse_subscribe(text: str, max_topic_chars: int) -> SubscribeRequest | str:
@@ -77,7 +66,7 @@ def parse_subscribe(text: str, max_topic_chars: int) -> SubscribeRequest | str:
         return USAGE
     if len(topic) > max_topic_chars:
         return f"Topics are at most {max_topic_chars} characters."
-    return SubscribeRequest(topic, hour, minute, every, quiet)
+    return SubscribeRequest(topic, hour=hour, minute=minute, every_hours=every, quiet=quiet)
 
 
 def _when(moment: datetime | None, zone: str) -> str:
@@ -118,18 +107,16 @@ async def on_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if isinstance(request, str):
         await message.reply_text(escape(request))
         return
-    chat_id = message.chat_id
-    existing = await service.storage.subscriptions(chat_id)
-    if len(existing) >= service.settings.news.max_subscriptions_per_chat:
+    outcome = await service.subscribers.subscribe(message.chat_id, request)
+    if isinstance(outcome, TooMany):
         await message.reply_text(
-            f"This chat has {len(existing)} subscriptions, the most allowed. /unsubscribe one first."
+            f"This chat has {outcome.count} subscriptions, the most allowed. /unsubscribe one first."
         )
         return
-    await _resume(context, chat_id)
-    added = await service.storage.add_subscription(chat_id, request.topic, request.hour, request.minute,
-                                                   request.every_hours, request.quiet)  # fmt: skip
-    zone = await service.storage.timezone(chat_id)
     assert context.job_queue is not None
+    if outcome.resumed is not None:
+        schedule.reschedule(context.job_queue, outcome.resumed)
+    added, zone = outcome.added, outcome.zone
     first = schedule.schedule(context.job_queue, added, zone)
     await message.reply_text(
         f"Subscribed (#{added.id}) to <b>{escape(added.topic)}</b>: every {added.every_hours} h from "
@@ -140,14 +127,14 @@ async def on_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def on_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message, service = message_of(update), services(context)
     await _resume(context, message.chat_id)
-    found = await service.storage.subscriptions(message.chat_id)
-    if not found:
+    chat = await service.subscribers.listing(message.chat_id)
+    if not chat.subscriptions:
         await message.reply_text("No subscriptions yet. " + USAGE.replace("Usage: ", "Try "))
         return
-    zone = await service.storage.timezone(message.chat_id)
+    zone = chat.zone
     assert context.job_queue is not None
     lines = ["<b>Subscriptions</b>"]
-    for sub in found:
+    for sub in chat.subscriptions:
         jobs = context.job_queue.get_jobs_by_name(schedule.job_name(sub.id))
         upcoming = jobs[0].next_t if jobs else None
         quiet = ", quiet" if sub.quiet else ""
@@ -162,7 +149,7 @@ async def on_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not wanted:
         await message.reply_text("Usage: /unsubscribe <id or topic> (see /subscriptions)")
         return
-    removed = await service.storage.remove_subscriptions(message.chat_id, wanted)
+    removed = await service.subscribers.unsubscribe(message.chat_id, wanted)
     assert context.job_queue is not None
     for sub in removed:
         schedule.unschedule(context.job_queue, sub.id)
@@ -176,7 +163,7 @@ async def on_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/digest: every subscription of the chat, now (only stories not sent before)."""
     message, service = message_of(update), services(context)
     await _resume(context, message.chat_id)
-    found = await service.storage.subscriptions(message.chat_id, active=True)
+    found = await service.subscribers.active(message.chat_id)
     if not found:
         await message.reply_text("No subscriptions in this chat. " + USAGE.replace("Usage: ", "Try "))
         return
@@ -197,29 +184,22 @@ async def on_timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     message, service = message_of(update), services(context)
     zone = " ".join(context.args or []).strip()
     if not zone:
-        current = await service.storage.timezone(message.chat_id)
+        current = await service.subscribers.timezone(message.chat_id)
         await message.reply_text(f"This chat's time zone is {current}. Change it with /timezone Europe/Berlin.")
         return
     try:
-        if len(zone) > MAX_ZONE_CHARS:
-            raise ValueError(zone)
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # "America" is a folder of zones; OSError for odd names
+        chat = await service.subscribers.set_timezone(message.chat_id, zone)
+    except UnknownZone:
         await message.reply_text(f"I don't know the time zone {escape(zone[:40])!r}. Use a name like Europe/Berlin.")
         return
-    await service.storage.set_timezone(message.chat_id, zone)
     assert context.job_queue is not None
-    for sub in await service.storage.subscriptions(message.chat_id, active=True):
-        schedule.schedule(context.job_queue, sub, zone)
+    schedule.reschedule(context.job_queue, chat)
     await message.reply_text(f"Time zone set to {zone}; digests follow it from now on.")
 
 
 async def _resume(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
-    """A chat that writes again can be reached again: its paused subscriptions run again."""
-    service = services(context)
-    resumed = await service.storage.resume_chat(chat_id)
-    if resumed:
-        zone = await service.storage.timezone(chat_id)
+    """Put the chat's subscriptions back on the JobQueue when writing again resumed them."""
+    resumed = await services(context).subscribers.resume(chat_id)
+    if resumed is not None:
         assert context.job_queue is not None
-        for sub in await service.storage.subscriptions(chat_id, active=True):
-            schedule.schedule(context.job_queue, sub, zone)
+        schedule.reschedule(context.job_queue, resumed)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.admin import ADMIN_COMMANDS
+from bot.admin import ADMIN_COMMANDS, ADMIN_HANDLERS
 from bot.replies import utf16_len
 from tests.bot.conftest import stop
 from tests.conftest import SEED_ARTICLE
@@ -50,6 +50,10 @@ async def test_non_admins_are_refused_and_nothing_changes(admin_bot: Any, telegr
 def test_every_admin_command_is_covered_above() -> None:
     assert set(ADMIN_COMMANDS) | {"admin"} == {"admin", "config", "set", "unset", "sources", "stats", "access",
                                                 "allow", "block", "broadcast", "audit"}  # fmt: skip
+
+
+def test_every_admin_command_has_a_handler_and_every_handler_a_help_line() -> None:
+    assert list(ADMIN_HANDLERS) == list(ADMIN_COMMANDS)  # bot.app registers the handlers; /admin lists the help
 
 
 async def test_a_group_with_an_admin_in_it_is_not_an_admin(admin_bot: Any, telegram: FakeBotAPI) -> None:
