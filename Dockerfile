@@ -8,8 +8,8 @@
 # A bind-mounted data folder must be writable by the image's user (uid 10001), or run the container as its owner:
 #   mkdir -p data && sudo chown 10001 data && docker run ... -v "$PWD/data:/data" newsbot
 #   docker run ... --user "$(id -u):$(id -g)" -v "$PWD/data:/data" newsbot
-# An abstractive model (summarizer.model) is downloaded into /data/huggingface on first start, if the container
-# may reach the model hub; add -e HF_HUB_OFFLINE=1 to forbid that.
+# An abstractive model (summarizer.model) is pulled once into the volume with `newsbot model pull NAME`
+# (it lands in /data/huggingface); the bot itself only reads local files and never downloads.
 
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -32,7 +32,8 @@ ENV PATH=/opt/newsbot/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     NEWSBOT_DATABASE__DATA_DIR=/data \
-    HF_HOME=/data/huggingface
+    HF_HOME=/data/huggingface \
+    HF_HUB_DISABLE_TELEMETRY=1
 RUN useradd --create-home --uid 10001 newsbot && mkdir -p /data && chown newsbot /data
 USER newsbot
 VOLUME ["/data"]

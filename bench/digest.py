@@ -62,9 +62,9 @@ async def main(feeds: int, items: int, runs: int) -> None:
     urls = build_site(server, feeds, items, random.Random(7))
     settings = load_settings(None, fetch={"allow_private_hosts": True})
     async with Fetcher(settings.fetch) as fetcher:
-        pipeline = Pipeline(settings, fetcher)
-        backend = pipeline.load_backend()
-        finder = TopicFinder(fetcher, sources_from(urls, []), backend.encoder.encode, pipeline)  # type: ignore[attr-defined]
+        pipeline = Pipeline(settings, fetcher=fetcher)
+        await pipeline.start()
+        finder = TopicFinder(pipeline, sources_from(urls, []))
         await finder.digest("weather")  # warm-up: lexicons, first model calls
         results = {}
         for case in ("cold", "warm"):  # cold: no embedding cached; warm: the next digest over the same feeds

@@ -13,7 +13,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from summarizer.aggregate import flag, group_facts
-from summarizer.errors import FetchErrorKind, PipelineError
+from summarizer.errors import ErrorKind, PipelineError
 from summarizer.pipeline import Result
 from summarizer.topics import Digest, Story
 
@@ -229,17 +229,13 @@ def reading_line(link: str, site: str | None) -> str:
     return f"Reading {_text(site or link, 60)}…"
 
 
-_FAILURES = {
-    FetchErrorKind.TIMEOUT: "⏱ The site took too long to answer. Try again later.",
-    FetchErrorKind.BLOCKED: "🚫 That address is not allowed: it points to a private or local network.",
-    FetchErrorKind.TOO_LARGE: "📦 That page is too large for me to read.",
-    FetchErrorKind.UNREACHABLE: "🔌 I couldn't reach that site.",
-    FetchErrorKind.BUSY: "⏳ I'm reading too many links right now. Please try again in a minute.",
-}
+_ICONS = {
+    ErrorKind.TIMEOUT: "⏱", ErrorKind.BLOCKED: "🚫", ErrorKind.TOO_LARGE: "📦", ErrorKind.UNREACHABLE: "🔌",
+    ErrorKind.BUSY: "⏳", ErrorKind.NOT_ARTICLE: "📰",
+}  # fmt: skip
 
 
 def failure_line(error: PipelineError) -> str:
-    """One friendly line for an expected failure (its own words are ours, but may quote a site: capped)."""
-    if error.kind == "not_article":
-        return "📰 I couldn't find an article on that page."
-    return _text(_FAILURES.get(error.kind, error.message), 200)  # type: ignore[call-overload]
+    """One line for an expected failure: the pipeline's own words (they may quote a site: capped), with an icon."""
+    icon = _ICONS.get(error.kind)
+    return _text(f"{icon} {error.message}" if icon else error.message, 200)

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,17 +25,19 @@ from bot.subscribers import Subscribers
 from bot.workers import Busy, ModelWorkers
 from summarizer.backends import Backend
 from summarizer.charts import bar_chart, comparable
-from summarizer.clean import canonical_url
-from summarizer.embeddings import SentenceEncoder
 from summarizer.feeds import sources_from
 from summarizer.fetch import Fetcher
-from summarizer.pipeline import Pipeline, Result
+from summarizer.pipeline import PastedText, Pipeline, Result
 from summarizer.settings import ConfigError, Settings, apply_overrides, parse_value, validate_override
 from summarizer.topics import Digest, TopicFinder
+from summarizer.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["Answer", "Services", "Stats"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 MORE_SENTENCES = 3  # "More" adds this many sentences to the configured length
 # What a request counts against its user's rate limit: a link is one page and one summary; a topic fans out to
@@ -88,8 +90,9 @@ class Services:
     def __init__(self, settings: Settings, backend: Backend | None = None) -> None:
         self.settings = settings
         self._base_settings = settings  # before any admin override: what /unset returns a key to
+        self._backend = backend  # tests bring a tiny model; otherwise the pipeline loads the configured one
         self.fetcher = Fetcher(settings.fetch)
-        self.pipeline = Pipeline(settings, self.fetcher, backend)
+        self.pipeline = Pipeline(settings, fetcher=self.fetcher, backend=backend, run_model=self._on_workers)
         self.storage = Storage(settings.database.resolved_url(), timedelta(hours=settings.bot.cache_ttl_hours))
         # The limit is read at each /subscribe, so an admin's /set of it applies at once.
         self.subscribers = Subscribers(self.storage, limit=lambda: self.settings.news.max_subscriptions_per_chat)
@@ -98,7 +101,6 @@ class Services:
         self.limiter = RateLimiter(settings.bot.rate_limit_per_minute)
         self.stats = Stats()
         self._topics: TopicFinder | None = None
-        self._encoder: SentenceEncoder | None = None
         self.access: dict[int, str] = {}  # user id → "allowed" / "blocked", mirrored from the database
         self._seen: set[tuple[int | None, int | None]] = set()
         self._reading: dict[str, asyncio.Future[Answer]] = {}  # links being read now, by canonical URL
@@ -110,16 +112,18 @@ class Services:
         self._build_start_parts()
         self.access = await self.storage.access_rules()
         await self.fetcher.open()
-        loop = asyncio.get_running_loop()  # the models load off the event loop, once, with no job time limit
-        await loop.run_in_executor(self.workers.executor, self.pipeline.load_backend)
-        self._encoder = await loop.run_in_executor(self.workers.executor, self._sentence_encoder)
+        await self.pipeline.start()  # the models load off the event loop, once, with no job time limit
         logger.info("services ready (backend %s)", self.pipeline.backend.name)
+
+    def _on_workers(self, function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Awaitable[T]:
+        """The pipeline's model work goes to the pool of the moment (``_build_start_parts`` replaces it)."""
+        return self.workers.run(function, *args, **kwargs)
 
     def _build_start_parts(self) -> None:
         """The parts whose settings apply only at start, built again from the effective settings (nothing in
         them has started yet: the fetcher's session opens, and the pool's threads start, after this)."""
         self.fetcher = Fetcher(self.settings.fetch)
-        self.pipeline.fetcher = self.fetcher
+        self.pipeline = Pipeline(self.settings, fetcher=self.fetcher, backend=self._backend, run_model=self._on_workers)
         self.workers.shutdown()
         bot = self.settings.bot
         self.workers = ModelWorkers(bot.workers, bot.queue_size, bot.job_timeout_s)
@@ -133,13 +137,15 @@ class Services:
         return None if overrides[key] == live else overrides[key]
 
     def _apply(self, settings: Settings) -> None:
-        """Make a new settings object the live one, everywhere that reads settings at run time."""
-        news_changed = settings.news != self.settings.news
-        self.settings = settings
-        self.pipeline.settings = settings
-        self.limiter.per_minute = settings.bot.rate_limit_per_minute
+        """Make a new settings object the live one. This is the one place a live key reaches the part it
+        configures: a part is rebuilt from the new settings (the limiter, the topic finder), or, where it holds
+        what must outlive a change (the database), given the new value. Everything else reads ``self.settings``
+        at each request (the summary length is passed to the pipeline with every call)."""
+        old, self.settings = self.settings, settings
+        if settings.bot.rate_limit_per_minute != old.bot.rate_limit_per_minute:
+            self.limiter = RateLimiter(settings.bot.rate_limit_per_minute)
         self.storage.cache_ttl = timedelta(hours=settings.bot.cache_ttl_hours)
-        if news_changed:
+        if settings.news != old.news:
             self._topics = None  # rebuilt with the new sources on next use
 
     async def change_setting(self, key: str, raw: str | None, by: int) -> str:
@@ -190,30 +196,21 @@ class Services:
             return False
         return self.settings.bot.access == "open" or status == "allowed"
 
-    def _sentence_encoder(self) -> SentenceEncoder:
-        """The extractive backend's encoder when there is one, else a new one (CPU work: call from a worker)."""
-        encoder = getattr(self.pipeline.backend, "encoder", None)
-        if isinstance(encoder, SentenceEncoder):
-            return encoder
-        return SentenceEncoder()
-
     @property
     def topics(self) -> TopicFinder:
-        """Built on first use, with the encoder that open() loaded off the event loop."""
+        """Built on first use, and again after an admin changes the news sources."""
         if self._topics is None:
-            if self._encoder is None:
-                raise RuntimeError("Services.topics used before open()")
             news = self.settings.news
             articles = _StoredArticles(self.storage, self._keep)
-            self._topics = TopicFinder(self.fetcher, sources_from(news.feeds, news.search_urls), self._encoder.encode,
-                                       self.pipeline, news.source_timeout_s, articles)  # fmt: skip
+            sources = sources_from(news.feeds, news.search_urls)
+            self._topics = TopicFinder(self.pipeline, sources, news.source_timeout_s, articles)
         return self._topics
 
     async def topic_digest(self, topic: str, exclude: set[str] | None = None) -> Digest:
         """The latest stories on a topic, clustered and summarised (CPU work in the model pool)."""
         if self.workers.full:
             raise Busy
-        digest = await self.topics.digest(topic, self.settings.news.stories, exclude, self.workers.executor)
+        digest = await self.topics.digest(topic, self.settings.news.stories, exclude)
         self.stats.failing_sources = digest.failures
         return digest
 
@@ -248,11 +245,10 @@ class Services:
             key, data = cached
             result = Result.from_dict(data)
             if len(result.summary) != self.settings.summarizer.sentences:  # an admin changed the length since
-                result = await self.workers.run(self.pipeline.summarize_article, result)
+                result = await self.pipeline.summarize(result, sentences=self.settings.summarizer.sentences)
             return Answer(key, result, cached=True)
         try:
-            result = await self.pipeline.extract(link, owner=user_id)  # cleaning must not queue behind model jobs
-            result = await self.workers.run(self.pipeline.summarize_article, result)
+            result = await self.pipeline.summarize(link, sentences=self.settings.summarizer.sentences, owner=user_id)
         except Exception:
             self.stats.failures += 1
             raise
@@ -270,7 +266,7 @@ class Services:
 
     async def summarize_text(self, text: str) -> Answer:
         """A pasted article; cached under a key of its text so its buttons work like a link's."""
-        result = await self.workers.run(self.pipeline.run_text, text)
+        result = await self.pipeline.summarize(PastedText(text), sentences=self.settings.summarizer.sentences)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
         key = await self._keep(result, f"text:{digest}")
         return Answer(key, result, cached=False)
@@ -282,7 +278,7 @@ class Services:
             return None
         result = Result.from_dict(data)
         sentences = self.settings.summarizer.sentences + MORE_SENTENCES
-        return await self.workers.run(self.pipeline.summarize_article, result, sentences)
+        return await self.pipeline.summarize(result, sentences=sentences)
 
     async def facts_chart(self, result: Result) -> tuple[str, bytes] | None:
         """A bar chart of the article's comparable figures, when it has three or more (drawn off the loop)."""

@@ -12,16 +12,16 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import trafilatura
 from dateutil import parser as dateparser
 
 from summarizer.errors import ArticleError
+from summarizer.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Article", "canonical_url", "clean_lines", "detect_language", "from_html", "from_text"]
+__all__ = ["Article", "clean_lines", "detect_language", "from_html", "from_text"]
 
 MIN_ARTICLE_CHARS = 200
 # A long read is 30,000-60,000 characters; anything past this is cut at a paragraph (1.9 MB of text took 185 s).
@@ -117,19 +117,6 @@ def clean_lines(text: str) -> list[str]:
 
 # --- metadata --------------------------------------------------------------------------------------
 
-_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ref|ref_src|igshid|smid)$", re.I)
-
-
-def canonical_url(url: str | None) -> str | None:
-    """The URL without tracking parameters and fragment, so one story has one cache key."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
-    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", query, ""))
-
 
 def _parse_date(line: str) -> str | None:
     """A line that is only a date (and maybe a time), as YYYY-MM-DD."""
@@ -181,7 +168,7 @@ def _build(lines: list[str], *, title: str | None, **meta: str | None) -> Articl
     body = _bounded(_drop_title_lead(lines, title))
     text = "\n".join(body)
     if len(text) < MIN_ARTICLE_CHARS:
-        raise ArticleError("No article text found on that page.")
+        raise ArticleError
     return Article(text=text, title=title, paragraphs=body, language=detect_language(text), **meta)
 
 
@@ -200,7 +187,7 @@ def from_html(html: str, url: str | None = None) -> Article:
         favor_precision=True,  # boilerplate hurts a summary more than a lost paragraph (bench/extraction.py)
     )
     if doc is None or isinstance(doc, dict) or not doc.text:  # a dict only with as_dict=True, never asked here
-        raise ArticleError("No article text found on that page.")
+        raise ArticleError
     title = _normalise(doc.title) if doc.title else None
     lines = clean_lines(doc.text)
     published = doc.date[:10] if doc.date else None

@@ -14,6 +14,8 @@ import sys
 from typing import Any
 
 from summarizer.aggregate import group_facts
+from summarizer.backends import BackendError
+from summarizer.embeddings import EmbeddingModelError
 from summarizer.errors import PipelineError
 from summarizer.fetch import Fetcher
 from summarizer.pipeline import Pipeline, Result
@@ -92,49 +94,31 @@ def _emit(result: Result | None, source: str, error: str | None, as_json: bool, 
 
 
 async def _process(settings: Settings, args: argparse.Namespace, with_summary: bool) -> int:
-    failures = 0
+    """Every source at once, printed in the order given. The models load once the first article is in hand,
+    while the rest are fetched; a run whose sources all fail never waits for them."""
     async with Fetcher(settings.fetch) as fetcher:
-        pipeline = Pipeline(settings, fetcher)
-        loading: asyncio.Task[object] | None = None
+        pipeline = Pipeline(settings, fetcher=fetcher)
 
-        async def extract(source: str) -> Result:
-            # The model loads in a thread once the first article is in hand, while the rest are fetched;
-            # a run whose sources all fail never waits for it.
-            nonlocal loading
-            result = await pipeline.extract(source, local_files=True)  # the command line may read files
-            if with_summary and loading is None:
-                loading = asyncio.create_task(asyncio.to_thread(pipeline.load_backend))
-            return result
+        async def run(source: str) -> Result:
+            if with_summary:  # the command line may read files: the user owns the machine
+                return await pipeline.summarize(source, sentences=args.sentences, local_files=True)
+            return await pipeline.read(source, local_files=True)
 
-        extracted = await asyncio.gather(*(extract(s) for s in args.sources), return_exceptions=True)
-        backend_error = await _wait_for_backend(loading)
-        for source, outcome in zip(args.sources, extracted, strict=True):
-            error = _describe_failure(outcome) if isinstance(outcome, BaseException) else backend_error
-            if error is None and with_summary and isinstance(outcome, Result):
-                try:
-                    outcome = await asyncio.to_thread(pipeline.summarize_article, outcome, args.sentences)
-                except Exception as exc:
-                    error = _describe_failure(exc)
-            failures += error is not None
-            _emit(None if error else outcome, source, error, args.json, with_summary)  # type: ignore[arg-type]
+        outcomes = await asyncio.gather(*(run(source) for source in args.sources), return_exceptions=True)
+    failures = 0
+    for source, outcome in zip(args.sources, outcomes, strict=True):
+        error = _describe_failure(outcome) if isinstance(outcome, BaseException) else None
+        failures += error is not None
+        _emit(None if error else outcome, source, error, args.json, with_summary)  # type: ignore[arg-type]
     return 2 if failures else 0
-
-
-async def _wait_for_backend(loading: asyncio.Task[object] | None) -> str | None:
-    """None when the model is ready (or not needed), else the one line that explains why not."""
-    if loading is None:
-        return None
-    try:
-        await loading
-    except Exception as exc:
-        logger.debug("summariser failed to load", exc_info=True)
-        return f"summariser unavailable: {exc}"
-    return None
 
 
 def _describe_failure(exc: BaseException) -> str:
     if isinstance(exc, PipelineError):
         return exc.message
+    if isinstance(exc, BackendError | EmbeddingModelError):
+        logger.debug("summariser failed to load", exc_info=exc)
+        return f"summariser unavailable: {exc}"
     logger.error("unexpected failure", exc_info=exc)
     return f"unexpected error ({type(exc).__name__})"
 

@@ -26,7 +26,7 @@ class MentionKind(StrEnum):
     ORGANISATION = "organisation"  # a company or other named body that owns money ("Alibaba", "Shell")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Mention:
     """A country (or alliance) named in a sentence. ``code`` is ISO 3166 alpha-2, None for alliances."""
 
@@ -66,7 +66,15 @@ class Lexicon:
             form = match.group("form")
             code, who, kind = self.surface[form]
             found.append(
-                Mention(match.start(), match.end(), form, code, who, kind, possessive=bool(match.group("pos")))
+                Mention(
+                    start=match.start(),
+                    end=match.end(),
+                    text=form,
+                    code=code,
+                    who=who,
+                    kind=kind,
+                    possessive=bool(match.group("pos")),
+                )
             )
         return found
 

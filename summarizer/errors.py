@@ -1,24 +1,22 @@
-"""Errors the pipeline raises on purpose, each carrying the one line a user is shown."""
+"""Failures the pipeline expects, each with one kind and the one line a user is shown.
+
+The wording of each kind is written here and nowhere else: the fetcher, the cleaner, the command line and the
+bot all show ``error.message``; the bot only puts an icon in front (``bot.replies``). A raise site may give a
+more precise line for its kind ("The site answered with an error (503).") but never a second wording of it.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["ArticleError", "FetchError", "FetchErrorKind", "PipelineError"]
+__all__ = ["WORDING", "ArticleError", "ErrorKind", "FetchError", "PipelineError"]
 
 
-class PipelineError(Exception):
-    """Base for expected failures: the message is safe to show to a user as is."""
+class ErrorKind(StrEnum):
+    """Why a source gave no article: what callers branch on (icons, exit codes, retry advice, metrics)."""
 
-    kind: str = "error"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class FetchErrorKind(StrEnum):
     INVALID_URL = "invalid_url"
+    UNSUPPORTED_SCHEME = "unsupported_scheme"
     BLOCKED = "blocked_address"
     UNREACHABLE = "unreachable"
     TIMEOUT = "timeout"
@@ -28,17 +26,44 @@ class FetchErrorKind(StrEnum):
     EMPTY = "empty"
     REDIRECTS = "too_many_redirects"
     BUSY = "busy"  # no turn at the network in time: our load, not the site's
+    NOT_ARTICLE = "not_article"
+    BAD_INPUT = "bad_input"  # a file or standard input the command line cannot use
+    NOT_FEED = "not_feed"
+
+
+WORDING: dict[ErrorKind, str] = {
+    ErrorKind.INVALID_URL: "That doesn't look like a valid web address.",
+    ErrorKind.UNSUPPORTED_SCHEME: "Only http:// and https:// links can be read.",
+    ErrorKind.BLOCKED: "That address is not allowed: it points to a private or local network.",
+    ErrorKind.UNREACHABLE: "I couldn't reach that site.",
+    ErrorKind.TIMEOUT: "The site took too long to answer. Try again later.",
+    ErrorKind.TOO_LARGE: "That page is too large to read.",
+    ErrorKind.UNSUPPORTED_TYPE: "That link is not a web page, so there is nothing to read.",
+    ErrorKind.HTTP_STATUS: "The site answered with an error.",
+    ErrorKind.EMPTY: "That page is empty.",
+    ErrorKind.REDIRECTS: "The site redirected too many times.",
+    ErrorKind.BUSY: "I'm reading too many links right now. Please try again in a minute.",
+    ErrorKind.NOT_ARTICLE: "I couldn't find an article on that page.",
+    ErrorKind.BAD_INPUT: "That input cannot be read.",
+    ErrorKind.NOT_FEED: "That is not a news feed.",
+}
+
+
+class PipelineError(Exception):
+    """Base for expected failures: ``message`` is safe to show to a user as is."""
+
+    def __init__(self, kind: ErrorKind, message: str | None = None) -> None:
+        self.kind = kind
+        self.message = message or WORDING[kind]
+        super().__init__(self.message)
 
 
 class FetchError(PipelineError):
-    """The page could not be fetched; ``kind`` says why, for callers that word it their own way."""
-
-    def __init__(self, kind: FetchErrorKind, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
+    """The page could not be fetched."""
 
 
 class ArticleError(PipelineError):
     """The page was fetched but holds no article text we can use."""
 
-    kind = "not_article"
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(ErrorKind.NOT_ARTICLE, message)

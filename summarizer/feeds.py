@@ -20,9 +20,9 @@ from urllib.parse import quote_plus, urlsplit
 
 import feedparser
 
-from summarizer.clean import canonical_url
-from summarizer.errors import PipelineError
+from summarizer.errors import ErrorKind, PipelineError
 from summarizer.fetch import FEED_TYPES, Fetcher
+from summarizer.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def parse_feed(body: str, source: str) -> list[Item]:
     """Items of an RSS/Atom document; raises PipelineError when it is not one."""
     parsed = feedparser.parse(body)
     if parsed.bozo and not parsed.entries:
-        raise PipelineError(f"not a feed ({type(parsed.bozo_exception).__name__})")
+        raise PipelineError(ErrorKind.NOT_FEED, f"not a feed ({type(parsed.bozo_exception).__name__})")
     items = []
     for entry in parsed.entries:
         link = canonical_url(entry.get("link"))
@@ -90,7 +90,7 @@ def parse_gdelt(body: str, source: str) -> list[Item]:
     try:
         articles = json.loads(body).get("articles", [])
     except (ValueError, AttributeError) as exc:
-        raise PipelineError("not GDELT JSON") from exc
+        raise PipelineError(ErrorKind.NOT_FEED, "not GDELT JSON") from exc
     items = []
     for article in articles:
         link = canonical_url(article.get("url"))

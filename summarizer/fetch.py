@@ -22,7 +22,7 @@ from yarl import URL
 from summarizer.addresses import AddressPolicy, BlockedAddressError, GuardedResolver, literal_ip
 from summarizer.admission import Admission, NoTurn
 from summarizer.encoding import decode_document, looks_like_html
-from summarizer.errors import FetchError, FetchErrorKind
+from summarizer.errors import ErrorKind, FetchError
 from summarizer.settings import FetchConfig
 
 logger = logging.getLogger(__name__)
@@ -57,24 +57,21 @@ class FetchedPage:
         return self.content_type != "text/plain"
 
 
-BLOCKED_MESSAGE = "That address is not allowed: it points to a private or local network."
-
-
 def check_url(raw: str, policy: AddressPolicy) -> URL:
     """Parse and vet a URL before any connection; raises FetchError with a user-facing reason."""
     try:
         url = URL(raw.strip())
     except (ValueError, TypeError):
-        raise FetchError(FetchErrorKind.INVALID_URL, "That doesn't look like a valid web address.") from None
+        raise FetchError(ErrorKind.INVALID_URL) from None
     if url.scheme not in ("http", "https"):
-        raise FetchError(FetchErrorKind.INVALID_URL, "Only http:// and https:// links can be read.")
+        raise FetchError(ErrorKind.UNSUPPORTED_SCHEME)
     if not url.host:
-        raise FetchError(FetchErrorKind.INVALID_URL, "That link has no host name.")
+        raise FetchError(ErrorKind.INVALID_URL, "That link has no host name.")
     # aiohttp connects to IP literals without asking the resolver, so they are judged here;
     # names are judged by GuardedResolver on every address they resolve to.
     address = literal_ip(url.host)
     if address is not None and not policy.allows(address):
-        raise FetchError(FetchErrorKind.BLOCKED, BLOCKED_MESSAGE)
+        raise FetchError(ErrorKind.BLOCKED)
     return url
 
 
@@ -157,16 +154,16 @@ class Fetcher:
                 async with asyncio.timeout(self.config.timeout_s):
                     return await self._follow(url, raw_url, started, accept)
         except NoTurn:
-            raise FetchError(FetchErrorKind.BUSY, "Too many links are being read right now. Try again soon.") from None
+            raise FetchError(ErrorKind.BUSY) from None
         except TimeoutError:
-            raise FetchError(FetchErrorKind.TIMEOUT, "The site took too long to answer.") from None
+            raise FetchError(ErrorKind.TIMEOUT) from None
         except BlockedAddressError:
-            raise FetchError(FetchErrorKind.BLOCKED, BLOCKED_MESSAGE) from None
+            raise FetchError(ErrorKind.BLOCKED) from None
         except aiohttp.ClientConnectorDNSError:  # GuardedResolver's refusal is no OSError: it arrives unwrapped above
-            raise FetchError(FetchErrorKind.UNREACHABLE, "That site's name could not be found.") from None
+            raise FetchError(ErrorKind.UNREACHABLE, "That site's name could not be found.") from None
         except (aiohttp.ClientError, OSError) as exc:
             logger.info("fetch of %s failed: %r", raw_url, exc)
-            raise FetchError(FetchErrorKind.UNREACHABLE, "The site could not be reached.") from None
+            raise FetchError(ErrorKind.UNREACHABLE) from None
 
     async def _follow(self, url: URL, raw_url: str, started: float, accept: frozenset[str]) -> FetchedPage:
         assert self._session is not None
@@ -177,44 +174,39 @@ class Fetcher:
                     try:
                         target = url.join(URL(response.headers["Location"]))
                     except ValueError:  # "http://a\\b@c/": not an address anyone can follow
-                        raise FetchError(
-                            FetchErrorKind.INVALID_URL, "The site redirected to a broken address."
-                        ) from None
+                        raise FetchError(ErrorKind.INVALID_URL, "The site redirected to a broken address.") from None
                     url = check_url(str(target), self.policy)
                     if str(url) in seen:
-                        raise FetchError(FetchErrorKind.REDIRECTS, "The site redirects in a loop.")
+                        raise FetchError(ErrorKind.REDIRECTS, "The site redirects in a loop.")
                     seen.add(str(url))
                     continue
                 return await self._read(response, raw_url, started, accept)
-        raise FetchError(FetchErrorKind.REDIRECTS, "The site redirected too many times.")
+        raise FetchError(ErrorKind.REDIRECTS)
 
     async def _read(
         self, response: aiohttp.ClientResponse, raw_url: str, started: float, accept: frozenset[str]
     ) -> FetchedPage:
         if response.status >= 400:
-            raise FetchError(FetchErrorKind.HTTP_STATUS, f"The site answered with an error ({response.status}).")
+            raise FetchError(ErrorKind.HTTP_STATUS, f"The site answered with an error ({response.status}).")
         mime = _mime(response)
         if mime not in accept and mime not in UNDECLARED_TYPES:
             raise FetchError(
-                FetchErrorKind.UNSUPPORTED_TYPE,
+                ErrorKind.UNSUPPORTED_TYPE,
                 f"That link is not a web page ({_shown_type(mime)}), so there is nothing to read.",
             )
         limit = self.config.max_bytes
         if response.content_length is not None and response.content_length > limit:
-            raise FetchError(FetchErrorKind.TOO_LARGE, "That page is too large to read.")
+            raise FetchError(ErrorKind.TOO_LARGE)
         body = bytearray()
         async for chunk in response.content.iter_chunked(CHUNK):
             body += chunk  # already decompressed, so a gzip bomb hits the same cap
             if len(body) > limit:
-                raise FetchError(FetchErrorKind.TOO_LARGE, "That page is too large to read.")
+                raise FetchError(ErrorKind.TOO_LARGE)
         if not body.strip():
-            raise FetchError(FetchErrorKind.EMPTY, "That page is empty.")
+            raise FetchError(ErrorKind.EMPTY)
         if mime in UNDECLARED_TYPES and accept is DOCUMENT_TYPES:
             if not looks_like_html(bytes(body)):
-                raise FetchError(
-                    FetchErrorKind.UNSUPPORTED_TYPE,
-                    "That link is not a web page, so there is nothing to read.",
-                )
+                raise FetchError(ErrorKind.UNSUPPORTED_TYPE)
             mime = "text/html"
         # charset detection on a large body takes tens of milliseconds: not on the event loop
         text, codec = await asyncio.to_thread(decode_document, bytes(body), response.charset)

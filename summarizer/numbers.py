@@ -63,7 +63,7 @@ _PATTERN = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Quantity:
     """A number in a sentence. ``value`` is None for vague amounts ("hundreds of"); ``high`` for ranges."""
 
@@ -120,7 +120,16 @@ def _from_match(match: re.Match[str]) -> Quantity | None:
         if not scale and match.group("scale"):
             end = match.start("scale")
             text = match.group(0)[: end - match.start()].strip()
-            return Quantity(match.start(), end, text, value, bound is not None, bound, high, currency)
+            return Quantity(
+                start=match.start(),
+                end=end,
+                text=text,
+                value=value,
+                approx=bound is not None,
+                bound=bound,
+                high=high,
+                currency=currency,
+            )
     else:
         word = match.group("word")
         value = _word_value(word)
@@ -133,7 +142,16 @@ def _from_match(match: re.Match[str]) -> Quantity | None:
             return None
     text = match.group(0).strip()
     start = match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
-    return Quantity(start, match.end(), text, value, bound is not None, bound, high, currency)
+    return Quantity(
+        start=start,
+        end=match.end(),
+        text=text,
+        value=value,
+        approx=bound is not None,
+        bound=bound,
+        high=high,
+        currency=currency,
+    )
 
 
 def _change(sentence: str, match: re.Match[str]) -> list[Quantity] | None:
@@ -147,9 +165,17 @@ def _change(sentence: str, match: re.Match[str]) -> list[Quantity] | None:
     start = match.start("qual") if match.group("qual") else match.start("num")
     return [
         Quantity(
-            start, match.end("num"), sentence[start : match.end("num")], first, bound is not None, bound, role="before"
+            start=start,
+            end=match.end("num"),
+            text=sentence[start : match.end("num")],
+            value=first,
+            approx=bound is not None,
+            bound=bound,
+            role="before",
         ),
-        Quantity(match.start("num3"), match.end("num3"), match.group("num3"), second, role="after"),
+        Quantity(
+            start=match.start("num3"), end=match.end("num3"), text=match.group("num3"), value=second, role="after"
+        ),
     ]
 
 
@@ -169,7 +195,7 @@ def find_quantities(sentence: str) -> list[Quantity]:
         if _year_then_figure(match):  # "by 1.2 billion euros in 2016 to 34.2 billion": a year, then a figure
             position = match.start("num3")
             year = _digits(match.group("num"))
-            found.append(Quantity(match.start("num"), match.end("num"), match.group("num"), year))
+            found.append(Quantity(start=match.start("num"), end=match.end("num"), text=match.group("num"), value=year))
             continue
         if match.group("word") and match.group("word").lower() == "one" and not match.group("wscale"):
             continue  # "one of the", "no one": almost never a count in news

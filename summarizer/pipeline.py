@@ -1,7 +1,11 @@
-"""fetch → clean → summarise → key facts, for one source at a time, with the model loaded once.
+"""The one route of an article: fetch → clean → summarise → key facts, taken the same way by the bot, the command
+line and digests.
 
-``extract`` is async (network, then cleaning in an executor); ``summarize_article`` is synchronous CPU work
-that async callers hand to a worker thread, so the event loop never waits on the model.
+Fetching is async and cleaning runs in a thread (trafilatura can take a while on a big page). Model work runs
+wherever the caller's ``run_model`` puts it: the bot's bounded worker pool, or a plain thread for the command
+line, so the event loop never waits on a model. The pipeline owns the models: one sentence encoder, shared by the
+extractive summary, the abstractive guard and digest clustering, and the configured backend; both load once, off
+the event loop, on ``start()``.
 """
 
 from __future__ import annotations
@@ -9,21 +13,37 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Hashable
-from concurrent.futures import Executor
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 from summarizer.backends import Backend, create_backend, in_article_order
 from summarizer.clean import Article, from_html, from_text
+from summarizer.embeddings import SentenceEncoder
 from summarizer.facts import Fact, extract_facts
 from summarizer.fetch import Fetcher
+from summarizer.inputs import Document, load_document
 from summarizer.settings import Settings
-from summarizer.sources import Document, load_document
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Pipeline", "Result"]
+__all__ = ["ModelRunner", "PastedText", "Pipeline", "Result"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class ModelRunner(Protocol):
+    """Where model work runs: ``await run(function, *args)`` (the bot's ``ModelWorkers.run``, ``asyncio.to_thread``)."""
+
+    def __call__(self, function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Awaitable[T]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PastedText:
+    """An article a user pasted rather than linked: nothing to fetch, cleaned as plain text."""
+
+    text: str
 
 
 @dataclass(slots=True)
@@ -34,6 +54,7 @@ class Result:
     article: Article
     summary: list[str] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    has_facts: bool = False  # facts are read once per article: a longer summary keeps them
     backend: str | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
 
@@ -51,7 +72,8 @@ class Result:
         }
         if with_summary:
             data["summary"] = self.summary
-            data["facts"] = [fact.to_dict() for fact in self.facts]
+            if self.has_facts:  # an article read but not yet summarised (a digest's) has none to store
+                data["facts"] = [fact.to_dict() for fact in self.facts]
             data["backend"] = self.backend
         data["timings_ms"] = {key: round(value, 1) for key, value in self.timings_ms.items()}
         return data
@@ -73,6 +95,7 @@ class Result:
             article=article,
             summary=list(data.get("summary", [])),
             facts=[Fact(**fact) for fact in data.get("facts", [])],
+            has_facts="facts" in data,
             backend=data.get("backend"),
             timings_ms=dict(data.get("timings_ms", {})),
         )
@@ -85,67 +108,127 @@ def clean_document(document: Document) -> Article:
     return from_text(document.text, document.url)
 
 
-class Pipeline:
-    """Holds the fetcher and the (lazily loaded) backend; one per process."""
+def _add_facts(result: Result) -> float:
+    """Read the article's key facts unless it has them; the milliseconds it took."""
+    if result.has_facts:
+        return 0.0
+    started = time.perf_counter()
+    result.facts = extract_facts(result.article.text, result.article.language)
+    result.has_facts = True
+    result.timings_ms["facts"] = (time.perf_counter() - started) * 1000
+    return result.timings_ms["facts"]
 
-    def __init__(self, settings: Settings, fetcher: Fetcher | None = None, backend: Backend | None = None) -> None:
+
+class Pipeline:
+    """One per process: the fetcher, the models, and the route every caller takes."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        fetcher: Fetcher | None = None,
+        backend: Backend | None = None,
+        encoder: SentenceEncoder | None = None,
+        run_model: ModelRunner | None = None,
+    ) -> None:
+        """``backend`` and ``encoder`` are for tests and benchmarks that bring their own models."""
         self.settings = settings
         self.fetcher = fetcher
+        self.run_model: ModelRunner = run_model or asyncio.to_thread
         self._backend = backend
+        self._encoder = encoder
+        self._loading: asyncio.Future[None] | None = None
+
+    async def start(self) -> None:
+        """Load the models once, in a thread with no time limit; callers arriving meanwhile wait for that load."""
+        if self._loading is None:
+            self._loading = asyncio.ensure_future(asyncio.to_thread(self._load))
+        await asyncio.shield(self._loading)
+
+    def _load(self) -> None:
+        if self._encoder is None:
+            self._encoder = SentenceEncoder()
+        if self._backend is None:
+            self._backend = create_backend(self.settings.summarizer, self._encoder)
+        logger.info("pipeline ready (backend %s)", self._backend.name)
 
     @property
     def backend(self) -> Backend:
         if self._backend is None:
-            self._backend = create_backend(self.settings.summarizer)
+            raise RuntimeError("Pipeline.backend used before start()")
         return self._backend
 
-    def load_backend(self) -> Backend:
-        """Load the model now (start-up), rather than on the first article."""
-        return self.backend
+    @property
+    def encoder(self) -> SentenceEncoder:
+        if self._encoder is None:
+            raise RuntimeError("Pipeline.encoder used before start()")
+        return self._encoder
 
-    async def extract(
-        self,
-        source: str,
-        executor: Executor | None = None,
-        *,
-        local_files: bool = False,
-        owner: Hashable | None = None,
+    async def read(
+        self, source: str | PastedText, *, owner: Hashable | None = None, local_files: bool = False
     ) -> Result:
-        """Fetch (or, with ``local_files``, read), then clean (in ``executor``: trafilatura can be slow).
+        """Fetch (or, with ``local_files``, read a file) and clean: no model involved (``newsbot extract``).
 
         ``owner`` is who asked: the fetcher gives each owner a few fetches at once.
         """
         started = time.perf_counter()
-        document = await load_document(source, self.fetcher, local_files=local_files, owner=owner)
+        if isinstance(source, PastedText):
+            document = Document("text", source.text, is_html=False, url=None, load_ms=0.0)
+        else:
+            document = await load_document(source, self.fetcher, local_files=local_files, owner=owner)
         cleaning = time.perf_counter()
-        article = await asyncio.get_running_loop().run_in_executor(executor, clean_document, document)
+        article = await asyncio.to_thread(clean_document, document)
         return Result(
-            source=source,
+            source=document.source,
             article=article,
-            timings_ms={"fetch": document.load_ms, "clean": (time.perf_counter() - cleaning) * 1000,
-                        "total": (time.perf_counter() - started) * 1000},
-        )  # fmt: skip
+            timings_ms={
+                "fetch": document.load_ms,
+                "clean": (time.perf_counter() - cleaning) * 1000,
+                "total": (time.perf_counter() - started) * 1000,
+            },
+        )
 
-    def summarize_article(self, result: Result, sentences: int | None = None) -> Result:
-        """Add summary and facts to an extracted result (CPU work: call from a worker thread)."""
+    async def summarize(
+        self,
+        source: str | PastedText | Result,
+        *,
+        sentences: int | None = None,
+        owner: Hashable | None = None,
+        local_files: bool = False,
+    ) -> Result:
+        """A source's summary and key facts. A ``Result`` already read (the cache) is summarised again at the
+        new length; its facts are kept."""
+        result = source if isinstance(source, Result) else await self.read(source, owner=owner, local_files=local_files)
+        await self.start()
         count = sentences or self.settings.summarizer.sentences
-        article = result.article
-        started = time.perf_counter()
-        ranked = self.backend.summarize(article.text, count, title=article.title)
-        result.summary = in_article_order(ranked)
-        result.backend = self.backend.name
-        summarized = time.perf_counter()
-        result.facts = extract_facts(article.text, article.language)
-        done = time.perf_counter()
-        result.timings_ms["summarize"] = (summarized - started) * 1000
-        result.timings_ms["facts"] = (done - summarized) * 1000
-        result.timings_ms["total"] = result.timings_ms.get("total", 0.0) + (done - started) * 1000
-        return result
+        (summarized,) = await self.run_model(self._summarize_batch, [result], count)
+        return summarized
 
-    def run_text(self, text: str, sentences: int | None = None) -> Result:
-        """Summarise pasted article text (synchronous; call from a worker)."""
+    async def summarize_many(self, results: list[Result], *, sentences: int) -> list[Result]:
+        """Articles already read, summarised in one model job (a batching backend generates them together)."""
+        await self.start()
+        return await self.run_model(self._summarize_batch, results, sentences)
+
+    async def add_facts(self, results: list[Result]) -> list[Result]:
+        """Key facts alone, for articles read only to compare their figures (a digest's other outlets)."""
+        return await self.run_model(self._facts_batch, results)
+
+    def _summarize_batch(self, results: list[Result], count: int) -> list[Result]:
         started = time.perf_counter()
-        article = from_text(text)
-        result = Result(source="text", article=article, timings_ms={"fetch": 0.0})
-        result.timings_ms["clean"] = result.timings_ms["total"] = (time.perf_counter() - started) * 1000
-        return self.summarize_article(result, sentences)
+        articles = [result.article for result in results]
+        ranked = self.backend.summarize_many(
+            [article.text for article in articles], count, titles=[article.title for article in articles]
+        )
+        spent = (time.perf_counter() - started) * 1000 / max(len(results), 1)
+        for result, picked in zip(results, ranked, strict=True):
+            result.summary = in_article_order(picked)
+            result.backend = self.backend.name
+            result.timings_ms["summarize"] = spent
+            facts_ms = _add_facts(result)
+            result.timings_ms["total"] = result.timings_ms.get("total", 0.0) + spent + facts_ms
+        return results
+
+    def _facts_batch(self, results: list[Result]) -> list[Result]:
+        for result in results:
+            _add_facts(result)
+        return results

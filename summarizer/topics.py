@@ -13,18 +13,14 @@ import math
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
 import numpy as np
 
-from summarizer.backends import in_article_order
-from summarizer.facts import Fact, extract_facts
+from summarizer.facts import Fact
 from summarizer.feeds import Item, Source, collect
-from summarizer.fetch import Fetcher
 from summarizer.pipeline import Pipeline, Result
 from summarizer.sentences import split_sentences
 from summarizer.words import STOPWORDS
@@ -39,8 +35,6 @@ RELEVANT = 0.35  # minimum relevance to be considered at all
 SAME_STORY = 0.72  # headline similarity above which two items are one story
 MEMBERS_COMPARED = 3  # articles fetched per story to compare figures
 EMBEDDING_CACHE = 20_000
-
-Embed = Callable[[list[str]], np.ndarray]
 
 
 def keywords(topic: str) -> list[str]:
@@ -112,23 +106,21 @@ class ArticleCache(Protocol):
 
 
 class TopicFinder:
-    """Needs the fetcher, the sources, an embedding function and the pipeline (for the summaries)."""
+    """A topic's stories from the configured sources, read and summarised through the pipeline."""
 
-    def __init__(self, fetcher: Fetcher, sources: list[Source], embed: Embed, pipeline: Pipeline,
-                 source_timeout_s: float = 10.0, cache: ArticleCache | None = None) -> None:  # fmt: skip
-        self.cache = cache
-        self.fetcher = fetcher
-        self.sources = sources
-        self.embed = embed
+    def __init__(self, pipeline: Pipeline, sources: list[Source], source_timeout_s: float = 10.0,
+                 cache: ArticleCache | None = None) -> None:  # fmt: skip
         self.pipeline = pipeline
+        self.sources = sources
         self.source_timeout_s = source_timeout_s
+        self.cache = cache
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()  # feeds repeat items digest after digest
 
     def _embed_cached(self, texts: list[str]) -> np.ndarray:
         """Embeddings, computing only the texts not seen lately (bounded LRU of EMBEDDING_CACHE entries)."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
         if missing:
-            for text, vector in zip(missing, self.embed(missing), strict=True):
+            for text, vector in zip(missing, self.pipeline.encoder.encode(missing), strict=True):
                 self._vectors[text] = vector
         for text in texts:
             self._vectors.move_to_end(text)
@@ -136,24 +128,19 @@ class TopicFinder:
             self._vectors.popitem(last=False)
         return np.stack([self._vectors[t] for t in texts])
 
-    async def digest(
-        self,
-        topic: str,
-        limit: int = 5,
-        exclude: set[str] | None = None,
-        executor: Executor | None = None,
-        sentences: int = 2,
-    ) -> Digest:
+    async def digest(self, topic: str, limit: int = 5, exclude: set[str] | None = None, sentences: int = 2) -> Digest:
         """The top ``limit`` stories on ``topic``, skipping any story with a URL in ``exclude``."""
-        loop = asyncio.get_running_loop()
+        if self.pipeline.fetcher is None:
+            raise RuntimeError("a digest needs a pipeline with a fetcher")
         started = time.perf_counter()
-        report = await collect(self.fetcher, self.sources, topic, self.source_timeout_s)
+        report = await collect(self.pipeline.fetcher, self.sources, topic, self.source_timeout_s)
         fetched = time.perf_counter()
-        stories = await loop.run_in_executor(executor, self.rank_and_cluster, topic, report.items)
+        await self.pipeline.start()
+        stories = await self.pipeline.run_model(self.rank_and_cluster, topic, report.items)
         stories = [s for s in stories if not (exclude and s.urls & exclude)][:limit]
         clustered = time.perf_counter()
-        articles = await asyncio.gather(*(self._read(story, executor) for story in stories))
-        await loop.run_in_executor(executor, self._summarize_all, stories, articles, sentences)
+        articles = await asyncio.gather(*(self._read(story) for story in stories))
+        await self._summarize_all(stories, articles, sentences)
         done = time.perf_counter()
         timings = {"fetch": fetched - started, "cluster": clustered - fetched, "summarize": done - clustered}
         return Digest(topic, stories, report.failures, len(report.items), timings)
@@ -190,37 +177,35 @@ class TopicFinder:
                 leaders.append(index)
         return stories
 
-    async def _read(self, story: Story, executor: Executor | None) -> list[tuple[Item, Result]]:
+    async def _read(self, story: Story) -> list[tuple[Item, Result]]:
         """The lead article and up to two more outlets' (to compare figures); unreadable ones are skipped."""
         members = [item for item in story.items if item.outlet][:MEMBERS_COMPARED]
-        results = await asyncio.gather(*(self._article(item.url, executor) for item in members))
+        results = await asyncio.gather(*(self._article(item.url) for item in members))
         return [(item, result) for item, result in zip(members, results, strict=True) if result is not None]
 
-    def _summarize_all(self, stories: list[Story], articles: list[list[tuple[Item, Result]]], sentences: int) -> None:
-        """Every story's summary in one call, so a batching backend generates them together (CPU work)."""
-        backend = self.pipeline.backend
+    async def _summarize_all(
+        self, stories: list[Story], articles: list[list[tuple[Item, Result]]], sentences: int
+    ) -> None:
+        """Every lead article in one model job (a batching backend generates them together); the other outlets'
+        articles for their facts only."""
         readable = [(story, found) for story, found in zip(stories, articles, strict=True) if found]
-        texts = [found[0][1].article.text for _story, found in readable]
-        if hasattr(backend, "summarize_many"):
-            ranked = backend.summarize_many(texts, sentences)
-        else:
-            ranked = [backend.summarize(text, sentences, title=found[0][1].article.title)
-                      for text, (_story, found) in zip(texts, readable, strict=True)]  # fmt: skip
-        for (story, found), picked in zip(readable, ranked, strict=True):
-            story.summary = in_article_order(picked)
-            facts = {item.outlet: extract_facts(result.article.text, result.article.language) for item, result in found}
-            story.facts = facts[found[0][0].outlet]
+        leads = await self.pipeline.summarize_many([found[0][1] for _story, found in readable], sentences=sentences)
+        await self.pipeline.add_facts([result for _story, found in readable for _item, result in found[1:]])
+        for (story, found), lead in zip(readable, leads, strict=True):
+            story.summary = lead.summary
+            story.facts = lead.facts
+            facts = {item.outlet: result.facts for item, result in found}
             if len(facts) > 1:
                 story.disagreements = disagreements(facts)
         for story, found in zip(stories, articles, strict=True):
             if not found and story.items[0].summary:  # no page could be read: the feed's own teaser, cut to length
                 story.summary = [s.text for s in split_sentences([story.items[0].summary])][:sentences]
 
-    async def _article(self, url: str, executor: Executor | None) -> Result | None:
+    async def _article(self, url: str) -> Result | None:
         if self.cache is not None and (cached := await self.cache.get(url)) is not None:
             return cached
         try:
-            result = await self.pipeline.extract(url, executor)
+            result = await self.pipeline.read(url)
         except Exception as exc:  # one unreadable page never breaks a digest
             logger.info("could not read %s for a digest: %r", url, exc)
             return None

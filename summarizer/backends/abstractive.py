@@ -18,12 +18,15 @@ import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from summarizer.backends import BackendError, RankedSentence
 from summarizer.guard import FaithfulnessGuard, GuardReport
 from summarizer.sentences import split_sentences
 from summarizer.settings import SummarizerConfig
+
+if TYPE_CHECKING:
+    from summarizer.embeddings import SentenceEncoder
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +64,12 @@ class AbstractiveBackend:
     name = "abstractive"
 
     def __init__(
-        self, config: SummarizerConfig, guard: FaithfulnessGuard | None = None, *, loaded: tuple[Any, Any] | None = None
+        self,
+        config: SummarizerConfig,
+        guard: FaithfulnessGuard | None = None,
+        *,
+        loaded: tuple[Any, Any] | None = None,
+        encoder: SentenceEncoder | None = None,
     ) -> None:
         import torch
 
@@ -76,6 +84,7 @@ class AbstractiveBackend:
             getattr(self.model.config, "max_position_embeddings", 1024),
         ]
         self.max_input_tokens = int(min(limit for limit in limits if limit and limit < 1_000_000))
+        self._sentence_encoder = encoder  # the pipeline's; loaded here only when the backend is used alone
         self.guard = guard if guard is not None else (FaithfulnessGuard(self._encoder) if config.guard else None)
         self._lock = threading.Lock()
         self.last_report: GuardReport | None = None
@@ -139,7 +148,7 @@ class AbstractiveBackend:
     def _encoder(self, sentences: list[str]) -> Any:
         from summarizer.embeddings import SentenceEncoder
 
-        if not hasattr(self, "_sentence_encoder"):
+        if self._sentence_encoder is None:
             self._sentence_encoder = SentenceEncoder()
         return self._sentence_encoder.encode(sentences)
 
@@ -212,8 +221,10 @@ class AbstractiveBackend:
 
     # --- postprocess --------------------------------------------------------------------------------------
 
-    def summarize_many(self, articles: list[str], count: int) -> list[list[RankedSentence]]:
-        """Several articles at once (digests): one batched generation for all of them."""
+    def summarize_many(
+        self, articles: list[str], count: int, *, titles: list[str | None] | None = None
+    ) -> list[list[RankedSentence]]:
+        """Several articles at once (digests): one batched generation for all of them (titles are not used)."""
         results = []
         for article, summary in zip(articles, self.summary_texts(articles), strict=True):
             sentences = [s.text for s in split_sentences([summary])][:count]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from summarizer.backends import RankedSentence
+from summarizer.backends import RankedSentence, summarize_each
 from summarizer.embeddings import SentenceEncoder
 from summarizer.sentences import Sentence, split_sentences
 from summarizer.settings import SummarizerConfig
@@ -88,6 +88,11 @@ class ExtractiveBackend:
         relevance = self._relevance(sentences, vectors, title_vector)
         chosen = self._select(vectors, relevance, count)
         return [RankedSentence(sentences[i].text, sentences[i].index, float(relevance[i])) for i in chosen]
+
+    def summarize_many(
+        self, texts: list[str], count: int, *, titles: list[str | None] | None = None
+    ) -> list[list[RankedSentence]]:
+        return summarize_each(self, texts, count, titles)
 
     def _relevance(self, sentences: list[Sentence], vectors: np.ndarray, title_vector: np.ndarray | None) -> np.ndarray:
         w = self.weights

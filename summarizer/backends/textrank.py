@@ -13,7 +13,7 @@ from collections import Counter
 
 import numpy as np
 
-from summarizer.backends import RankedSentence
+from summarizer.backends import RankedSentence, summarize_each
 from summarizer.sentences import split_sentences
 from summarizer.settings import SummarizerConfig
 from summarizer.words import STOPWORDS
@@ -58,8 +58,13 @@ MAX_SENTENCES = 300
 class TextRankBackend:
     name = "textrank"
 
-    def __init__(self, config: SummarizerConfig | None = None) -> None:
-        self.config = config
+    def __init__(self, config: SummarizerConfig | None = None, *, encoder: object = None) -> None:
+        self.config = config  # ``encoder`` is unused: TextRank needs no model
+
+    def summarize_many(
+        self, texts: list[str], count: int, *, titles: list[str | None] | None = None
+    ) -> list[list[RankedSentence]]:
+        return summarize_each(self, texts, count, titles)
 
     def summarize(self, text: str, count: int, *, title: str | None = None) -> list[RankedSentence]:
         sentences = split_sentences(text.splitlines())[:MAX_SENTENCES]  # the similarity matrix is N × N

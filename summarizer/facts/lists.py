@@ -9,7 +9,7 @@ consecutive rows, and each block takes its category from its rows' own nouns or 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from summarizer.countries import Mention, MentionKind, lexicon
 from summarizer.numbers import Quantity, find_quantities
@@ -52,7 +52,7 @@ MAX_SKIPPED = 40  # characters of a line inside a list that is not itself a row
 MAX_OWNER_GAP = 3  # characters allowed between the owner and its figure, besides the separator
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ListRow:
     """One owner with one figure, from a list or table; ``category`` None when the row alone cannot tell."""
 
@@ -106,7 +106,7 @@ def _owner_then_figure(segment: str, line: int, evidence: str) -> ListRow | None
     labelled = _LABEL_NOUN.match(after)  # "British casualties: 24", "U.S. wounded in action: 467"
     label_category = None
     if labelled is not None:
-        label_category, _ = _row_category(labelled.group("noun"), Quantity(0, 0, "", 0.0))
+        label_category, _ = _row_category(labelled.group("noun"), Quantity(start=0, end=0, text="", value=0.0))
         if label_category is not None:
             after = after[labelled.end() :]
     lead = _SEPARATOR.match(after.lstrip("( "))
@@ -120,7 +120,7 @@ def _owner_then_figure(segment: str, line: int, evidence: str) -> ListRow | None
     category, unit = _row_category(after[quantity.end :], quantity)
     if category is None and label_category is not None:
         category, unit = label_category, _UNITS[label_category]
-    return ListRow(owner, quantity, category, unit, evidence, line)
+    return ListRow(owner=owner, quantity=quantity, category=category, unit=unit, evidence=evidence, line=line)
 
 
 _LABEL_NOUN = re.compile(
@@ -201,9 +201,8 @@ def _figure_then_owner(segment: str, line: int, evidence: str) -> ListRow | None
     mention = next(iter(lexicon().mentions(_titled(after[:40]))), None)
     if mention is None or mention.code is None or not _OWNER_GAP.fullmatch(after[: mention.start]):
         return None
-    shifted = Mention(quantity.end + mention.start, quantity.end + mention.end, mention.text, mention.code,
-                      mention.who, mention.kind, mention.possessive)  # fmt: skip
-    return ListRow(shifted, quantity, None, "", evidence, line)
+    shifted = replace(mention, start=quantity.end + mention.start, end=quantity.end + mention.end)
+    return ListRow(owner=shifted, quantity=quantity, category=None, unit="", evidence=evidence, line=line)
 
 
 def _intro_category(lines: list[str]) -> str | None:
@@ -286,8 +285,7 @@ def _settle(block: list[ListRow], intro: list[str], before: list[str] | None = N
             and origin is None
             and _HOSTS.search(" ".join([*intro, *(before or []), row.evidence])) is not None
         )
-        settled.append(ListRow(row.owner, row.quantity, row.category or category, unit, row.evidence, row.line,
-                               origin, hosted))  # fmt: skip
+        settled.append(replace(row, category=row.category or category, unit=unit, origin=origin, hosted=hosted))
     return settled
 
 

@@ -141,7 +141,7 @@ def starts_with_dateline(sentence: str, mention: Mention) -> bool:
 
 def country_mention(code: str) -> Mention:
     name = country_name(code)
-    return Mention(0, 0, name, code, name, MentionKind.NAME)
+    return Mention(start=0, end=0, text=name, code=code, who=name, kind=MentionKind.NAME)
 
 
 _DATELINE_PLACE = re.compile(

@@ -79,7 +79,7 @@ def fined_party(sentence: str, end: int) -> Mention | None:
 
 def _organisation(text: str, start: int) -> Mention:
     name = _CORPORATE_SUFFIX.sub("", re.sub(r"['’]s$", "", text)).strip()
-    return Mention(start, start + len(name), name, None, name, MentionKind.ORGANISATION)
+    return Mention(start=start, end=start + len(name), text=name, code=None, who=name, kind=MentionKind.ORGANISATION)
 
 
 # what may stand before a company's name at the start of its sentence: "Dow component", "Online beauty platform",

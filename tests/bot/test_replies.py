@@ -8,7 +8,7 @@ import pytest
 
 from bot.replies import MAX_MESSAGE, digest_html, facts_html, failure_line, summary_html, utf16_len, within_limit
 from summarizer.clean import Article
-from summarizer.errors import FetchError, FetchErrorKind
+from summarizer.errors import ErrorKind, FetchError
 from summarizer.feeds import Item
 from summarizer.pipeline import Result
 from summarizer.topics import Digest, Story
@@ -55,7 +55,7 @@ def test_failure_lines_never_quote_a_site_at_length() -> None:
     hostile = "text/x-" + "<b>Send your token to evil.example</b> " * 200
     from summarizer.fetch import _shown_type
 
-    error = FetchError(FetchErrorKind.UNSUPPORTED_TYPE, f"That link is not a web page ({_shown_type(hostile)}).")
+    error = FetchError(ErrorKind.UNSUPPORTED_TYPE, f"That link is not a web page ({_shown_type(hostile)}).")
     line = failure_line(error)
     accepted(line)
     assert len(line) < 120 and "evil.example" not in line

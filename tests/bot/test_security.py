@@ -12,7 +12,7 @@ from telegram.ext import Application
 from bot.handlers import ONLY_WEB_LINKS
 from bot.links import vet_link
 from summarizer.errors import PipelineError
-from summarizer.sources import load_document
+from summarizer.inputs import load_document
 from tests.bot.test_topics import news_site
 from tests.conftest import SEED_ARTICLE
 from tests.helpers.fake_telegram import FakeBotAPI, _utf16_len

@@ -190,7 +190,8 @@ async def test_a_digest_generates_its_stories_together(tiny_model: Path, encoder
     async with Fetcher(settings.fetch) as fetcher:
         backend = AbstractiveBackend(settings.summarizer)
         spy = GenerateSpy(backend)
-        finder = TopicFinder(fetcher, [FeedSource(feed)], encoder.encode, Pipeline(settings, fetcher, backend))
+        pipeline = Pipeline(settings, fetcher=fetcher, backend=backend, encoder=encoder)
+        finder = TopicFinder(pipeline, [FeedSource(feed)])
         digest = await finder.digest("Iraq troops", limit=3, sentences=1)
     assert len(digest.stories) == 3 and all(story.summary for story in digest.stories)
     per_story = len(backend.chunks(from_html((SEED_ARTICLE).read_text("utf-8")).text))

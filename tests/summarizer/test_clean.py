@@ -2,8 +2,9 @@ from typing import Any
 
 import pytest
 
-from summarizer.clean import canonical_url, clean_lines, from_html, from_text
+from summarizer.clean import clean_lines, from_html, from_text
 from summarizer.errors import ArticleError
+from summarizer.urls import canonical_url
 
 
 def assert_clean(text: str, expected: dict[str, Any]) -> None:

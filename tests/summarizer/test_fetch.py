@@ -13,7 +13,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from summarizer.addresses import AddressPolicy
-from summarizer.errors import FetchError, FetchErrorKind
+from summarizer.errors import ErrorKind, FetchError
 from summarizer.fetch import Fetcher
 from summarizer.settings import FetchConfig
 from tests.helpers.servers import PageServer
@@ -33,7 +33,7 @@ async def fetcher() -> AsyncIterator[Fetcher]:
         yield opened
 
 
-async def expect(fetcher: Fetcher, url: str, kind: FetchErrorKind) -> FetchError:
+async def expect(fetcher: Fetcher, url: str, kind: ErrorKind) -> FetchError:
     with pytest.raises(FetchError) as caught:
         await fetcher.fetch(url)
     assert caught.value.kind is kind, caught.value.message
@@ -53,12 +53,12 @@ async def test_plain_text_is_accepted_and_flagged(fetcher: Fetcher, server: Page
 
 @pytest.mark.parametrize("mime", ["application/pdf", "image/png", "application/json", "video/mp4"])
 async def test_non_documents_are_refused(fetcher: Fetcher, server: PageServer, mime: str) -> None:
-    error = await expect(fetcher, server.page("/x", b"\x89PNG....", mime), FetchErrorKind.UNSUPPORTED_TYPE)
+    error = await expect(fetcher, server.page("/x", b"\x89PNG....", mime), ErrorKind.UNSUPPORTED_TYPE)
     assert mime in error.message
 
 
 async def test_declared_oversize_is_refused_before_reading(fetcher: Fetcher, server: PageServer) -> None:
-    await expect(fetcher, server.page("/big", "x" * (200 * 1024)), FetchErrorKind.TOO_LARGE)
+    await expect(fetcher, server.page("/big", "x" * (200 * 1024)), ErrorKind.TOO_LARGE)
 
 
 async def test_endless_stream_is_abandoned_at_the_cap(fetcher: Fetcher, server: PageServer) -> None:
@@ -73,14 +73,14 @@ async def test_endless_stream_is_abandoned_at_the_cap(fetcher: Fetcher, server: 
             sent += 1
         return response
 
-    await expect(fetcher, server.route("/endless", endless), FetchErrorKind.TOO_LARGE)
+    await expect(fetcher, server.route("/endless", endless), ErrorKind.TOO_LARGE)
     assert sent < 10_000
 
 
 async def test_gzip_bomb_hits_the_cap_after_decompression(fetcher: Fetcher, server: PageServer) -> None:
     bomb = gzip.compress(b" " * (50 * 1024 * 1024))  # 50 MiB of spaces, ~50 KiB on the wire
     url = server.page("/bomb", bomb, "text/html", **{"Content-Encoding": "gzip"})
-    await expect(fetcher, url, FetchErrorKind.TOO_LARGE)
+    await expect(fetcher, url, ErrorKind.TOO_LARGE)
 
 
 async def test_slow_site_times_out() -> None:
@@ -91,7 +91,7 @@ async def test_slow_site_times_out() -> None:
     server = await PageServer().start()
     try:
         async with Fetcher(config(timeout_s=0.5)) as fetcher:
-            await expect(fetcher, server.route("/slow", slow), FetchErrorKind.TIMEOUT)
+            await expect(fetcher, server.route("/slow", slow), ErrorKind.TIMEOUT)
     finally:
         await server.stop()
 
@@ -108,17 +108,17 @@ async def test_trickling_site_times_out_even_below_the_size_cap() -> None:
     server = await PageServer().start()
     try:
         async with Fetcher(config(timeout_s=0.5)) as fetcher:
-            await expect(fetcher, server.route("/trickle", trickle), FetchErrorKind.TIMEOUT)
+            await expect(fetcher, server.route("/trickle", trickle), ErrorKind.TIMEOUT)
     finally:
         await server.stop()
 
 
 async def test_empty_page(fetcher: Fetcher, server: PageServer) -> None:
-    await expect(fetcher, server.page("/empty", b"   \n"), FetchErrorKind.EMPTY)
+    await expect(fetcher, server.page("/empty", b"   \n"), ErrorKind.EMPTY)
 
 
 async def test_http_errors(fetcher: Fetcher, server: PageServer) -> None:
-    error = await expect(fetcher, server.url("/missing"), FetchErrorKind.HTTP_STATUS)
+    error = await expect(fetcher, server.url("/missing"), ErrorKind.HTTP_STATUS)
     assert "404" in error.message
 
 
@@ -126,7 +126,7 @@ async def test_closed_port_is_unreachable(fetcher: Fetcher) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    await expect(fetcher, f"http://127.0.0.1:{port}/", FetchErrorKind.UNREACHABLE)
+    await expect(fetcher, f"http://127.0.0.1:{port}/", ErrorKind.UNREACHABLE)
 
 
 @pytest.mark.parametrize(
@@ -150,7 +150,7 @@ async def test_undeclared_type_is_sniffed(fetcher: Fetcher, server: PageServer) 
     await expect(
         fetcher,
         server.page("/bin", b"\x00\x01PK\x03", "application/octet-stream"),
-        FetchErrorKind.UNSUPPORTED_TYPE,
+        ErrorKind.UNSUPPORTED_TYPE,
     )
 
 
@@ -170,14 +170,14 @@ async def test_follows_relative_redirects(fetcher: Fetcher, server: PageServer) 
 
 async def test_redirect_loop(fetcher: Fetcher, server: PageServer) -> None:
     server.route("/loop-b", redirect("/loop-a"))
-    error = await expect(fetcher, server.route("/loop-a", redirect("/loop-b")), FetchErrorKind.REDIRECTS)
+    error = await expect(fetcher, server.route("/loop-a", redirect("/loop-b")), ErrorKind.REDIRECTS)
     assert "loop" in error.message
 
 
 async def test_too_many_redirects(fetcher: Fetcher, server: PageServer) -> None:
     for hop in range(10):
         server.route(f"/r{hop}", redirect(f"/r{hop + 1}"))
-    await expect(fetcher, server.url("/r0"), FetchErrorKind.REDIRECTS)
+    await expect(fetcher, server.url("/r0"), ErrorKind.REDIRECTS)
     assert len(server.hits) == 6  # the first request and five redirects, no more
 
 
@@ -187,8 +187,8 @@ async def test_redirect_to_a_private_address_is_refused_before_connecting(server
         inside.page("/secret", ARTICLE)
         start = server.route("/go", redirect(inside.url("/secret")))
         async with Fetcher(config(allow_private_hosts=False), policy=LOOPBACK_AS_PUBLIC) as fetcher:
-            await expect(fetcher, start, FetchErrorKind.BLOCKED)
-            await expect(fetcher, server.route("/meta", redirect("http://169.254.169.254/")), FetchErrorKind.BLOCKED)
+            await expect(fetcher, start, ErrorKind.BLOCKED)
+            await expect(fetcher, server.route("/meta", redirect("http://169.254.169.254/")), ErrorKind.BLOCKED)
         assert inside.hits == []
         assert server.hits == ["/go", "/meta"]
     finally:
@@ -215,8 +215,8 @@ async def test_name_resolving_to_any_private_address_is_refused(server: PageServ
     server.page("/", ARTICLE)
     dns = FakeDNS({"rebind.example": ["127.0.0.1"], "mixed.example": ["93.184.216.34", "10.0.0.7"]})
     async with Fetcher(config(allow_private_hosts=False), resolver=dns) as fetcher:
-        await expect(fetcher, f"http://rebind.example:{server.port}/", FetchErrorKind.BLOCKED)
-        await expect(fetcher, f"http://mixed.example:{server.port}/", FetchErrorKind.BLOCKED)
+        await expect(fetcher, f"http://rebind.example:{server.port}/", ErrorKind.BLOCKED)
+        await expect(fetcher, f"http://mixed.example:{server.port}/", ErrorKind.BLOCKED)
     assert server.hits == []
 
 
@@ -251,20 +251,27 @@ async def test_name_resolving_to_an_allowed_address_connects_to_that_address(ser
 async def test_private_and_local_addresses_are_refused_by_default(server: PageServer, url: str) -> None:
     server.page("/", ARTICLE)
     async with Fetcher(FetchConfig(timeout_s=2.0)) as fetcher:
-        await expect(fetcher, url.format(port=server.port), FetchErrorKind.BLOCKED)
+        await expect(fetcher, url.format(port=server.port), ErrorKind.BLOCKED)
     assert server.hits == []
 
 
 @pytest.mark.parametrize(
-    "url", ["ftp://example.com/", "file:///etc/passwd", "javascript:alert(1)", "http://", "nonsense"]
+    ("url", "kind"),
+    [
+        ("ftp://example.com/", ErrorKind.UNSUPPORTED_SCHEME),
+        ("file:///etc/passwd", ErrorKind.UNSUPPORTED_SCHEME),
+        ("javascript:alert(1)", ErrorKind.UNSUPPORTED_SCHEME),
+        ("nonsense", ErrorKind.UNSUPPORTED_SCHEME),
+        ("http://", ErrorKind.INVALID_URL),
+    ],
 )
-async def test_invalid_urls(fetcher: Fetcher, url: str) -> None:
-    await expect(fetcher, url, FetchErrorKind.INVALID_URL)
+async def test_invalid_urls(fetcher: Fetcher, url: str, kind: ErrorKind) -> None:
+    await expect(fetcher, url, kind)
 
 
 @pytest.mark.parametrize("location", ["http://a\\b@example.com/", "http://[::1/", "http://exa mple.com:99999/"])
 async def test_a_redirect_to_a_broken_address_is_one_line(fetcher: Fetcher, server: PageServer, location: str) -> None:
-    error = await expect(fetcher, server.route("/odd", redirect(location)), FetchErrorKind.INVALID_URL)
+    error = await expect(fetcher, server.route("/odd", redirect(location)), ErrorKind.INVALID_URL)
     assert len(error.message) < 80
 
 

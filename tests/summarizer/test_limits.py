@@ -16,7 +16,7 @@ from summarizer.backends.extractive import MAX_CANDIDATES, ExtractiveBackend
 from summarizer.clean import MAX_ARTICLE_CHARS, from_text
 from summarizer.encoding import looks_binary
 from summarizer.errors import PipelineError
-from summarizer.sources import load_document
+from summarizer.inputs import load_document
 
 EXECUTABLE = Path("/bin/ls").read_bytes()[:50_000]
 

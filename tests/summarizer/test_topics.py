@@ -6,6 +6,8 @@ import pytest
 from summarizer.errors import PipelineError
 from summarizer.facts import extract_facts
 from summarizer.feeds import Item, parse_feed, parse_gdelt
+from summarizer.pipeline import Pipeline
+from summarizer.settings import load_settings
 from summarizer.topics import TopicFinder, disagreements, keywords
 from tests.helpers.news import Entry, gdelt, rss
 
@@ -30,7 +32,7 @@ def test_keywords() -> None:
 
 
 def test_ranking_clusters_same_story_from_two_outlets_and_drops_the_irrelevant(encoder: Any) -> None:
-    finder = TopicFinder(fetcher=None, sources=[], embed=encoder.encode, pipeline=None)  # type: ignore[arg-type]
+    finder = TopicFinder(Pipeline(load_settings(None), encoder=encoder), sources=[])
     items = [
         Item("Coalition members suspend Iraq operations after general's killing", "https://rt.example/a",
              "Germany and Sweden pause missions in Iraq", NOW - timedelta(hours=2)),

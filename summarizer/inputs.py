@@ -1,4 +1,6 @@
-"""Where an article comes from: a URL (through the safe fetcher), a local file, or standard input."""
+"""What a user hands the pipeline: a URL (through the safe fetcher), a local file, or standard input.
+
+Not to be confused with ``feeds.Source``, a news source a digest searches."""
 
 from __future__ import annotations
 
@@ -11,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarizer.encoding import decode_document, looks_binary, looks_like_html
-from summarizer.errors import PipelineError
+from summarizer.errors import ErrorKind, PipelineError
 from summarizer.fetch import Fetcher
+from summarizer.urls import is_url
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Document", "is_url", "load_document"]
+__all__ = ["Document", "load_document"]
 
 MAX_FILE_BYTES = 20_000_000
 
@@ -32,20 +35,16 @@ class Document:
     load_ms: float
 
 
-def is_url(source: str) -> bool:
-    return source.lower().startswith(("http://", "https://"))
-
-
 def _read_bytes(source: str) -> bytes:
     if source == "-":
         return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     path = Path(source)
     if path.is_dir():
-        raise PipelineError(f"{source} is a folder, not a file")
+        raise PipelineError(ErrorKind.BAD_INPUT, f"{source} is a folder, not a file")
     if not path.is_file():
-        raise PipelineError(f"No such file: {source}")
+        raise PipelineError(ErrorKind.BAD_INPUT, f"No such file: {source}")
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise PipelineError(f"File too large: {source}")
+        raise PipelineError(ErrorKind.BAD_INPUT, f"File too large: {source}")
     return path.read_bytes()
 
 
@@ -69,18 +68,18 @@ async def load_document(
     started = time.perf_counter()
     if is_url(source):
         if fetcher is None:
-            raise PipelineError("Links cannot be read here.")
+            raise PipelineError(ErrorKind.INVALID_URL, "Links cannot be read here.")
         page = await fetcher.fetch(source, owner=owner)
         return Document(source, page.text, page.is_html, page.url, page.elapsed_ms)
     if "://" in source or not local_files:
-        raise PipelineError("Only http:// and https:// links can be read.")
+        raise PipelineError(ErrorKind.UNSUPPORTED_SCHEME)
     body = await asyncio.to_thread(_read_bytes, source)
     if len(body) > MAX_FILE_BYTES:
-        raise PipelineError("Input too large.")
+        raise PipelineError(ErrorKind.BAD_INPUT, "Input too large.")
     if not body.strip():
-        raise PipelineError("The input is empty.")
+        raise PipelineError(ErrorKind.BAD_INPUT, "The input is empty.")
     if looks_binary(body):
-        raise PipelineError("Not a text or HTML file.")
+        raise PipelineError(ErrorKind.BAD_INPUT, "Not a text or HTML file.")
     text, _codec = decode_document(body)
     elapsed = (time.perf_counter() - started) * 1000
     return Document(source, text, _is_html_file(source, body), None, elapsed)
