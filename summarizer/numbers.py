@@ -93,6 +93,8 @@ def _from_match(match: re.Match[str]) -> Quantity | None:
     value: float | None
     high = None
     currency = None
+    text = match.group(0).strip()
+    start, end = match.start() + (len(match.group(0)) - len(match.group(0).lstrip())), match.end()
     if match.group("vague") or match.group("several"):
         value, bound = None, "approx"
     elif match.group("bnum"):
@@ -117,19 +119,9 @@ def _from_match(match: re.Match[str]) -> Quantity | None:
             high = _digits(second) * factor
             bound = bound or "approx"
         currency = match.group("cur")
-        if not scale and match.group("scale"):
-            end = match.start("scale")
+        if not scale and match.group("scale"):  # "30m": the number without the letter that is no scale
+            start, end = match.start(), match.start("scale")
             text = match.group(0)[: end - match.start()].strip()
-            return Quantity(
-                start=match.start(),
-                end=end,
-                text=text,
-                value=value,
-                approx=bound is not None,
-                bound=bound,
-                high=high,
-                currency=currency,
-            )
     else:
         word = match.group("word")
         value = _word_value(word)
@@ -140,11 +132,9 @@ def _from_match(match: re.Match[str]) -> Quantity | None:
             value += _word_value(match.group("wrest"))
         if value == 0:
             return None
-    text = match.group(0).strip()
-    start = match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
     return Quantity(
         start=start,
-        end=match.end(),
+        end=end,
         text=text,
         value=value,
         approx=bound is not None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,20 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application
+from bot.storage import Storage
 from summarizer.settings import Settings, load_settings
 from tests.helpers.fake_telegram import TOKEN, FakeBotAPI
 
 AppFactory = Callable[..., Awaitable[Application]]  # type: ignore[type-arg]
+
+
+@pytest.fixture
+async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
+    """A real SQLite database in the test's folder, migrated on open, for the services that sit on storage."""
+    opened = Storage(f"sqlite+aiosqlite:///{tmp_path / 'services.db'}", timedelta(hours=1))
+    await opened.open()
+    yield opened
+    await opened.close()
 
 
 @pytest.fixture

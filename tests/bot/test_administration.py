@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,14 +14,6 @@ from bot.subscribers import SubscribeRequest, Subscribers
 
 ADMIN = 1
 DELIVERED, BLOCKED, FAILED = 100, 200, 300  # chats and what sending to each does
-
-
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    storage = Storage(f"sqlite+aiosqlite:///{tmp_path / 'administration.db'}", timedelta(hours=1))
-    await storage.open()
-    yield storage
-    await storage.close()
 
 
 @pytest.fixture

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import timedelta
-from pathlib import Path
-
 import pytest
 
 from bot.storage import Storage
@@ -14,14 +10,6 @@ from summarizer.feeds import Item
 from summarizer.topics import Digest, Story
 
 CHAT, OTHER = 10, 11
-
-
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    storage = Storage(f"sqlite+aiosqlite:///{tmp_path / 'subscribers.db'}", timedelta(hours=1))
-    await storage.open()
-    yield storage
-    await storage.close()
 
 
 def digest_of(*stories: list[str]) -> Digest:
