@@ -74,8 +74,12 @@ def admin_only(handler: Handler) -> Handler:
             else:
                 words = (update.effective_message.text or "").split() if update.effective_message else []
                 command = words[0] if words else "?"
-            logger.warning("refused %s to user %s in chat %s", command, user.id if user else None,
-                           update.effective_chat.id if update.effective_chat else None)  # fmt: skip
+            logger.warning(
+                "refused %s to user %s in chat %s",
+                command,
+                user.id if user else None,
+                update.effective_chat.id if update.effective_chat else None,
+            )
             if update.callback_query:
                 await update.callback_query.answer(REFUSAL, show_alert=True)
             elif update.effective_message:
@@ -176,8 +180,13 @@ async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await _change(update, context, key, json.dumps(current))
         return
     failing = service.stats.failing_sources
-    lines = ["<b>Feeds</b>", *(_source_line(u, failing) for u in news.feeds), "<b>Searches</b>",
-             *(_source_line(u, failing) for u in news.search_urls), "/sources add|remove URL"]  # fmt: skip
+    lines = [
+        "<b>Feeds</b>",
+        *(_source_line(u, failing) for u in news.feeds),
+        "<b>Searches</b>",
+        *(_source_line(u, failing) for u in news.search_urls),
+        "/sources add|remove URL",
+    ]
     await message_of(update).reply_text(within_limit(lines))
 
 
@@ -245,8 +254,12 @@ async def on_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     chats = await services(context).administration.known_chats()
     token = secrets.token_hex(6)
     context.bot_data.setdefault("broadcasts", {})[token] = (sender_id(update), text)  # only its author confirms
-    buttons = [[InlineKeyboardButton(f"Send to {len(chats)} chats", callback_data=f"broadcast:{token}:send"),
-                InlineKeyboardButton("Cancel", callback_data=f"broadcast:{token}:cancel")]]  # fmt: skip
+    buttons = [
+        [
+            InlineKeyboardButton(f"Send to {len(chats)} chats", callback_data=f"broadcast:{token}:send"),
+            InlineKeyboardButton("Cancel", callback_data=f"broadcast:{token}:cancel"),
+        ]
+    ]
     preview = escape(text[:2000]) + ("…" if len(text) > 2000 else "")
     await message_of(update).reply_text(
         f"Send this to {len(chats)} chats?\n\n{preview}", reply_markup=InlineKeyboardMarkup(buttons)

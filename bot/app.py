@@ -124,8 +124,10 @@ def _data_dir_problem(settings: Settings) -> str | None:
         with tempfile.TemporaryFile(dir=folder):
             return None
     except OSError as error:
-        return (f"the data folder {folder} is not writable by user id {os.getuid()} ({error.strerror}): "
-                "chown it to that user, or set database.data_dir")  # fmt: skip
+        return (
+            f"the data folder {folder} is not writable by user id {os.getuid()} ({error.strerror}): "
+            "chown it to that user, or set database.data_dir"
+        )
 
 
 def run_bot(settings: Settings) -> int:

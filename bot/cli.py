@@ -57,8 +57,13 @@ def _common_options(default: object) -> argparse.ArgumentParser:
     """--config and -v, accepted before or after the command (``newsbot summarize X --config F``)."""
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument("--config", metavar="PATH", default=default, help="your TOML file (else $NEWSBOT_CONFIG)")
-    options.add_argument("-v", "--verbose", action="count", default=0 if default is None else default,
-                         help="more logging (-vv for debug)")  # fmt: skip
+    options.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0 if default is None else default,
+        help="more logging (-vv for debug)",
+    )
     return options
 
 
@@ -75,9 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=_run_bot)
     health = subparsers.add_parser(
-        "health", help="exit 0 if a running bot is alive (for container health checks)",
+        "health",
+        help="exit 0 if a running bot is alive (for container health checks)",
         parents=[_common_options(argparse.SUPPRESS)],
-    )  # fmt: skip
+    )
     health.set_defaults(handler=_health)
     _add_model_commands(subparsers, parents=[_common_options(argparse.SUPPRESS)])
     return parser
@@ -89,8 +95,9 @@ def _add_model_commands(subparsers: argparse._SubParsersAction, parents: list[ar
     pull = actions.add_parser(
         "pull", help="download a model from the Hugging Face hub (the bot never downloads)", parents=parents
     )
-    pull.add_argument("name", nargs="?", metavar="NAME",
-                      help="hub id, e.g. facebook/bart-large-cnn (default: summarizer.model)")  # fmt: skip
+    pull.add_argument(
+        "name", nargs="?", metavar="NAME", help="hub id, e.g. facebook/bart-large-cnn (default: summarizer.model)"
+    )
     pull.set_defaults(handler=_pull_model)
 
 
@@ -113,8 +120,9 @@ def _pull_model(settings: Settings, args: argparse.Namespace) -> int:
 
     name = args.name or settings.summarizer.model or DEFAULT_MODEL
     if settings.summarizer.offline:
-        print(f"newsbot: cannot pull {name}: downloads are off (summarizer.offline, or HF_HUB_OFFLINE=1)",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"newsbot: cannot pull {name}: downloads are off (summarizer.offline, or HF_HUB_OFFLINE=1)", file=sys.stderr
+        )
         return 2
     try:
         folder = _download(name, settings.summarizer.cache_dir)

@@ -182,13 +182,16 @@ def facts_html(result: Result, limit: int = MAX_MESSAGE) -> str:
 
 def _story_lines(number: int, story: Story) -> list[str]:
     outlets = story.outlets
-    carried = f" · {_text(outlets[0])}" + (f" + {len(outlets) - 1} more outlet{'s' * (len(outlets) > 2)}"
-                                           if len(outlets) > 1 else "")  # fmt: skip
+    carried = f" · {_text(outlets[0])}" + (
+        f" + {len(outlets) - 1} more outlet{'s' * (len(outlets) > 2)}" if len(outlets) > 1 else ""
+    )
     lines = [f"{number}. <b>{_linked(story.url, _text(story.title, 200))}</b>{carried}"]
     if story.summary:
         lines.append(_text(" ".join(story.summary), 600))
-    figures = [f"{flag(g.country_code) or '•'} {_text(g.who or 'Unattributed')} — {_text(g.line(), 200)}"
-               for g in group_facts(story.facts)][:3]  # fmt: skip
+    figures = [
+        f"{flag(g.country_code) or '•'} {_text(g.who or 'Unattributed')} — {_text(g.line(), 200)}"
+        for g in group_facts(story.facts)
+    ][:3]
     lines += figures
     lines += [f"⚠️ Outlets differ: {_text(note, 300)}" for note in story.disagreements[:3]]
     return lines
@@ -230,9 +233,13 @@ def reading_line(link: str, site: str | None) -> str:
 
 
 _ICONS = {
-    ErrorKind.TIMEOUT: "⏱", ErrorKind.BLOCKED: "🚫", ErrorKind.TOO_LARGE: "📦", ErrorKind.UNREACHABLE: "🔌",
-    ErrorKind.BUSY: "⏳", ErrorKind.NOT_ARTICLE: "📰",
-}  # fmt: skip
+    ErrorKind.TIMEOUT: "⏱",
+    ErrorKind.BLOCKED: "🚫",
+    ErrorKind.TOO_LARGE: "📦",
+    ErrorKind.UNREACHABLE: "🔌",
+    ErrorKind.BUSY: "⏳",
+    ErrorKind.NOT_ARTICLE: "📰",
+}
 
 
 def failure_line(error: PipelineError) -> str:

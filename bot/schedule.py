@@ -47,9 +47,13 @@ def schedule(job_queue: JobQueue, subscription: SubscriptionInfo, zone: str) -> 
     unschedule(job_queue, subscription.id)
     first = next_run(subscription.hour, subscription.minute, subscription.every_hours, zone)
     job_queue.run_repeating(
-        _job, interval=timedelta(hours=subscription.every_hours), first=first,
-        name=job_name(subscription.id), data=subscription.id, chat_id=subscription.chat_id,
-    )  # fmt: skip
+        _job,
+        interval=timedelta(hours=subscription.every_hours),
+        first=first,
+        name=job_name(subscription.id),
+        data=subscription.id,
+        chat_id=subscription.chat_id,
+    )
     return first
 
 
@@ -106,8 +110,9 @@ async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
     except (Busy, JobTimeout) as error:  # the pool is full or slow now: try this digest again a little later
         assert context.job_queue is not None
         context.job_queue.run_once(_job, RETRY_AFTER_S, data=subscription_id, name=job_name(subscription_id))
-        logger.warning("digest for subscription %s postponed %.0f s: %s", subscription_id, RETRY_AFTER_S,
-                       type(error).__name__)  # fmt: skip
+        logger.warning(
+            "digest for subscription %s postponed %.0f s: %s", subscription_id, RETRY_AFTER_S, type(error).__name__
+        )
 
 
 async def deliver(context: ContextTypes.DEFAULT_TYPE, subscription: SubscriptionInfo) -> bool:

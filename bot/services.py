@@ -45,11 +45,21 @@ MORE_SENTENCES = 3  # "More" adds this many sentences to the configured length
 LINK_COST, MORE_COST, FACTS_COST, TOPIC_COST = 1, 1, 1, 3  # Facts draws a chart
 
 # Settings an admin's /set changes at once; every other key is stored and takes effect after a restart.
-LIVE_KEYS = frozenset({
-    "summarizer.sentences", "bot.rate_limit_per_minute", "bot.max_links_per_message", "bot.access",
-    "bot.cache_ttl_hours", "news.feeds", "news.search_urls", "news.stories", "news.source_timeout_s",
-    "news.max_subscriptions_per_chat", "news.max_topic_chars",
-})  # fmt: skip
+LIVE_KEYS = frozenset(
+    {
+        "summarizer.sentences",
+        "bot.rate_limit_per_minute",
+        "bot.max_links_per_message",
+        "bot.access",
+        "bot.cache_ttl_hours",
+        "news.feeds",
+        "news.search_urls",
+        "news.stories",
+        "news.source_timeout_s",
+        "news.max_subscriptions_per_chat",
+        "news.max_topic_chars",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -204,8 +204,9 @@ class AuditInfo:
 
 
 def _info(row: Subscription) -> SubscriptionInfo:
-    return SubscriptionInfo(row.id, row.chat_id, row.topic, row.hour, row.minute, row.every_hours, row.quiet,
-                            row.paused)  # fmt: skip
+    return SubscriptionInfo(
+        row.id, row.chat_id, row.topic, row.hour, row.minute, row.every_hours, row.quiet, row.paused
+    )
 
 
 def cache_key(url: str) -> str:
@@ -330,8 +331,16 @@ class Storage:
         self, chat_id: int, topic: str, hour: int, minute: int, every_hours: int, quiet: bool
     ) -> SubscriptionInfo:
         async with self.sessions.begin() as session:
-            row = Subscription(chat_id=chat_id, topic=topic, hour=hour, minute=minute, every_hours=every_hours,
-                               quiet=quiet, paused=False, created_at=_now())  # fmt: skip
+            row = Subscription(
+                chat_id=chat_id,
+                topic=topic,
+                hour=hour,
+                minute=minute,
+                every_hours=every_hours,
+                quiet=quiet,
+                paused=False,
+                created_at=_now(),
+            )
             session.add(row)
             await session.flush()
             return _info(row)

@@ -102,9 +102,13 @@ class Subscribers:
             return TooMany(count)
         resumed = await self.resume(chat_id)
         added = await self.storage.add_subscription(
-            chat_id, topic=request.topic, hour=request.hour, minute=request.minute,
-            every_hours=request.every_hours, quiet=request.quiet,
-        )  # fmt: skip
+            chat_id,
+            topic=request.topic,
+            hour=request.hour,
+            minute=request.minute,
+            every_hours=request.every_hours,
+            quiet=request.quiet,
+        )
         return Subscribed(added=added, zone=await self.storage.timezone(chat_id), resumed=resumed)
 
     async def listing(self, chat_id: int) -> ChatSubscriptions:

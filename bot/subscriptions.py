@@ -138,8 +138,10 @@ async def on_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         jobs = context.job_queue.get_jobs_by_name(schedule.job_name(sub.id))
         upcoming = jobs[0].next_t if jobs else None
         quiet = ", quiet" if sub.quiet else ""
-        lines.append(f"#{sub.id} <b>{escape(sub.topic)}</b> — every {sub.every_hours} h from "
-                     f"{sub.hour:02d}:{sub.minute:02d}{quiet}; next: {_when(upcoming, zone)}")  # fmt: skip
+        lines.append(
+            f"#{sub.id} <b>{escape(sub.topic)}</b> — every {sub.every_hours} h from "
+            f"{sub.hour:02d}:{sub.minute:02d}{quiet}; next: {_when(upcoming, zone)}"
+        )
     await message.reply_text(within_limit(lines))
 
 

@@ -37,8 +37,18 @@ class FactGroup:
         return "; ".join(pieces)
 
 
-_CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "RUB": "₽", "AUD": "A$",
-                   "CAD": "C$", "NZD": "NZ$", "HKD": "HK$"}  # fmt: skip
+_CURRENCY_SIGNS = {
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "JPY": "¥",
+    "INR": "₹",
+    "RUB": "₽",
+    "AUD": "A$",
+    "CAD": "C$",
+    "NZD": "NZ$",
+    "HKD": "HK$",
+}
 
 
 def _money(fact: Fact) -> str:

@@ -15,8 +15,13 @@ __all__ = ["Bar", "bar_chart", "comparable"]
 
 MIN_BARS = 3
 MAX_BARS = 40
-_TITLES = {"troops": "Troops", "casualties": "Casualties", "displaced": "Displaced people", "money": "Money",
-           "other": "Equipment"}  # fmt: skip
+_TITLES = {
+    "troops": "Troops",
+    "casualties": "Casualties",
+    "displaced": "Displaced people",
+    "money": "Money",
+    "other": "Equipment",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,14 +40,33 @@ class Mention:
 
 
 ALLIANCES = {
-    "NATO": "NATO", "Nato": "NATO", "the alliance": "NATO", "United Nations": "UN", "UN": "UN", "U.N.": "UN",
-    "European Union": "EU", "EU": "EU", "African Union": "African Union", "AU": "African Union",
-    "the coalition": "coalition", "The coalition": "coalition", "The alliance": "NATO",
+    "NATO": "NATO",
+    "Nato": "NATO",
+    "the alliance": "NATO",
+    "United Nations": "UN",
+    "UN": "UN",
+    "U.N.": "UN",
+    "European Union": "EU",
+    "EU": "EU",
+    "African Union": "African Union",
+    "AU": "African Union",
+    "the coalition": "coalition",
+    "The coalition": "coalition",
+    "The alliance": "NATO",
     "anti-IS coalition": "coalition",
-    "US-led coalition": "coalition", "UNIFIL": "UN", "MINUSMA": "UN", "UN mission": "UN", "The UN mission": "UN",
-    "KFOR": "NATO", "ISAF": "NATO", "World Bank": "World Bank", "IMF": "IMF", "International Monetary Fund": "IMF",
-    "Asian Development Bank": "Asian Development Bank", "Red Cross": "Red Cross",
-}  # fmt: skip
+    "US-led coalition": "coalition",
+    "UNIFIL": "UN",
+    "MINUSMA": "UN",
+    "UN mission": "UN",
+    "The UN mission": "UN",
+    "KFOR": "NATO",
+    "ISAF": "NATO",
+    "World Bank": "World Bank",
+    "IMF": "IMF",
+    "International Monetary Fund": "IMF",
+    "Asian Development Bank": "Asian Development Bank",
+    "Red Cross": "Red Cross",
+}
 
 
 def _iso_names(country: object) -> list[str]:

@@ -30,10 +30,18 @@ logger = logging.getLogger(__name__)
 __all__ = ["DOCUMENT_TYPES", "FEED_TYPES", "FetchedPage", "Fetcher", "check_url"]
 
 DOCUMENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
-FEED_TYPES = frozenset({
-    "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml",
-    "application/json", "text/html", "text/plain",
-})  # fmt: skip
+FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/xml",
+        "text/xml",
+        "application/json",
+        "text/html",
+        "text/plain",
+    }
+)
 UNDECLARED_TYPES = frozenset({"", "application/octet-stream"})  # sniffed: misconfigured servers send these
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 CHUNK = 64 * 1024
@@ -116,8 +124,9 @@ class Fetcher:
     async def open(self) -> None:
         resolver = GuardedResolver(self.policy, self._inner_resolver)
         # Admission decides who fetches when; the pool never makes a fetch wait (that time would count as its own).
-        connector = aiohttp.TCPConnector(resolver=resolver, limit=self.admission.total, limit_per_host=0,
-                                         ttl_dns_cache=60)  # fmt: skip
+        connector = aiohttp.TCPConnector(
+            resolver=resolver, limit=self.admission.total, limit_per_host=0, ttl_dns_cache=60
+        )
         timeout = aiohttp.ClientTimeout(
             total=self.config.timeout_s,
             sock_connect=self.config.connect_timeout_s,

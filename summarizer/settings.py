@@ -46,9 +46,19 @@ __all__ = [
 # Keys that only the operator's files and environment may change: the bot's identity, its database and folders,
 # who its admins are, and the switches that lower its defences. An admin on Telegram can change everything else,
 # within the bounds the models below set, and an override stored by an older release for one of these is ignored.
-PROTECTED_KEYS = frozenset({"telegram.token", "telegram.base_url", "telegram.base_file_url", "database.url",
-                            "database.data_dir", "bot.admin_ids", "fetch.allow_private_hosts",
-                            "summarizer.cache_dir", "summarizer.offline"})  # fmt: skip
+PROTECTED_KEYS = frozenset(
+    {
+        "telegram.token",
+        "telegram.base_url",
+        "telegram.base_file_url",
+        "database.url",
+        "database.data_dir",
+        "bot.admin_ids",
+        "fetch.allow_private_hosts",
+        "summarizer.cache_dir",
+        "summarizer.offline",
+    }
+)
 SECRET_KEYS = frozenset({"telegram.token"})
 
 CONFIG_ENV = "NEWSBOT_CONFIG"

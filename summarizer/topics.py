@@ -91,8 +91,9 @@ def disagreements(per_outlet: dict[str, list[Fact]]) -> list[str]:
     for (who, category), by_outlet in figures.items():
         values = {value for found in by_outlet.values() for value in found}
         if len(by_outlet) > 1 and len(values) > 1:
-            listed = " vs ".join(f"{', '.join(f'{v:,.0f}' for v in sorted(found))} ({outlet})"
-                                 for outlet, found in by_outlet.items())  # fmt: skip
+            listed = " vs ".join(
+                f"{', '.join(f'{v:,.0f}' for v in sorted(found))} ({outlet})" for outlet, found in by_outlet.items()
+            )
             notes.append(f"{who} ({category}): {listed}")
     return notes
 
@@ -108,8 +109,13 @@ class ArticleCache(Protocol):
 class TopicFinder:
     """A topic's stories from the configured sources, read and summarised through the pipeline."""
 
-    def __init__(self, pipeline: Pipeline, sources: list[Source], source_timeout_s: float = 10.0,
-                 cache: ArticleCache | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        sources: list[Source],
+        source_timeout_s: float = 10.0,
+        cache: ArticleCache | None = None,
+    ) -> None:
         self.pipeline = pipeline
         self.sources = sources
         self.source_timeout_s = source_timeout_s

@@ -54,8 +54,9 @@ def _window_end(sentence: str, quantities: list[Quantity], position: int) -> int
     return len(sentence)
 
 
-def _part_of_previous(sentence: str, quantity: Quantity, facts: list[Fact], mentions: list[Mention], window_end: int,
-                      context: Context) -> Fact | None:  # fmt: skip
+def _part_of_previous(
+    sentence: str, quantity: Quantity, facts: list[Fact], mentions: list[Mention], window_end: int, context: Context
+) -> Fact | None:
     """ "…130 soldiers in Iraq, including 27 stationed at Taji" / "…, including 2,500 Americans"."""
     if not facts or quantity.value is None:
         return None
@@ -67,8 +68,14 @@ def _part_of_previous(sentence: str, quantity: Quantity, facts: list[Fact], ment
         return None
     whole = next((f for f in reversed(facts) if f.part_of is None), facts[-1])
 
-    demonym = next((m for m in mentions if m.kind is MentionKind.DEMONYM and
-                    re.fullmatch(r"\s+", sentence[quantity.end : m.start])), None)  # fmt: skip
+    demonym = next(
+        (
+            m
+            for m in mentions
+            if m.kind is MentionKind.DEMONYM and re.fullmatch(r"\s+", sentence[quantity.end : m.start])
+        ),
+        None,
+    )
     if demonym is None and not bracketed and not _PART_AFTER.match(after):
         # bracketed: "split between the NATO force (90,000) and Operation Enduring Freedom (10,000)"
         return None
@@ -76,8 +83,15 @@ def _part_of_previous(sentence: str, quantity: Quantity, facts: list[Fact], ment
     return _part(quantity, whole, owner=demonym, where=where, evidence=sentence)
 
 
-def _part(quantity: Quantity, whole: Fact, *, owner: Mention | None, where: str | None, evidence: str,
-          value: float | None = None) -> Fact:  # fmt: skip
+def _part(
+    quantity: Quantity,
+    whole: Fact,
+    *,
+    owner: Mention | None,
+    where: str | None,
+    evidence: str,
+    value: float | None = None,
+) -> Fact:
     """A figure that is a share of ``whole``: its category and unit, and its owner unless the part names one."""
     part = _fact(quantity, Head(whole.category, whole.unit, 0, 0, 0), owner, where=where, evidence=evidence)
     if owner is None:
@@ -94,8 +108,11 @@ MAX_FIGURES = 40  # figures read in one sentence: each costs a look at the words
 
 def _facts_in_sentence(sentence: str, context: Context) -> list[Fact]:
     named = lexicon().mentions(titled_lead(sentence))
-    mentions = [m for m in named if may_own(sentence, m) and not starts_with_dateline(sentence, m)
-                and not in_dateline(sentence, m)]  # fmt: skip
+    mentions = [
+        m
+        for m in named
+        if may_own(sentence, m) and not starts_with_dateline(sentence, m) and not in_dateline(sentence, m)
+    ]
     company = any(in_company_name(sentence, m) for m in named)  # "Garuda Indonesia … 49 Max jets": the airline's
     quantities = [q for q in find_quantities(sentence) if not is_model_number(sentence, q)][:MAX_FIGURES]
     facts: list[Fact] = []
@@ -163,8 +180,9 @@ def _facts_in_sentence(sentence: str, context: Context) -> list[Fact]:
     return _with_shares(facts, shares)
 
 
-def _fact(quantity: Quantity, head: Head, owner: Mention | None, *, where: str | None, evidence: str,
-          role: str | None = None) -> Fact:  # fmt: skip
+def _fact(
+    quantity: Quantity, head: Head, owner: Mention | None, *, where: str | None, evidence: str, role: str | None = None
+) -> Fact:
     """A figure of a sentence as a fact: its number, what it counts and whose it is."""
     return Fact(
         who=owner.who if owner else None,
@@ -204,8 +222,9 @@ def _respective(sentence: str, quantities: list[Quantity], mentions: list[Mentio
 MIN_RESPECTIVE = 2
 
 
-def _respective_fact(sentence: str, quantity: Quantity, head: Head, owner: Mention, mentions: list[Mention],
-                     context: Context) -> Fact:  # fmt: skip
+def _respective_fact(
+    sentence: str, quantity: Quantity, head: Head, owner: Mention, mentions: list[Mention], context: Context
+) -> Fact:
     """Displaced people are hosted by the country named, and belong to the one they fled."""
     who: Mention | None = owner
     where = None
@@ -215,9 +234,12 @@ def _respective_fact(sentence: str, quantity: Quantity, head: Head, owner: Menti
     return _fact(quantity, head, who, where=where, evidence=sentence)
 
 
-_YEAR_BEFORE = re.compile(r"\b(?:in|of|since|by|until|till|from|to|between|and|early|late|mid|during|before|after|"
-                          r"January|February|March|April|May|June|July|August|September|October|November|December|"
-                          r"year|fiscal|FY)\s+$|\d{1,2},?\s+$", re.IGNORECASE)  # fmt: skip
+_YEAR_BEFORE = re.compile(
+    r"\b(?:in|of|since|by|until|till|from|to|between|and|early|late|mid|during|before|after|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"year|fiscal|FY)\s+$|\d{1,2},?\s+$",
+    re.IGNORECASE,
+)
 
 
 def _is_measure(sentence: str, quantity: Quantity) -> bool:

@@ -26,28 +26,30 @@ def _lexicon(table: dict[str, str]) -> dict[str, tuple[str, str]]:
     return nouns
 
 
-_NOUNS = _lexicon({
-    "troops": (
-        "soldiers soldier troops troop personnel servicemen servicemembers service-members advisers advisors "
-        "trainers instructors peacekeepers marines paratroopers commandos sailors airmen contingent force forces "
-        "special-forces military-personnel blue-helmets boots-on-the-ground reservists conscripts carabinieri "
-        "gendarmes legionnaires police-officers policemen"
-    ),
-    "casualties": "fatalities casualties deaths dead",
-    "displaced": (
-        "refugees evacuees asylum-seekers internally-displaced-people displaced-people internally-displaced-persons "
-        "displaced-persons IDPs"
-    ),
-    "people": (
-        "people civilians children residents villagers migrants persons men women workers diplomats journalists "
-        "nationals passengers tourists foreigners victims individuals"
-    ),
-    "other": (
-        "tanks tank jets fighter-jets warplanes aircraft planes helicopters warships ships vessels drones missiles "
-        "rockets howitzers artillery-pieces armoured-vehicles armored-vehicles vehicles launchers air-defence-systems "
-        "bombers fighter-bombers destroyers submarines frigates combat-aircraft"
-    ),
-})  # fmt: skip
+_NOUNS = _lexicon(
+    {
+        "troops": (
+            "soldiers soldier troops troop personnel servicemen servicemembers service-members advisers "
+            "advisors trainers instructors peacekeepers marines paratroopers commandos sailors airmen contingent "
+            "force forces special-forces military-personnel blue-helmets boots-on-the-ground reservists "
+            "conscripts carabinieri gendarmes legionnaires police-officers policemen"
+        ),
+        "casualties": "fatalities casualties deaths dead",
+        "displaced": (
+            "refugees evacuees asylum-seekers internally-displaced-people displaced-people "
+            "internally-displaced-persons displaced-persons IDPs"
+        ),
+        "people": (
+            "people civilians children residents villagers migrants persons men women workers diplomats journalists "
+            "nationals passengers tourists foreigners victims individuals"
+        ),
+        "other": (
+            "tanks tank jets fighter-jets warplanes aircraft planes helicopters warships ships vessels drones "
+            "missiles rockets howitzers artillery-pieces armoured-vehicles armored-vehicles vehicles launchers "
+            "air-defence-systems bombers fighter-bombers destroyers submarines frigates combat-aircraft"
+        ),
+    }
+)
 
 NOUN_PATTERN = "|".join(re.escape(n).replace(r"\ ", r"[-\s]") for n in sorted(_NOUNS, key=len, reverse=True))
 
@@ -71,17 +73,22 @@ NOT_COUNT = re.compile(
 )  # months are case-sensitive: "500 may have died" is a count
 
 # "the second biggest foreign military contingent, with 9,500"
-_FORCE_WITH = re.compile(r"\b(?:contingent|force|presence|deployment|troop\s+contributor|contributor)\b[^.;]{0,20}?"
-                         r",?\s+with\s+(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+|over\s+)?$",
-                         re.IGNORECASE)  # fmt: skip
+_FORCE_WITH = re.compile(
+    r"\b(?:contingent|force|presence|deployment|troop\s+contributor|contributor)\b[^.;]{0,20}?"
+    r",?\s+with\s+(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+|over\s+)?$",
+    re.IGNORECASE,
+)
 
 _CASUALTY_AFTER = re.compile(
     r"^(?:(?:(?!,\s*and\b)[^.;]){0,25}?|[^.;,]{0,60}?)\b(?:(?:were|was|have been|had been|are|been)\s+)?"
     r"(?P<verb>killed|wounded|injured|dead|died|slain|missing)\b"
 )
 
-_CAPTIVE_AFTER = re.compile(r"^[^.;]{0,30}?\b(?:held\s+hostage|hostages?|held\s+captive|captured|taken\s+prisoner|"
-                            r"prisoners?\s+of\s+war|POWs)\b", re.IGNORECASE)  # fmt: skip
+_CAPTIVE_AFTER = re.compile(
+    r"^[^.;]{0,30}?\b(?:held\s+hostage|hostages?|held\s+captive|captured|taken\s+prisoner|"
+    r"prisoners?\s+of\s+war|POWs)\b",
+    re.IGNORECASE,
+)
 
 # ", most of them civilians," / ", about 40 of them civilians,": an aside between people and what befell them
 _OF_THEM_ASIDE = re.compile(
@@ -141,14 +148,19 @@ _TROOP_LEVEL = re.compile(
 
 # "We have adjusted the number from 81 to 85", "The number had increased from 4,385": the figure of the last count
 # "The number of refugees in Chad who have fled … is around 90,000"
-_REFUGEE_LEVEL = re.compile(r"\bnumber\s+of\s+(?:[\w-]+\s+){0,2}?(?:refugees|displaced|asylum[-\s]seekers|migrants)\b"
-                            r"(?:[^.;]|\.(?=[\w-])){0,160}?\b(?:is|was|stands\s+at|stood\s+at|rose\s+to|reached|to|at)\s+"
-                            + _APPROX_WORD + "$", re.IGNORECASE)  # fmt: skip
+_REFUGEE_LEVEL = re.compile(
+    r"\bnumber\s+of\s+(?:[\w-]+\s+){0,2}?(?:refugees|displaced|asylum[-\s]seekers|migrants)\b"
+    r"(?:[^.;]|\.(?=[\w-])){0,160}?\b(?:is|was|stands\s+at|stood\s+at|rose\s+to|reached|to|at)\s+" + _APPROX_WORD + "$",
+    re.IGNORECASE,
+)
 
-_RECOUNT = re.compile(r"\b(?:the|that)\s+(?:number|figure|tally|count|total|level)\b"
-                      r"(?!\s+of\s+(?:\w+\s+)?(?:brigades?|battalions?|units?|bases?|missions?|countries|nations|teams?)\b)"
-                      r"(?:[^.;]|\.(?=[\w-])){0,60}?"
-                      r"\b(?:to|from|at)\s+" + _APPROX_WORD + "$", re.IGNORECASE)  # fmt: skip
+_RECOUNT = re.compile(
+    r"\b(?:the|that)\s+(?:number|figure|tally|count|total|level)\b"
+    r"(?!\s+of\s+(?:\w+\s+)?(?:brigades?|battalions?|units?|bases?|missions?|countries|nations|teams?)\b)"
+    r"(?:[^.;]|\.(?=[\w-])){0,60}?"
+    r"\b(?:to|from|at)\s+" + _APPROX_WORD + "$",
+    re.IGNORECASE,
+)
 
 _BARE_CASUALTY = re.compile(
     r"^\s+(?:(?:are|were|have\s+been|had\s+been)\s+)?(?:\w+\s+){0,4}?"
@@ -169,11 +181,14 @@ _DISPLACED_AFTER = re.compile(
 
 # a sentence about people fleeing counts the people it names as displaced: "20,000 people have entered Chad"
 # in a passage about refugees, a host's figure: "Iran hosted 780,000", "Turkey took nearly 129,300"
-_HOSTED = re.compile(r"\b(?:hosted|hosts|hosting|took(?:\s+in)?|(?:has|have)\s+taken\s+in|received|sheltered|shelters|"
-                     r"welcomed|admitted|registered)\s+(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+|"
-                     r"over\s+)?$")  # fmt: skip
-_FLIGHT = re.compile(r"\b(?:fle[de]|fleeing|refugees?|displaced|asylum|sought\s+refuge|arrived\s+in|crossed\s+into)\b",
-                     re.IGNORECASE)  # fmt: skip
+_HOSTED = re.compile(
+    r"\b(?:hosted|hosts|hosting|took(?:\s+in)?|(?:has|have)\s+taken\s+in|received|sheltered|shelters|"
+    r"welcomed|admitted|registered)\s+(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+|"
+    r"over\s+)?$"
+)
+_FLIGHT = re.compile(
+    r"\b(?:fle[de]|fleeing|refugees?|displaced|asylum|sought\s+refuge|arrived\s+in|crossed\s+into)\b", re.IGNORECASE
+)
 
 _NUMBER_OF_LABEL = re.compile(r"^\s+(?:[Tt]otal\s+)?[Nn]umber\s+of(?=\s)")
 
@@ -319,8 +334,9 @@ def _shared_noun_head(sentence: str, quantities: list[Quantity], position: int) 
     return None
 
 
-def _elliptic_head(sentence: str, quantities: list[Quantity], position: int, facts: list[Fact],
-                   context: Context) -> Head | None:  # fmt: skip
+def _elliptic_head(
+    sentence: str, quantities: list[Quantity], position: int, facts: list[Fact], context: Context
+) -> Head | None:
     """A figure whose noun the sentence gave before: "298 people were declared dead in Somalia, 10 in Tanzania",
     "Uganda is allotted 4500 troops, Ethiopia will contribute 2500", "Norway 25 and Sweden 70", "200 more"."""
     quantity = quantities[position]
@@ -355,8 +371,9 @@ def _elliptic_head(sentence: str, quantities: list[Quantity], position: int, fac
     return None
 
 
-def what_it_counts(sentence: str, quantities: list[Quantity], position: int, facts: list[Fact],
-          context: Context) -> Head | None:  # fmt: skip
+def what_it_counts(
+    sentence: str, quantities: list[Quantity], position: int, facts: list[Fact], context: Context
+) -> Head | None:
     quantity = quantities[position]
     before, after = sentence[max(0, quantity.start - LOOK_BACK) : quantity.start], sentence[quantity.end :]
     money = money_head(sentence, quantity)
@@ -421,12 +438,15 @@ def what_it_counts(sentence: str, quantities: list[Quantity], position: int, fac
     return _in_context(sentence, quantity, head)
 
 
-MILITARY = re.compile(r"\b(?:troops|soldiers|forces|battle\s?group|military|deployed|mission|contingent|personnel|"
-                       r"army|NATO|peacekeep\w*|coalition|stationed|garrison|carabinieri|camp|base)\b",
-                       re.IGNORECASE)  # fmt: skip
+MILITARY = re.compile(
+    r"\b(?:troops|soldiers|forces|battle\s?group|military|deployed|mission|contingent|personnel|"
+    r"army|NATO|peacekeep\w*|coalition|stationed|garrison|carabinieri|camp|base)\b",
+    re.IGNORECASE,
+)
 
-HARM = re.compile(r"\b(?:died|dead|deaths?|killed|toll|wounded|injured|missing|fled|refugees|displaced)\b",
-                   re.IGNORECASE)  # fmt: skip
+HARM = re.compile(
+    r"\b(?:died|dead|deaths?|killed|toll|wounded|injured|missing|fled|refugees|displaced)\b", re.IGNORECASE
+)
 
 
 def _demonym_head(sentence: str, quantity: Quantity) -> Head | None:

@@ -20,23 +20,50 @@ __all__ = ["LABEL", "ListRow", "line_label", "list_rows"]
 _INTRO_CATEGORIES = (
     ("casualties", re.compile(r"\b(?:deaths?|dead|killed|casualt|fatalit|death toll|toll)\w*", re.IGNORECASE)),
     ("displaced", re.compile(r"\b(?:refugees?|displaced|asylum|evacuees?|fled)\b", re.IGNORECASE)),
-    ("other", re.compile(r"\b(?:jets?|aircraft|warplanes|tanks?|warships|ships|helicopters|drones|missiles)\b",
-                         re.IGNORECASE)),
-    ("troops", re.compile(r"\b(?:troops?|soldiers|forces?|personnel|contingents?|peacekeepers|contribut\w*|"
-                          r"military|deploy\w*|servicemen|battalions?)\b", re.IGNORECASE)),
-    ("money", re.compile(r"\b(?:pledge\w*|aid|donors?|donat\w*|fund\w*|grants?|assistance|contribution)\b",
-                         re.IGNORECASE)),
-)  # fmt: skip
+    (
+        "other",
+        re.compile(
+            r"\b(?:jets?|aircraft|warplanes|tanks?|warships|ships|helicopters|drones|missiles)\b", re.IGNORECASE
+        ),
+    ),
+    (
+        "troops",
+        re.compile(
+            r"\b(?:troops?|soldiers|forces?|personnel|contingents?|peacekeepers|contribut\w*|"
+            r"military|deploy\w*|servicemen|battalions?)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "money",
+        re.compile(r"\b(?:pledge\w*|aid|donors?|donat\w*|fund\w*|grants?|assistance|contribution)\b", re.IGNORECASE),
+    ),
+)
 _ROW_NOUNS = (
-    ("troops", re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:troops|soldiers|men|personnel|military|police|peacekeepers|"
-                          r"marines|advisers|trainers|infantry)\b", re.IGNORECASE)),
-    ("casualties", re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:dead|deaths|killed|fatalities|casualties|wounded|injured)\b",
-                              re.IGNORECASE)),
+    (
+        "troops",
+        re.compile(
+            r"^\s*(?:[\w-]+\s+){0,2}?(?:troops|soldiers|men|personnel|military|police|peacekeepers|"
+            r"marines|advisers|trainers|infantry)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "casualties",
+        re.compile(
+            r"^\s*(?:[\w-]+\s+){0,2}?(?:dead|deaths|killed|fatalities|casualties|wounded|injured)\b", re.IGNORECASE
+        ),
+    ),
     ("displaced", re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:refugees|displaced|asylum)\b", re.IGNORECASE)),
-    ("other", re.compile(r"^\s*(?:[\w-]+\s+){0,3}?(?:jets|aircraft|planes|tanks|ships|helicopters|drones|"
-                         r"fighter-bombers|fighters|bombers|warplanes|frigates|destroyers|warships|howitzers|missiles)\b",
-                         re.IGNORECASE)),
-)  # fmt: skip
+    (
+        "other",
+        re.compile(
+            r"^\s*(?:[\w-]+\s+){0,3}?(?:jets|aircraft|planes|tanks|ships|helicopters|drones|"
+            r"fighter-bombers|fighters|bombers|warplanes|frigates|destroyers|warships|howitzers|missiles)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
 _UNITS = {"troops": "troops", "casualties": "deaths", "displaced": "refugees", "money": "", "other": "units"}
 _BULLET = re.compile(r"^\s*(?:[-–—•*_·]+|\d{1,2}[.)])\s*")
 _SEPARATOR = re.compile(
@@ -182,8 +209,9 @@ def _inline_rows(line: str, number: int) -> list[ListRow]:
     return rows if len(rows) >= MIN_BLOCK else []
 
 
-_FIGURE_FIRST = re.compile(r"^\s*(?:and\s+)?(?:there\s+are\s+)?(?:about\s+|around\s+|some\s+|over\s+|nearly\s+)?",
-                           re.IGNORECASE)  # fmt: skip
+_FIGURE_FIRST = re.compile(
+    r"^\s*(?:and\s+)?(?:there\s+are\s+)?(?:about\s+|around\s+|some\s+|over\s+|nearly\s+)?", re.IGNORECASE
+)
 
 
 # between a figure and its owner: "4,365 Germans", "over 3,000 from France", "32 passengers were Kenyan"
@@ -289,8 +317,11 @@ def _settle(block: list[ListRow], intro: list[str], before: list[str] | None = N
     return settled
 
 
-_HOSTS = re.compile(r"\bhost(?:s|ed|ing)?\b|\btaken\s+in\b|\bshelter(?:s|ed|ing)?\b|\breceiv(?:es|ed|ing)\b|"
-                    r"\bregistered\s+in\b", re.IGNORECASE)  # fmt: skip
+_HOSTS = re.compile(
+    r"\bhost(?:s|ed|ing)?\b|\btaken\s+in\b|\bshelter(?:s|ed|ing)?\b|\breceiv(?:es|ed|ing)\b|"
+    r"\bregistered\s+in\b",
+    re.IGNORECASE,
+)
 
 
 def _origin(intro: list[str]) -> Mention | None:

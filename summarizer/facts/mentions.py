@@ -56,8 +56,7 @@ def in_company_name(sentence: str, mention: Mention) -> bool:
     if mention.kind is MentionKind.DEMONYM and _BRAND_AFTER.match(after):
         return True  # "Saudi Aramco", "French Connection"
     name_before = _CAPITAL_WORD_BEFORE.search(before)
-    return (mention.kind is MentionKind.NAME and name_before is not None
-            and name_before.group("word") not in _OPENERS)  # fmt: skip
+    return mention.kind is MentionKind.NAME and name_before is not None and name_before.group("word") not in _OPENERS
 
 
 # a capitalised word after a demonym that is not an office, a body or a title makes a brand: "Saudi Aramco",
@@ -79,9 +78,11 @@ _BRAND_AFTER = re.compile(rf"^\s+(?!(?:{_OFFICES})\b)[A-Z][a-z]+\b")
 
 _BANK_OF = re.compile(r"\b(?:Bank|Company|Corporation|Airlines|Insurance|Trust)\s+of\s+(?:the\s+)?$")
 
-COMPANY_NOUN = (r"(?:carrier|airline|firm|company|group|bank|lender|retailer|maker|manufacturer|giant|investor|fund|"
-                 r"conglomerate|insurer|start-?up|subsidiary|miner|producer|exporter|importer|shares|stocks|"
-                 r"chipmaker|automaker|carmaker|planemaker|operator|brokerage|developer)")  # fmt: skip
+COMPANY_NOUN = (
+    r"(?:carrier|airline|firm|company|group|bank|lender|retailer|maker|manufacturer|giant|investor|fund|"
+    r"conglomerate|insurer|start-?up|subsidiary|miner|producer|exporter|importer|shares|stocks|"
+    r"chipmaker|automaker|carmaker|planemaker|operator|brokerage|developer)"
+)
 
 COMPANY_NOUN_AFTER = re.compile(rf"^(?:['’]s)?\s+(?:[\w-]+\s+){{0,3}}?{COMPANY_NOUN}\b")
 

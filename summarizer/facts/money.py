@@ -33,10 +33,23 @@ CURRENCY_WORDS = {
     "kronor": "SEK",
     "zlotys": "PLN",
 }
-CURRENCY_WORD = "|".join(CURRENCY_WORDS)  # fmt: skip
+CURRENCY_WORD = "|".join(CURRENCY_WORDS)
 
-CURRENCY_SIGNS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB",
-                   "A$": "AUD", "C$": "CAD", "NZ$": "NZD", "HK$": "HKD", "Rs": "INR", "Rs.": "INR"}  # fmt: skip
+CURRENCY_SIGNS = {
+    "$": "USD",
+    "US$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "₽": "RUB",
+    "A$": "AUD",
+    "C$": "CAD",
+    "NZ$": "NZD",
+    "HK$": "HKD",
+    "Rs": "INR",
+    "Rs.": "INR",
+}
 
 # Money that is a price, a rate or a level, not an amount someone has: "$68.75 a barrel", "$2.53 per share",
 # "$6.99-a-month", "$0.06/kWh", "$125 billion worth of goods", and a conversion in brackets after an amount.
@@ -65,8 +78,11 @@ _BRACKETED_AFTER_AMOUNT = re.compile(
 )
 
 # the value of goods a tariff falls on is trade, not money anyone has: "US tariffs on another $200bn of Chinese goods"
-_TARIFF_BEFORE = re.compile(r"\btariffs?\b[^.;$€£]{0,60}?\b(?:on|against|covering)\s+(?:another\s+|an?\s+|the\s+)?"
-                            r"(?:\w+,?\s+){0,2}?$", re.IGNORECASE)  # fmt: skip
+_TARIFF_BEFORE = re.compile(
+    r"\btariffs?\b[^.;$€£]{0,60}?\b(?:on|against|covering)\s+(?:another\s+|an?\s+|the\s+)?"
+    r"(?:\w+,?\s+){0,2}?$",
+    re.IGNORECASE,
+)
 
 # "$1.2925", "$68.75", "$13.60": cents (or finer) with no scale word are prices and rates, never an amount held
 _CENTS = re.compile(
@@ -82,8 +98,9 @@ def money_head(sentence: str, quantity: Quantity) -> Head | None:
     if _is_price(sentence, quantity):
         return None
     if quantity.currency:
-        return Head("money", CURRENCY_SIGNS.get(quantity.currency, quantity.currency), quantity.end, quantity.end,
-                     quantity.end)  # fmt: skip
+        return Head(
+            "money", CURRENCY_SIGNS.get(quantity.currency, quantity.currency), quantity.end, quantity.end, quantity.end
+        )
     word = re.match(rf"^\s+(?:US\s+)?(?P<word>{CURRENCY_WORD})\b", sentence[quantity.end :])
     if word:
         return Head("money", CURRENCY_WORDS[word.group("word")], quantity.end, quantity.end, quantity.end + word.end())
@@ -102,13 +119,18 @@ def _is_price(sentence: str, quantity: Quantity) -> bool:
         return True
     if _VALUATION_BEFORE.search(before):  # "at a valuation of $725 million": what the market says, not a sum held
         return True
-    return bool(_PRICE_AFTER.match(sentence[quantity.end :]) or _CONVERSION_BEFORE.search(before)
-                or _TARIFF_BEFORE.search(before))  # fmt: skip
+    return bool(
+        _PRICE_AFTER.match(sentence[quantity.end :])
+        or _CONVERSION_BEFORE.search(before)
+        or _TARIFF_BEFORE.search(before)
+    )
 
 
 # a currency only one state issues: a public budget written in it is that state's
 NATIONAL_CURRENCIES = {"INR": "IN", "JPY": "JP", "RUB": "RU"}
 
-PUBLIC_MONEY = re.compile(r"\b(?:budget|military\s+aid|aid\s+package|spending\s+on\s+defen[cs]e|allocated|"
-                           r"set\s+aside)\b",
-                           re.IGNORECASE)  # fmt: skip
+PUBLIC_MONEY = re.compile(
+    r"\b(?:budget|military\s+aid|aid\s+package|spending\s+on\s+defen[cs]e|allocated|"
+    r"set\s+aside)\b",
+    re.IGNORECASE,
+)

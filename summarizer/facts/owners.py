@@ -20,12 +20,17 @@ _FROM = re.compile(r"^\s+from\s+(?:the\s+)?$")
 
 _WHICH_CLAUSE = re.compile(r",\s*(?:which|who)\b(?:[^,;]|,(?=\d))*$")
 _WERE = re.compile(r"\s+of\s+(?:those|the)\s+(?:\w+\s+){0,2}?(?:were|was)\s+")
-_REPORTER = re.compile(r"^\s+(?:health\s+|state\s+|local\s+)?(?:authorities|officials|police|government|ministry|media|"
-                       r"officers|investigators|rescuers|spokesman|spokeswoman)\b")  # fmt: skip
+_REPORTER = re.compile(
+    r"^\s+(?:health\s+|state\s+|local\s+)?(?:authorities|officials|police|government|ministry|media|"
+    r"officers|investigators|rescuers|spokesman|spokeswoman)\b"
+)
 _RECEIVES = re.compile(r"\b(?:receives?|received|receiving|gets|got|obtain(?:s|ed)?|is\s+owed)\b")
 
-_WITHDRAW = re.compile(r"\b(?:withdraw\w*|pull\w*\s+out|pull\w*\s+back|bring\w*\s+home|brought\s+home|evacuat\w*|"
-                       r"remov\w*|recall\w*|redeploy\w*)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)  # fmt: skip
+_WITHDRAW = re.compile(
+    r"\b(?:withdraw\w*|pull\w*\s+out|pull\w*\s+back|bring\w*\s+home|brought\s+home|evacuat\w*|"
+    r"remov\w*|recall\w*|redeploy\w*)\s+(?:[\w-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
 
 _OWNER_AFTER = re.compile(r"^[^.;,]{0,30}?\b(?:that|which|whom|by)\s+(?:the\s+)?$")
 
@@ -51,8 +56,16 @@ def stated_owners(
         if not withdrawn and mention.start > head.end and _FROM.match(sentence[head.end : mention.start]):
             return [mention]
     if head.category == "casualties":
-        were = next((m for m in mentions if m.kind is MentionKind.DEMONYM and m.start > quantity.end
-                     and _WERE.fullmatch(sentence[quantity.end : m.start])), None)  # fmt: skip
+        were = next(
+            (
+                m
+                for m in mentions
+                if m.kind is MentionKind.DEMONYM
+                and m.start > quantity.end
+                and _WERE.fullmatch(sentence[quantity.end : m.start])
+            ),
+            None,
+        )
         if were is not None:  # "Three of those killed were Germans"
             return [were]
     if head.category == "displaced":
@@ -83,8 +96,14 @@ def stated_owners(
     if before:  # "Spain keeps 350 personnel", "NATO has hundreds of personnel", "Danish PM … 140 soldiers"
         return [before[-1]]
     if _WITH_OPENING.match(sentence[: quantity.start]):  # "With about 90,000 troops, the United States is …"
-        subject = next((m for m in mentions if m.start > head.end and
-                        re.fullmatch(r"[^,]{0,20},\s+(?:the\s+)?", sentence[head.end : m.start])), None)  # fmt: skip
+        subject = next(
+            (
+                m
+                for m in mentions
+                if m.start > head.end and re.fullmatch(r"[^,]{0,20},\s+(?:the\s+)?", sentence[head.end : m.start])
+            ),
+            None,
+        )
         if subject is not None:
             return [subject]
     for mention in mentions:  # "1,700 elite troops that Britain is sending", "the 300 soldiers deployed by Italy"
@@ -123,18 +142,25 @@ OWNED = ("money", "troops", "other")
 
 # a force of several nations has no one owner, and says so: "the German-led battlegroup … 1,600 troops",
 # "around 2,000 allied soldiers", "nearly 140,000 foreign soldiers"
-COLLECTIVE = re.compile(r"\w-led\b|\b(?:allied|foreign|multinational|international|coalition)\s+(?:\w+\s+)?"
-                         r"(?:troops|soldiers|forces|force|personnel|peacekeepers|battle\s?group)\b|"
-                         r"\bpeacekeeping\s+force\b", re.IGNORECASE)  # fmt: skip
+COLLECTIVE = re.compile(
+    r"\w-led\b|\b(?:allied|foreign|multinational|international|coalition)\s+(?:\w+\s+)?"
+    r"(?:troops|soldiers|forces|force|personnel|peacekeepers|battle\s?group)\b|"
+    r"\bpeacekeeping\s+force\b",
+    re.IGNORECASE,
+)
 
 
-def implied_owner(sentence: str, head: Head, where: str | None, mentions: list[Mention],
-                   context: Context) -> list[Mention]:  # fmt: skip
+def implied_owner(
+    sentence: str, head: Head, where: str | None, mentions: list[Mention], context: Context
+) -> list[Mention]:
     """An owner the sentence implies rather than states. The dead of a disaster or an attack belong to the country
     it happened in ("298 people were declared dead in Somalia"); troops and equipment to the actor the passage is
     about ("Japanese troops arrived … An advance party of about 35 soldiers")."""
-    if re.search(r"\b(?:foreign|international|coalition|allied|multinational)\b",
-                 sentence[head.mods_start : head.mods_end], re.IGNORECASE):  # fmt: skip
+    if re.search(
+        r"\b(?:foreign|international|coalition|allied|multinational)\b",
+        sentence[head.mods_start : head.mods_end],
+        re.IGNORECASE,
+    ):
         return []  # "2,215 foreign soldiers have died in Afghanistan": many nations', none of them the host
     if head.category == "casualties":
         here = [m for m in mentions if m.code and m.who == where and m.kind is MentionKind.NAME]
@@ -144,8 +170,11 @@ def implied_owner(sentence: str, head: Head, where: str | None, mentions: list[M
         fled = fled_from(sentence, mentions)
         if fled is not None:
             return [fled]
-        inside = [m for m in mentions if m.code and m.kind is MentionKind.NAME and m.who == where
-                  and _DISPLACED_IN.search(sentence[: m.start])]  # fmt: skip
+        inside = [
+            m
+            for m in mentions
+            if m.code and m.kind is MentionKind.NAME and m.who == where and _DISPLACED_IN.search(sentence[: m.start])
+        ]
         if inside:  # "1 million people were displaced in Lebanon": uprooted at home
             return inside[:1]
     if head.category in context.owners:

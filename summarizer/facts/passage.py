@@ -11,8 +11,11 @@ from summarizer.facts.organisations import organisation_owner
 from summarizer.facts.places import LOOK_BACK, is_locative
 from summarizer.facts.record import Context
 
-_CONFLICT_IN = re.compile(r"\b(?:war|fighting|conflict|violence|crisis|invasion|persecution|attacks?|crackdown)\s+"
-                          r"(?:in|of)\s+(?:the\s+)?$", re.IGNORECASE)  # fmt: skip
+_CONFLICT_IN = re.compile(
+    r"\b(?:war|fighting|conflict|violence|crisis|invasion|persecution|attacks?|crackdown)\s+"
+    r"(?:in|of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 
 _CONFLICT_AFTER = re.compile(r"^\s+(?:civil\s+)?(?:war|conflict|fighting|crisis|refugees|asylum)\b")
 
