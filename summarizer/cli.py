@@ -1,7 +1,8 @@
 """``newsbot summarize`` and ``newsbot extract``: the pipeline from the command line.
 
 One JSON object per source per line with ``--json``; a failing source gets ``{"source", "error"}`` and the
-others go on; the exit status is 2 if any source failed. Never a traceback.
+others go on; the exit status is 2 if any source failed. Never a traceback. Several sources show their progress
+on stderr while it is a terminal, and nothing more where it is not.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ import argparse
 import asyncio
 import json
 import logging
+import os
+import shutil
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 from summarizer.aggregate import group_facts
 from summarizer.backends import BackendError
@@ -93,18 +96,59 @@ def _emit(result: Result | None, source: str, error: str | None, as_json: bool, 
         print(format_text(result) + "\n", flush=True)
 
 
+class _Progress:
+    """One stderr line that counts sources as they finish, "[2/5] summarised SOURCE", cleared before the results
+    print. Silent for a single source and when stderr is not a terminal (a pipe, a file, CI)."""
+
+    def __init__(self, total: int, with_summary: bool, stream: TextIO) -> None:
+        self.total, self.done, self.stream = total, 0, stream
+        self.doing, self.did = ("summarising", "summarised") if with_summary else ("reading", "read")
+        self.shown = total > 1 and stream.isatty()
+        self._show(f"[0/{total}] {self.doing} {total} sources…")
+
+    def finished(self, source: str) -> None:
+        self.done += 1
+        self._show(f"[{self.done}/{self.total}] {self.did} {source}")
+
+    def clear(self) -> None:
+        self._show("")
+
+    def _show(self, line: str) -> None:
+        if not self.shown:
+            return
+        width = _columns(self.stream) - 1  # a line that wraps cannot be cleared with \r
+        if len(line) > width:
+            line = line[: width - 1] + "…"
+        self.stream.write(f"\r\033[K{line}")
+        self.stream.flush()
+
+
+def _columns(stream: TextIO) -> int:
+    """The width of the terminal ``stream`` writes to (stdout may be a pipe while stderr is the terminal)."""
+    try:
+        columns = os.get_terminal_size(stream.fileno()).columns
+    except (OSError, ValueError):  # no descriptor of its own
+        columns = 0
+    return max(columns or shutil.get_terminal_size().columns, 20)  # unknown (0): $COLUMNS, else 80
+
+
 async def _process(settings: Settings, args: argparse.Namespace, with_summary: bool) -> int:
     """Every source at once, printed in the order given. The models load once the first article is in hand,
     while the rest are fetched; a run whose sources all fail never waits for them."""
+    progress = _Progress(len(args.sources), with_summary, sys.stderr)
     async with Fetcher(settings.fetch) as fetcher:
         pipeline = Pipeline(settings, fetcher=fetcher)
 
         async def run(source: str) -> Result:
-            if with_summary:  # the command line may read files: the user owns the machine
-                return await pipeline.summarize(source, sentences=args.sentences, local_files=True)
-            return await pipeline.read(source, local_files=True)
+            try:
+                if with_summary:  # the command line may read files: the user owns the machine
+                    return await pipeline.summarize(source, sentences=args.sentences, local_files=True)
+                return await pipeline.read(source, local_files=True)
+            finally:
+                progress.finished(source)
 
         outcomes = await asyncio.gather(*(run(source) for source in args.sources), return_exceptions=True)
+    progress.clear()
     failures = 0
     for source, outcome in zip(args.sources, outcomes, strict=True):
         error = _describe_failure(outcome) if isinstance(outcome, BaseException) else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 import os
 import socket
@@ -185,6 +186,73 @@ async def test_a_binary_file_is_one_line_and_exit_2() -> None:
     status, out, err = await run_cli("summarize", "/bin/ls")
     assert status == 2 and out == ""
     assert err.strip().splitlines() == ["newsbot: /bin/ls: Not a text or HTML file."]
+
+
+class Terminal(io.StringIO):
+    """stderr as a terminal: what the progress line is drawn on."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Three local articles, by names short enough that the progress line shows them whole."""
+    monkeypatch.chdir(tmp_path)
+    Path("one.html").write_bytes(SEED_ARTICLE.read_bytes())
+    Path("two.txt").write_bytes((SEED / "raw-scrape.txt").read_bytes())
+    Path("three.txt").write_text("Three paragraphs of news. " * 20 + "\n\nThe end of the story, told plainly.\n")
+    return ["one.html", "two.txt", "three.txt"]
+
+
+@pytest.mark.parametrize(("command", "doing", "did"), [("extract", "reading", "read"),
+                                                       ("summarize", "summarising", "summarised")])  # fmt: skip
+def test_progress_on_a_terminal_counts_each_source_as_it_finishes(
+    command: str, doing: str, did: str, articles: list[str], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    assert main([command, *articles]) == 0
+    plain = capsys.readouterr()
+    assert plain.err == ""  # not a terminal: nothing extra
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main([command, *articles]) == 0
+    assert capsys.readouterr().out == plain.out  # stdout as without a terminal
+    first, *finished, last = terminal.getvalue().split("\r\033[K")[1:]  # each update clears the line first
+    assert first == f"[0/3] {doing} 3 sources…" and last == ""  # cleared before the results
+    assert [line.split(" ", 1)[0] for line in finished] == ["[1/3]", "[2/3]", "[3/3]"]
+    assert sorted(line.removeprefix(line.split(" ", 1)[0] + f" {did} ") for line in finished) == sorted(articles)
+
+
+def test_progress_counts_a_failure_and_one_source_shows_none(
+    articles: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["extract", "missing.txt", articles[0]]) == 2
+    updates = terminal.getvalue().split("\r\033[K")
+    assert "[1/2] read missing.txt" in updates or "[2/2] read missing.txt" in updates
+    assert updates[-1].startswith("newsbot: missing.txt: ")  # the error line after the cleared progress
+    assert "[1/2]" not in capsys.readouterr().out
+    terminal.truncate(0)
+    terminal.seek(0)
+    assert main(["extract", articles[0]]) == 0
+    assert terminal.getvalue() == ""
+
+
+def test_a_long_source_is_cut_to_the_terminal_width(
+    articles: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    long_name = "a-story-with-a-very-long-file-name-indeed.txt"
+    Path(long_name).write_text(Path(articles[2]).read_text())
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["extract", "--json", long_name, articles[2]]) == 0
+    assert [json.loads(line)["source"] for line in capsys.readouterr().out.splitlines()] == [long_name, articles[2]]
+    updates = terminal.getvalue().split("\r\033[K")
+    assert max(len(line) for line in updates) == 39  # one column spare: a full line would wrap on some terminals
+    assert any(line.startswith("[") and line.endswith("…") for line in updates)
 
 
 # --- newsbot model pull: the one command that reaches the model hub --------------------------------------------
