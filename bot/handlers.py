@@ -32,9 +32,8 @@ __all__ = [
     "on_unknown_command",
 ]
 
-PASTE_MIN_CHARS = 400
 TOPIC_HINT = (
-    "Send me a link to a news article, paste an article's text (400+ characters), or write a topic "
+    "Send me a link to a news article, paste an article's text, or write a topic "
     "(e.g. Iraq troops) for the latest stories. /help tells more."
 )
 ONLY_WEB_LINKS = "I can only read web links (http:// or https://)."
@@ -55,7 +54,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await answer_links(message, links.urls, services(context))
     elif links.refused:
         await message.reply_text(ONLY_WEB_LINKS)
-    elif len(message.text or "") >= PASTE_MIN_CHARS:
+    elif _looks_like_text(message.text or "", services(context).settings.news.max_topic_chars):
         await answer_text(message, message.text or "", services(context))
     elif _looks_like_topic(message.text or ""):
         await answer_topic(message, _topic_of(message.text or "", context.bot.username), services(context))
@@ -166,6 +165,12 @@ def _topic_of(text: str, username: str | None) -> str:
     if username:
         text = re.sub(rf"@{re.escape(username)}\b", "", text, flags=re.IGNORECASE)
     return " ".join(text.split())
+
+
+def _looks_like_text(text: str, max_topic_chars: int) -> bool:
+    """Pasted prose rather than a topic: longer than a topic may be, or two sentences. The pipeline then says
+    whether there is enough of it to summarise."""
+    return len(text) > max_topic_chars or len(re.findall(r"[.!?…](?:\s|$)", text)) >= 2
 
 
 def _looks_like_topic(text: str) -> bool:

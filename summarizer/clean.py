@@ -15,15 +15,30 @@ from datetime import date
 
 import trafilatura
 from dateutil import parser as dateparser
+from trafilatura.settings import Document
 
-from summarizer.errors import ArticleError
+from summarizer.errors import ArticleError, ErrorKind, PipelineError
 from summarizer.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Article", "clean_lines", "detect_language", "from_html", "from_text"]
+__all__ = ["Article", "choose_candidate", "clean_lines", "detect_language", "from_html", "from_text"]
 
-MIN_ARTICLE_CHARS = 200
+# Pasted text is all article, so it must hold enough to summarise. A page is judged by what its main block says,
+# not by its length: a one-line news brief is an article; "Please enable JavaScript" (_STUB) is not.
+MIN_TEXT_CHARS = 200
+STUB_CHARS = 300
+_STUB = re.compile(
+    r"\b(?:enable (?:javascript|cookies)|javascript (?:is )?(?:required|disabled)|access denied|forbidden|"
+    r"(?:page|article) (?:not found|unavailable|no longer available)|404|are you a robot|captcha|"
+    r"verify you are (?:a )?human|(?:sign|log) in to (?:continue|read)|subscribe to (?:continue|read)|"
+    r"subscribers only|cookie (?:policy|settings|consent))\b",
+    re.IGNORECASE,
+)
+# A precision-first extraction this much shorter than the recall-first one has kept the wrong block (a sidebar, a
+# synopsis, an intro): the recall-first one is the article. Past RECALL_CHECK_CHARS it is long enough to trust.
+LOST_ARTICLE_RATIO = 0.25
+RECALL_CHECK_CHARS = 5_000
 # A long read is 30,000-60,000 characters; anything past this is cut at a paragraph (1.9 MB of text took 185 s).
 MAX_ARTICLE_CHARS = 100_000
 
@@ -45,7 +60,7 @@ class Article:
 
 _TEASER = re.compile(
     r"^(?:also on \S+|read more|read also|see also|related(?: articles?| stories| news)?|recommended|"
-    r"more on this|you may also like|trending|most read|watch)\b\s*:?",
+    r"more on this|you may also like|trending|most read|watch|see more|don[’']t miss|must see|must read)\b\s*:?",
     re.IGNORECASE,
 )
 _TEASER_HEADER = re.compile(
@@ -69,8 +84,14 @@ def _normalise(line: str) -> str:
     return _SPACES.sub(" ", line).strip()
 
 
+# a promoted headline tagged by its section, as some outlets list them inside the story: "… [INSIGHT]|", "[VIDEO]"
+_TAGGED_PROMO = re.compile(r"^(?:.{0,200}\S\s)?\[[A-Z][A-Z ]{1,15}\]\s*\|?$")
+
+
 def _is_junk(line: str) -> bool:
     """A line that is boilerplate wherever it stands."""
+    if _TAGGED_PROMO.match(line):
+        return True
     icons = line.casefold().count("icon")  # icon-font labels, often glued: "bookmarkicon camera"
     if icons >= 4 and icons >= len(line.split()) / 3:
         return True
@@ -167,16 +188,18 @@ def _bounded(lines: list[str]) -> list[str]:
 def _build(lines: list[str], *, title: str | None, **meta: str | None) -> Article:
     body = _bounded(_drop_title_lead(lines, title))
     text = "\n".join(body)
-    if len(text) < MIN_ARTICLE_CHARS:
-        raise ArticleError
     return Article(text=text, title=title, paragraphs=body, language=detect_language(text), **meta)
+
+
+def _is_stub(text: str) -> bool:
+    """A page's main block that is no article: nothing, or a short notice about scripts, cookies, access."""
+    return not text.strip() or (len(text) < STUB_CHARS and _STUB.search(text) is not None)
 
 
 # --- entry points ----------------------------------------------------------------------------------
 
 
-def from_html(html: str, url: str | None = None) -> Article:
-    """Extract and clean the article in an HTML page."""
+def _extract(html: str, url: str | None, *, precision: bool) -> Document | None:
     doc = trafilatura.bare_extraction(
         html,
         url=url,
@@ -184,14 +207,42 @@ def from_html(html: str, url: str | None = None) -> Article:
         include_comments=False,
         include_tables=True,
         include_images=False,
-        favor_precision=True,  # boilerplate hurts a summary more than a lost paragraph (bench/extraction.py)
+        favor_precision=precision,
+        favor_recall=not precision,
     )
     if doc is None or isinstance(doc, dict) or not doc.text:  # a dict only with as_dict=True, never asked here
+        return None
+    return doc
+
+
+def _article_candidate(html: str, url: str | None) -> Document:
+    precise = _extract(html, url, precision=True)
+    if precise is not None and len(precise.text or "") >= RECALL_CHECK_CHARS:
+        return precise  # long enough to be the article: the second extraction would cost time for nothing
+    chosen = choose_candidate(precise, _extract(html, url, precision=False))
+    if chosen is None:
         raise ArticleError
+    return chosen
+
+
+def choose_candidate(precise: Document | None, recalled: Document | None) -> Document | None:
+    """The precision-first extraction (boilerplate hurts a summary more than a lost paragraph), unless the
+    recall-first one shows it lost the article: it found nothing, or under LOST_ARTICLE_RATIO of the recall-first
+    text (a 368-character sidebar instead of a 313-word story; a review's intro without the review)."""
+    if precise is None or recalled is None:
+        return precise or recalled
+    if len(precise.text or "") < LOST_ARTICLE_RATIO * len(recalled.text or ""):
+        return recalled
+    return precise
+
+
+def from_html(html: str, url: str | None = None) -> Article:
+    """Extract and clean the article in an HTML page."""
+    doc = _article_candidate(html, url)
     title = _normalise(doc.title) if doc.title else None
-    lines = clean_lines(doc.text)
+    lines = clean_lines(doc.text or "")
     published = doc.date[:10] if doc.date else None
-    return _build(
+    article = _build(
         lines,
         title=title,
         site=doc.sitename or doc.hostname,
@@ -200,6 +251,9 @@ def from_html(html: str, url: str | None = None) -> Article:
         # be able to claim another site's address, and with it that address's place in the summary cache
         url=canonical_url(url) or canonical_url(doc.url),
     )
+    if _is_stub(article.text):
+        raise ArticleError
+    return article
 
 
 def from_text(text: str, url: str | None = None) -> Article:
@@ -218,4 +272,7 @@ def from_text(text: str, url: str | None = None) -> Article:
         if title and (published or index >= 2):
             break
     body = [line for line in lines if line not in head or line == title]
-    return _build(body, title=title, published=published, url=canonical_url(url))
+    article = _build(body, title=title, published=published, url=canonical_url(url))
+    if len(article.text) < MIN_TEXT_CHARS:
+        raise PipelineError(ErrorKind.TOO_SHORT)
+    return article

@@ -47,6 +47,11 @@ def _known_codec(name: str | None) -> str | None:
         return None
 
 
+def _single_byte(codec: str) -> bool:
+    """Latin-1, windows-125x and the like: a declaration mislabelled servers often send for UTF-8 pages."""
+    return codec.startswith(("iso8859", "cp125", "latin", "ascii", "mac-", "koi8", "cp437", "cp850"))
+
+
 def _strict(body: bytes, codec: str) -> str | None:
     try:
         return body.decode(codec)
@@ -61,6 +66,10 @@ def decode_document(body: bytes, declared: str | None = None) -> tuple[str, str]
             return body.decode(codec, errors="replace"), codec
     meta = _META_CHARSET.search(body[:4096])
     candidates = [_known_codec(declared), _known_codec(meta.group(1).decode("ascii") if meta else None)]
+    if any(codec and _single_byte(codec) for codec in candidates) and not body.isascii():
+        text = _strict(body, "utf-8")  # multi-byte UTF-8 that fits is never an accident of a single-byte page
+        if text is not None:
+            return text, "utf-8"
     for codec in filter(None, candidates):
         text = _strict(body, codec)
         if text is not None:

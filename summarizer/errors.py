@@ -27,6 +27,7 @@ class ErrorKind(StrEnum):
     REDIRECTS = "too_many_redirects"
     BUSY = "busy"  # no turn at the network in time: our load, not the site's
     NOT_ARTICLE = "not_article"
+    TOO_SHORT = "too_short"  # pasted text with too little in it to summarise
     BAD_INPUT = "bad_input"  # a file or standard input the command line cannot use
     NOT_FEED = "not_feed"
 
@@ -44,6 +45,7 @@ WORDING: dict[ErrorKind, str] = {
     ErrorKind.REDIRECTS: "The site redirected too many times.",
     ErrorKind.BUSY: "I'm reading too many links right now. Please try again in a minute.",
     ErrorKind.NOT_ARTICLE: "I couldn't find an article on that page.",
+    ErrorKind.TOO_SHORT: "That text is too short to summarise; send the whole article or its link.",
     ErrorKind.BAD_INPUT: "That input cannot be read.",
     ErrorKind.NOT_FEED: "That is not a news feed.",
 }

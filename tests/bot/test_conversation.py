@@ -63,6 +63,12 @@ async def test_a_pasted_article_is_summarised(bot: Application, telegram: FakeBo
         assert line in reply.text
 
 
+async def test_a_pasted_text_too_short_to_summarise_says_so(bot: Application, telegram: FakeBotAPI) -> None:
+    telegram.send_text(USER, "Germany has 130 soldiers in Iraq. Sweden has 70 there.")  # prose, not a topic
+    reply = await telegram.wait_for_reply(USER, "too short to summarise")
+    assert reply.text.endswith("send the whole article or its link.")
+
+
 async def test_a_greeting_gets_a_hint(bot: Application, telegram: FakeBotAPI) -> None:
     telegram.send_text(USER, "hi")
     await telegram.wait_for_reply(USER, "Send me a link")

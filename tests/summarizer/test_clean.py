@@ -1,9 +1,10 @@
 from typing import Any
 
 import pytest
+from trafilatura.settings import Document
 
-from summarizer.clean import clean_lines, from_html, from_text
-from summarizer.errors import ArticleError
+from summarizer.clean import choose_candidate, clean_lines, from_html, from_text
+from summarizer.errors import ArticleError, ErrorKind, PipelineError
 from summarizer.urls import canonical_url
 
 
@@ -47,6 +48,11 @@ def test_raw_scrape_goes_through_the_same_filters(seed_text: str, seed_html: str
         "© 2024 Example News. All rights reserved.",
         "icon fb icon tw icon mail icon share",
         "Advertisement",
+        "SEE MORE: Hong Kong protests: 800 students under siege in university",
+        "DON'T MISS",
+        "China furious at Macron for Hong Kong protest jibe [INSIGHT]|",
+        "Lakers vs Nets: NBA make final decision on game amid China turmoil [VIDEO]",
+        "[CNET]",
     ],
 )
 def test_boilerplate_lines_are_dropped(junk: str) -> None:
@@ -71,7 +77,37 @@ def test_page_without_an_article() -> None:
     with pytest.raises(ArticleError):
         from_html("<html><body><nav><a href='/'>Home</a></nav></body></html>")
     with pytest.raises(ArticleError):
-        from_text("Too short.")
+        from_html("<html><body><main><p>Please enable JavaScript to view this page.</p></main></body></html>")
+
+
+def test_a_one_line_news_brief_is_an_article() -> None:
+    brief = "Sweden will send 70 more soldiers to the Taji base in Iraq, the defence ministry said on Monday."
+    article = from_html(
+        f"<html><head><title>Sweden</title></head><body><article><p>{brief}</p></article></body></html>"
+    )
+    assert article.text == brief
+
+
+def test_pasted_text_too_short_to_summarise_says_so() -> None:
+    with pytest.raises(PipelineError) as refused:
+        from_text("Germany has 130 soldiers in Iraq. Sweden has 70 there.")
+    assert refused.value.kind is ErrorKind.TOO_SHORT
+    assert refused.value.message == "That text is too short to summarise; send the whole article or its link."
+
+
+def _document(text: str) -> Document:
+    document = Document()
+    document.text = text
+    return document
+
+
+def test_the_recall_first_extraction_wins_only_when_the_precise_one_lost_the_article() -> None:
+    story, sidebar, tail = "A story paragraph. " * 100, "Other headlines. " * 20, "A comment. " * 30
+    assert choose_candidate(_document(sidebar), _document(story)).text == story  # the wrong block, or an intro
+    assert choose_candidate(_document(story), _document(story + tail)).text == story  # boilerplate is not worth it
+    assert choose_candidate(None, _document(story)).text == story
+    assert choose_candidate(_document(story), None).text == story
+    assert choose_candidate(None, None) is None
 
 
 def test_non_english_text_is_labelled() -> None:

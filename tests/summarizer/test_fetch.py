@@ -137,6 +137,9 @@ async def test_closed_port_is_unreachable(fetcher: Fetcher) -> None:
         ('<meta charset="shift_jis"><p>日本語</p>'.encode("shift_jis"), "text/html", "日本語"),  # meta tag
         ("Grüße".encode("utf-16"), "text/plain", "Grüße"),  # BOM
         (("Новости дня. " * 80).encode("cp1251"), "text/plain", "Новости дня."),  # undeclared, detected
+        ('<meta charset="iso-8859-1"><p>Waters’ “deal”</p>'.encode(), "text/html", "Waters’ “deal”"),  # mislabelled
+        ("Waters’ deal".encode(), "text/html; charset=windows-1252", "Waters’ deal"),  # header mislabelled too
+        ("Café".encode("latin-1"), "text/plain; charset=iso-8859-1", "Café"),  # a true Latin-1 page stays Latin-1
     ],
 )
 async def test_charsets(fetcher: Fetcher, server: PageServer, body: bytes, content_type: str, expected: str) -> None:
