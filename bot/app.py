@@ -6,6 +6,7 @@ server through ``telegram.base_url``, the same setting that points the bot at a 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
@@ -26,8 +27,10 @@ from telegram.ext import (
 )
 
 from bot import admin, handlers, health, schedule, subscriptions
+from bot.metrics import MeasuredApplication, Metrics
 from bot.services import Services
 from bot.storage import StorageError
+from bot.webhook import BotServer, run_webhook
 from summarizer.backends import Backend
 from summarizer.settings import Settings
 
@@ -55,17 +58,24 @@ async def _post_init(application: Application) -> None:
     schedule.start_housekeeping(application)
     await health.start_heartbeat(application, service.settings)
     await application.bot.set_my_commands(COMMANDS)
+    settings = service.settings.bot
+    if settings.mode == "polling" and settings.metrics_port:  # webhook mode serves /metrics on its own server
+        server = application.bot_data["metrics_server"] = BotServer(application, service.settings, webhook=False)
+        await server.start(settings.metrics_port)
     logger.info("newsbot is ready as @%s", application.bot.username)
 
 
 async def _post_shutdown(application: Application) -> None:
+    if "metrics_server" in application.bot_data:
+        await application.bot_data.pop("metrics_server").close()
     await application.bot_data["services"].close()
 
 
 def build_application(settings: Settings, backend: Backend | None = None) -> Application:
     """The Application, with resources opened in post_init; ``backend`` lets tests share a loaded model."""
-    application = (
+    builder = (
         Application.builder()
+        .application_class(MeasuredApplication)
         .token(settings.telegram.token.get_secret_value())
         .base_url(settings.telegram.base_url)
         .base_file_url(settings.telegram.base_file_url)
@@ -74,9 +84,12 @@ def build_application(settings: Settings, backend: Backend | None = None) -> App
         .concurrent_updates(64)  # one slow site must not hold up anyone else
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
-        .build()
     )
+    if settings.bot.mode == "webhook":
+        builder = builder.updater(None)  # updates arrive through bot.webhook, not getUpdates
+    application = builder.build()
     application.bot_data["services"] = Services(settings, backend)
+    application.bot_data["metrics"] = Metrics()
 
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
@@ -131,7 +144,7 @@ def _data_dir_problem(settings: Settings) -> str | None:
 
 
 def run_bot(settings: Settings) -> int:
-    """Long polling until interrupted; returns the process exit status."""
+    """Long polling, or the webhook server, until interrupted; returns the process exit status."""
     logging.getLogger("telegram.ext").addFilter(_BootstrapFailures())
     if not settings.telegram.token.get_secret_value():
         print("newsbot: no Telegram token: set TELEGRAM_BOT_TOKEN (or telegram.token in your config)", file=sys.stderr)
@@ -142,7 +155,10 @@ def run_bot(settings: Settings) -> int:
         return 2
     try:
         application = build_application(settings)
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        if settings.bot.mode == "webhook":
+            asyncio.run(run_webhook(application, settings))
+        else:
+            application.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken:
         print("newsbot: Telegram refused the token: check TELEGRAM_BOT_TOKEN", file=sys.stderr)
         return 2

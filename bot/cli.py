@@ -76,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     # after the command, absent options must not overwrite what was given before it
     pipeline_cli.add_commands(subparsers, parents=[_common_options(argparse.SUPPRESS)])
     run = subparsers.add_parser(
-        "run", help="run the Telegram bot (long polling)", parents=[_common_options(argparse.SUPPRESS)]
+        "run",
+        help="run the Telegram bot (long polling, or a webhook server: bot.mode)",
+        parents=[_common_options(argparse.SUPPRESS)],
     )
     run.set_defaults(handler=_run_bot)
     health = subparsers.add_parser(

@@ -10,7 +10,7 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -77,6 +77,7 @@ class Stats:
     links: int = 0
     cache_hits: int = 0
     failures: int = 0
+    failure_kinds: Counter[str] = field(default_factory=Counter)  # ErrorKind value (or "other") → failures
     latencies_ms: deque[float] = field(default_factory=lambda: deque(maxlen=1000))
     failing_sources: dict[str, str] = field(default_factory=dict)  # the last digest's, for logs and /stats
 
@@ -259,8 +260,9 @@ class Services:
             return Answer(key, result, cached=True)
         try:
             result = await self.pipeline.summarize(link, sentences=self.settings.summarizer.sentences, owner=user_id)
-        except Exception:
+        except Exception as error:
             self.stats.failures += 1
+            self.stats.failure_kinds[str(getattr(error, "kind", "other"))] += 1
             raise
         key = await self._keep(result, link)
         self.stats.latencies_ms.append((time.perf_counter() - started) * 1000)

@@ -25,6 +25,7 @@ from pydantic import (
     SecretStr,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -54,12 +55,19 @@ PROTECTED_KEYS = frozenset(
         "database.url",
         "database.data_dir",
         "bot.admin_ids",
+        "bot.mode",
+        "bot.listen",
+        "bot.webhook_port",
+        "bot.webhook_path",
+        "bot.webhook_url",
+        "bot.webhook_secret",
+        "bot.metrics_port",
         "fetch.allow_private_hosts",
         "summarizer.cache_dir",
         "summarizer.offline",
     }
 )
-SECRET_KEYS = frozenset({"telegram.token"})
+SECRET_KEYS = frozenset({"telegram.token", "bot.webhook_secret"})
 
 CONFIG_ENV = "NEWSBOT_CONFIG"
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
@@ -102,6 +110,33 @@ class BotConfig(_Section):
     workers: int = Field(1, ge=1, le=16)
     queue_size: int = Field(32, ge=1, le=1000)
     job_timeout_s: float = Field(60.0, ge=1, le=600)
+    # How updates arrive: long polling (one process, nothing listening), or Telegram's webhook calling
+    # ``webhook_url``, which a reverse proxy forwards to ``listen``:``webhook_port`` ``webhook_path``.
+    mode: Literal["polling", "webhook"] = "polling"
+    listen: str = "127.0.0.1"
+    webhook_port: int = Field(8080, ge=0, le=65535)  # 0: any free port (tests)
+    webhook_path: str = Field("/telegram", pattern=r"^/[A-Za-z0-9_./-]*$")
+    webhook_url: str = Field("", pattern=r"^(https?://\S+)?$")
+    webhook_secret: SecretStr = Field(SecretStr(""), repr=False)
+    metrics_port: int = Field(0, ge=0, le=65535)  # polling mode: /metrics and /healthz on this port; 0 is off
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_alphabet(cls, value: SecretStr) -> SecretStr:
+        secret = value.get_secret_value()
+        if secret and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+            raise ValueError("must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's alphabet)")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_complete(self) -> BotConfig:
+        if self.mode == "webhook" and not self.webhook_url:
+            raise ValueError("webhook mode needs bot.webhook_url, the public https:// URL Telegram calls")
+        if self.mode == "webhook" and not self.webhook_secret.get_secret_value():
+            raise ValueError("webhook mode needs bot.webhook_secret (16+ characters of A-Z, a-z, 0-9, _ and -)")
+        if self.webhook_path in ("/healthz", "/metrics"):
+            raise ValueError("bot.webhook_path must not be /healthz or /metrics")
+        return self
 
 
 class FetchConfig(_Section):
@@ -288,7 +323,7 @@ def _describe(error: Mapping[str, Any]) -> str:
     if error["type"] == "extra_forbidden":
         return f"config: unknown key {key}"
     shown = error.get("input")
-    if isinstance(shown, str | int | float | bool) and "token" not in key:
+    if isinstance(shown, str | int | float | bool) and "token" not in key and "secret" not in key:
         return f"config: {key}: {message} (got {shown!r})"
     return f"config: {key}: {message}"
 
@@ -399,7 +434,7 @@ def masked(settings: Settings) -> dict[str, dict[str, Any]]:
 
 def secrets_of(settings: Settings) -> list[str]:
     """The values no log line or reply may contain."""
-    found = [settings.telegram.token.get_secret_value()]
+    found = [settings.telegram.token.get_secret_value(), settings.bot.webhook_secret.get_secret_value()]
     password = _database_password(settings.database.resolved_url())
     return [secret for secret in [*found, password] if secret and len(secret) >= 4]
 

@@ -180,6 +180,11 @@ class FakeBotAPI:
                  "parameters": {"retry_after": retry_after}}  # fmt: skip
         self._fail.setdefault(method, []).extend([error] * times)
 
+    def take_updates(self) -> list[dict[str, Any]]:
+        """The queued updates, removed: what Telegram POSTs to a webhook instead of answering getUpdates with."""
+        taken, self.updates = self.updates, []
+        return taken
+
     # --- what the bot did -----------------------------------------------------------------------------
 
     def calls_to(self, *methods: str, chat_id: int | None = None) -> list[Call]:
@@ -279,6 +284,12 @@ class FakeBotAPI:
 
     def _m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._message(params, int(params["message_id"]))
+
+    def _m_setWebhook(self, params: dict[str, Any]) -> bool:
+        return True
+
+    def _m_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        return True
 
     def _m_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._message(params)
