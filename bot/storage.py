@@ -1,12 +1,12 @@
-"""Everything the bot keeps: the one module that knows the database (SQLAlchemy, SQLite by default).
+"""Everything the bot keeps: the one module that knows the database (SQLAlchemy; SQLite by default, PostgreSQL too).
 
 Summaries are cached by canonical URL, and the link a user actually sent is kept as an alias, so the same
 story sent again, by anyone and with any tracking parameters, is answered without fetching it again.
 Subscriptions, the stories already sent to each, and each chat's time zone live here too.
 
-The schema is versioned: ``schema_version`` holds the number of the last migration applied, and
-``MIGRATIONS`` lists them in order; ``open()`` applies the missing ones in one transaction, so a database
-written by an older newsbot is upgraded in place and keeps its data.
+The schema is migrated by Alembic (``bot/migrations``): ``open()`` upgrades the database to the newest revision
+in one transaction, so a database written by an older newsbot is upgraded in place and keeps its data. One
+written before Alembic (a ``schema_version`` table holding 1, 2 or 3) is first stamped at the matching revision.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,9 +31,12 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    inspect,
     select,
     text,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -46,7 +48,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ALIAS_CHARS = 2048  # the alias column's width; longer links are found by their key (a hash) alone
 
-__all__ = ["MIGRATIONS", "AuditInfo", "Storage", "StorageError", "SubscriptionInfo", "cache_key"]
+__all__ = ["HEAD", "LEGACY_REVISIONS", "AuditInfo", "Storage", "StorageError", "SubscriptionInfo", "cache_key"]
 
 
 class Base(DeclarativeBase):
@@ -90,7 +92,7 @@ class SentStory(Base):
 
     __tablename__ = "sent_story"
 
-    subscription_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     url: Mapped[str] = mapped_column(String(2048), primary_key=True)
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -98,7 +100,7 @@ class SentStory(Base):
 class ChatSettings(Base):
     __tablename__ = "chat_settings"
 
-    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
 
 
@@ -116,21 +118,21 @@ class ConfigOverride(Base):
 class AccessRule(Base):
     __tablename__ = "access_rule"
 
-    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     status: Mapped[str] = mapped_column(String(16))  # "allowed" | "blocked"
 
 
 class KnownUser(Base):
     __tablename__ = "known_user"
 
-    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class KnownChat(Base):
     __tablename__ = "known_chat"
 
-    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     kind: Mapped[str] = mapped_column(String(16))
     first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -145,42 +147,41 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
-class SchemaVersion(Base):
-    __tablename__ = "schema_version"
-
-    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+HEAD = "0003"  # the newest revision in bot/migrations/versions
+LEGACY_REVISIONS = {1: "0001", 2: "0002", 3: "0003"}  # schema_version of the home-made scheme → Alembic revision
 
 
-def _create(*tables: type[Base]) -> Callable[[Connection], None]:
-    def migrate(connection: Connection) -> None:
-        for table in tables:
-            table.__table__.create(connection, checkfirst=True)  # type: ignore[attr-defined]
+def _alembic_config(connection: Connection) -> Any:
+    """Alembic's settings in code: the migrations ship inside the package, so no alembic.ini is needed."""
+    from alembic.config import Config  # here, not at import: Alembic logs as it loads, before the CLI's checks
 
-    return migrate
-
-
-MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
-    (1, "summary cache", _create(CachedSummary, UrlAlias)),
-    (2, "subscriptions, sent stories, chat settings", _create(Subscription, SentStory, ChatSettings)),
-    (
-        3,
-        "admin: config overrides, access rules, known users and chats, audit",
-        _create(ConfigOverride, AccessRule, KnownUser, KnownChat, AuditEntry),
-    ),
-]
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    config.attributes["connection"] = connection
+    return config
 
 
-def _migrate(connection: Connection) -> int:
-    """Apply the migrations this database has not had yet; returns the version it is at now."""
-    SchemaVersion.__table__.create(connection, checkfirst=True)  # type: ignore[attr-defined]
-    current = connection.execute(select(func.max(SchemaVersion.version))).scalar() or 0
-    for version, description, migrate in MIGRATIONS:
-        if version > current:
-            logger.info("database migration %d: %s", version, description)
-            migrate(connection)
-            connection.execute(text("INSERT INTO schema_version (version) VALUES (:v)"), {"v": version})
-            current = version
-    return current
+def _migrate(connection: Connection) -> str:
+    """Upgrade to the newest revision, adopting a database of the home-made scheme first; returns the revision."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    config = _alembic_config(connection)
+    tables = set(inspect(connection).get_table_names())
+    if "schema_version" in tables and "alembic_version" not in tables:
+        old = connection.execute(text("SELECT max(version) FROM schema_version")).scalar() or 0
+        if old not in LEGACY_REVISIONS and old != 0:
+            raise StorageError(f"the database is at schema version {old}, newer than this newsbot knows")
+        if old:
+            logger.info("database at schema version %d: stamped as Alembic revision %s", old, LEGACY_REVISIONS[old])
+            command.stamp(config, LEGACY_REVISIONS[old])
+        connection.execute(text("DROP TABLE schema_version"))
+    before = MigrationContext.configure(connection).get_current_revision()
+    command.upgrade(config, "head")
+    after = MigrationContext.configure(connection).get_current_revision() or ""
+    if after != before:
+        logger.info("database migrated from revision %s to %s", before or "(empty)", after)
+    return after
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +223,12 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite drops the zone
 
 
+def _insert_new(session: Any, model: type[Base], **values: Any) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING in the database's own dialect: two replicas seeing one user both succeed."""
+    insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    return insert(model).values(**values).on_conflict_do_nothing()
+
+
 class StorageError(Exception):
     """The database cannot be opened or used; the message is the one line an operator sees."""
 
@@ -250,6 +257,7 @@ class Storage:
         self.cache_ttl = cache_ttl
         self._engine: AsyncEngine | None = None
         self._sessions: async_sessionmaker[Any] | None = None
+        self.revision = ""  # the Alembic revision the database is at, once open
 
     async def open(self) -> None:
         parsed = make_url(self.url)
@@ -261,11 +269,14 @@ class Storage:
         self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
         try:
             async with self._engine.begin() as connection:
-                self.schema_version = await connection.run_sync(_migrate)
+                self.revision = await connection.run_sync(_migrate)
         except DBAPIError as error:  # a corrupt file, a full disk, a server that refuses us: one line, no traceback
             await self._engine.dispose()
             reason = str(error.orig).splitlines()[0] if error.orig else type(error).__name__
             raise StorageError(f"the database at {shown} cannot be used: {reason}") from None
+        except StorageError as error:
+            await self._engine.dispose()
+            raise StorageError(f"the database at {shown} cannot be used: {error}") from None
         logger.info("database ready at %s", shown)
 
     async def close(self) -> None:
@@ -450,9 +461,11 @@ class Storage:
         """Record a user and a chat the first time they are seen (for /stats and /broadcast)."""
         async with self.sessions.begin() as session:
             if user_id is not None and await session.get(KnownUser, user_id) is None:
-                session.add(KnownUser(user_id=user_id, first_seen=_now()))
+                await session.execute(_insert_new(session, KnownUser, user_id=user_id, first_seen=_now()))
             if chat_id is not None and await session.get(KnownChat, chat_id) is None:
-                session.add(KnownChat(chat_id=chat_id, kind=chat_kind, first_seen=_now()))
+                await session.execute(
+                    _insert_new(session, KnownChat, chat_id=chat_id, kind=chat_kind, first_seen=_now())
+                )
 
     async def known_chats(self) -> list[int]:
         async with self.sessions() as session:

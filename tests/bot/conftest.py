@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from bot.app import build_application
 from bot.storage import Storage
 from summarizer.settings import Settings, load_settings
 from tests.helpers.fake_telegram import TOKEN, FakeBotAPI
+from tests.helpers.postgres import PostgresServer, find_binaries
 
 AppFactory = Callable[..., Awaitable[Application]]  # type: ignore[type-arg]
 
@@ -94,3 +96,26 @@ async def make_bot(telegram: FakeBotAPI, tmp_path: Path, extractive: Any) -> Asy
 @pytest.fixture
 async def bot(make_bot: AppFactory) -> Application:  # type: ignore[type-arg]
     return await make_bot()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the whole run; skips without one, but fails under CI, where it must be there."""
+    binaries = find_binaries()
+    if binaries is None:
+        reason = "PostgreSQL is not installed (initdb and pg_ctl not on PATH nor in /usr/lib/postgresql/*/bin)"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"{reason}; CI must test PostgreSQL: .ci/run installs it from Debian's package")
+        pytest.skip(reason)
+    server = PostgresServer(binaries).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each supported kind: a file in the test's folder, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return await server.create_database()

@@ -1,52 +1,22 @@
-"""The database layer on a real SQLite file: migrations, the summary cache, subscriptions and sent history."""
+"""The database layer on a real SQLite file and a real PostgreSQL server: cache, subscriptions, sent history."""
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 
-from bot.storage import MIGRATIONS, Storage, StorageError, cache_key
+from bot.storage import Storage, StorageError
 
 
 def url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
-async def test_a_version_1_database_is_upgraded_in_place_and_keeps_its_data(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    engine = create_engine(f"sqlite:///{path}")
-    key = cache_key("https://example.com/a")
-    with engine.begin() as connection:  # what the first release wrote: the summary cache only, at version 1
-        _version, _description, migrate = MIGRATIONS[0]
-        migrate(connection)
-        connection.exec_driver_sql("CREATE TABLE schema_version (version INTEGER PRIMARY KEY)")
-        connection.exec_driver_sql("INSERT INTO schema_version VALUES (1)")
-        connection.exec_driver_sql(
-            "INSERT INTO summary_cache VALUES (?, ?, ?, ?)",
-            (key, "https://example.com/a", '{"source": "s", "text": "t"}', datetime.now(UTC).isoformat(" ")),
-        )
-    engine.dispose()
-
-    storage = Storage(url(path), timedelta(hours=1))
-    await storage.open()
-    assert storage.schema_version == len(MIGRATIONS) == 3
-    assert (await storage.cached(key)) is not None
-    added = await storage.add_subscription(1, "Iraq", 8, 0, 24, False)
-    assert [s.id for s in await storage.subscriptions(1)] == [added.id]
-    await storage.close()
-    tables = {row[0] for row in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"summary_cache", "url_alias", "subscription", "sent_story", "chat_settings", "schema_version"} <= tables
-    versions = [row[0] for row in sqlite3.connect(path).execute("SELECT version FROM schema_version ORDER BY 1")]
-    assert versions == [1, 2, 3]
-
-
-async def test_sent_history_and_pausing(tmp_path: Path) -> None:
-    storage = Storage(url(tmp_path / "s.db"), timedelta(hours=1))
+async def test_sent_history_and_pausing(database_url: str) -> None:
+    storage = Storage(database_url, timedelta(hours=1))
     await storage.open()
     first = await storage.add_subscription(10, "Sahel", 8, 0, 24, False)
     other = await storage.add_subscription(11, "Sahel", 8, 0, 24, False)
@@ -62,8 +32,8 @@ async def test_sent_history_and_pausing(tmp_path: Path) -> None:
     await storage.close()
 
 
-async def test_cache_expires(tmp_path: Path) -> None:
-    storage = Storage(url(tmp_path / "c.db"), timedelta(seconds=0))
+async def test_cache_expires(database_url: str) -> None:
+    storage = Storage(database_url, timedelta(seconds=0))
     await storage.open()
     key = await storage.store({"url": "https://example.com/x", "text": "t", "source": "s"}, "https://example.com/x")
     assert await storage.cached(key) is None
@@ -71,9 +41,9 @@ async def test_cache_expires(tmp_path: Path) -> None:
     await storage.close()
 
 
-async def test_many_concurrent_writers_never_see_database_is_locked(tmp_path: Path) -> None:
-    """Several engines on one file (as several processes would have), reading while others write."""
-    stores = [Storage(url(tmp_path / "busy.db"), timedelta(hours=1)) for _ in range(4)]
+async def test_many_concurrent_writers_never_see_database_is_locked(database_url: str) -> None:
+    """Several engines on one database (as several processes would have), reading while others write."""
+    stores = [Storage(database_url, timedelta(hours=1)) for _ in range(4)]
     for storage in stores:
         await storage.open()
     try:
@@ -100,8 +70,8 @@ async def test_a_corrupt_database_is_one_line(tmp_path: Path) -> None:
     assert str(failed.value) == f"the database at {url(path)} cannot be used: file is not a database"
 
 
-async def test_two_writers_of_one_new_key_both_succeed(tmp_path: Path) -> None:
-    stores = [Storage(url(tmp_path / "race.db"), timedelta(hours=1)) for _ in range(2)]
+async def test_two_writers_of_one_new_key_both_succeed(database_url: str) -> None:
+    stores = [Storage(database_url, timedelta(hours=1)) for _ in range(2)]
     for storage in stores:
         await storage.open()
     try:
@@ -112,3 +82,27 @@ async def test_two_writers_of_one_new_key_both_succeed(tmp_path: Path) -> None:
     finally:
         for storage in stores:
             await storage.close()
+
+
+async def test_two_writers_of_one_new_user_both_succeed(database_url: str) -> None:
+    """Two replicas seeing one new user and chat at once: one row each, and no error for either."""
+    stores = [Storage(database_url, timedelta(hours=1)) for _ in range(2)]
+    for storage in stores:
+        await storage.open()
+    try:
+        for n in range(20):
+            await asyncio.gather(*(s.remember(n, -n, "group") for s in stores))
+        assert await stores[0].counts() == {"users": 20, "chats": 20, "subscriptions": 0}
+        assert await stores[1].known_chats() == sorted(-n for n in range(20))
+    finally:
+        for storage in stores:
+            await storage.close()
+
+
+async def test_times_come_back_with_their_zone(database_url: str) -> None:
+    storage = Storage(database_url, timedelta(hours=1))
+    await storage.open()
+    await storage.audit(7, "set", "bot.rate_limit_per_minute=5")
+    (entry,) = await storage.audit_log(10)
+    assert entry.at.tzinfo is not None and entry.at.utcoffset() == timedelta(0)
+    await storage.close()
