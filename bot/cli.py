@@ -34,7 +34,7 @@ def _quiet_libraries(progress_bars: bool = False) -> None:
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("PTB_TIMEDELTA", "1")  # opt in to PTB's timedelta durations, silencing its warning
-    for name in ("httpx", "transformers", "trafilatura", "htmldate", "filelock", "huggingface_hub"):
+    for name in ("httpx", "transformers", "trafilatura", "htmldate", "filelock", "huggingface_hub", "alembic"):
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
