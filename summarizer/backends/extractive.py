@@ -5,6 +5,10 @@ article's centroid), closeness to the lead sentence and to the title, and length
 phone: long sentences cost more than they give). Sentences are then picked greedily with a redundancy
 penalty (maximal marginal relevance), so near-duplicates never both make it in.
 
+Only sentences that may be bullets are scored (no headings, bylines, quote fragments…: summarizer/bullets.py has
+the rules), and the opening of the picks is settled there too; the sentences an opening may lean on are candidates
+themselves (long enough, not a question), and three picks past the length stand by to replace it.
+
 The weights were chosen on one half of the CNN/DailyMail dev set and checked on the other half, both ways
 (bench/summaries.py has the table); they beat Lead-3 on the half they did not see.
 """
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from summarizer.backends import RankedSentence, summarize_each
+from summarizer.bullets import as_bullet, bullet_candidates, open_with_context, repeats
 from summarizer.embeddings import SentenceEncoder
 from summarizer.sentences import Sentence, split_sentences
 from summarizer.settings import SummarizerConfig
@@ -49,6 +54,7 @@ class Weights:
 # position weight says so too), and the cost of an article must not grow with its length (embedding every
 # sentence of a 2,000-sentence page took 111 s and 650 MB on the bot's only worker).
 MAX_CANDIDATES = 120
+SPARE = 3  # picks past the requested length, to stand in for an opening that leans on a sentence left out
 
 
 def _candidates(sentences: list[Sentence], weights: Weights, limit: int | None = MAX_CANDIDATES) -> list[Sentence]:
@@ -79,15 +85,24 @@ class ExtractiveBackend:
         self.max_candidates = max_candidates
 
     def summarize(self, text: str, count: int, *, title: str | None = None) -> list[RankedSentence]:
-        sentences = _candidates(split_sentences(text.splitlines()), self.weights, self.max_candidates)
+        """The best ``count`` sentences that may be bullets (summarizer.bullets), the opening given its context."""
+        everything = split_sentences(text.splitlines())
+        usable = bullet_candidates(everything, title) or everything  # an article of headings is all there is
+        sentences = _candidates(usable, self.weights, self.max_candidates)
         if not sentences:
             return []
         vectors = self.encoder.encode([s.text for s in sentences] + ([title] if title else []))
         title_vector = vectors[-1] if title else None
         vectors = vectors[: len(sentences)]
         relevance = self._relevance(sentences, vectors, title_vector)
-        chosen = self._select(vectors, relevance, count)
-        return [RankedSentence(sentences[i].text, sentences[i].index, float(relevance[i])) for i in chosen]
+        ranked = self._select(sentences, vectors, relevance, count + SPARE)
+        score = {sentences[i].index: float(relevance[i]) for i in ranked}
+        bullets = _candidates(usable, self.weights, limit=None)  # what an opening may lean on is a bullet too
+        picked = open_with_context([sentences[i] for i in ranked], bullets, count)
+        for sentence in picked:  # one put before the opening counts as much as the pick it introduces
+            if sentence.index not in score:
+                score[sentence.index] = score[min(i for i in score if i > sentence.index)]
+        return [RankedSentence(as_bullet(s.text), s.index, score[s.index]) for s in picked]
 
     def summarize_many(
         self, texts: list[str], count: int, *, titles: list[str | None] | None = None
@@ -111,8 +126,9 @@ class ExtractiveBackend:
             score += w.title * (vectors @ title_vector)
         return score
 
-    def _select(self, vectors: np.ndarray, relevance: np.ndarray, count: int) -> list[int]:
-        """Maximal marginal relevance, best first; near-duplicates of a chosen sentence are skipped."""
+    def _select(self, sentences: list[Sentence], vectors: np.ndarray, relevance: np.ndarray, count: int) -> list[int]:
+        """Maximal marginal relevance, best first; near-duplicates of a chosen sentence are skipped: close in
+        meaning (cosine), or repeating its words (``summarizer.bullets.repeats``: MiniLM misses some rewordings)."""
         w = self.weights
         similarity = vectors @ vectors.T
         chosen: list[int] = []
@@ -126,6 +142,8 @@ class ExtractiveBackend:
             best = max(remaining, key=gain)
             remaining.remove(best)
             if chosen and max(similarity[best, j] for j in chosen) > w.duplicate:
+                continue
+            if any(repeats(sentences[best].text, sentences[j].text) for j in chosen):
                 continue
             chosen.append(best)
         return chosen
