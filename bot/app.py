@@ -27,6 +27,7 @@ from telegram.ext import (
 )
 
 from bot import admin, handlers, health, schedule, subscriptions
+from bot.chat import ALLOWED_UPDATES
 from bot.metrics import MeasuredApplication, Metrics
 from bot.services import Services
 from bot.storage import StorageError
@@ -48,7 +49,6 @@ COMMANDS = [
     BotCommand("timezone", "Set the chat's time zone: /timezone Europe/Berlin"),
     BotCommand("help", "What I do and how to use me"),
 ]
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
 async def _post_init(application: Application) -> None:

@@ -15,6 +15,7 @@ from bot.services import Services
 from bot.workers import Busy, JobTimeout
 
 __all__ = [
+    "ALLOWED_UPDATES",
     "BUSY",
     "OVERLOADED",
     "SLOW_DOWN",
@@ -29,6 +30,7 @@ __all__ = [
 ]
 
 BUSY = "⏳ I'm busy with other articles right now. Please try again in a minute."
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]  # what the handlers answer; polling and webhook ask for these
 SLOW_DOWN = "🐢 You're sending requests faster than I can read. Please wait a minute."
 TOO_SLOW = "⏱ That took me too long to summarise, so I stopped. Please try again later."
 OVERLOADED = (Busy, JobTimeout)  # the model pool cannot take or finish the job: say so, try again later

@@ -102,13 +102,11 @@ class Services:
         self.settings = settings
         self._base_settings = settings  # before any admin override: what /unset returns a key to
         self._backend = backend  # tests bring a tiny model; otherwise the pipeline loads the configured one
-        self.fetcher = Fetcher(settings.fetch)
-        self.pipeline = Pipeline(settings, fetcher=self.fetcher, backend=backend, run_model=self._on_workers)
+        self._make_start_parts()
         self.storage = Storage(settings.database.resolved_url(), timedelta(hours=settings.bot.cache_ttl_hours))
         # The limit is read at each /subscribe, so an admin's /set of it applies at once.
         self.subscribers = Subscribers(self.storage, limit=lambda: self.settings.news.max_subscriptions_per_chat)
         self.administration = Administration(self.storage, self.subscribers)
-        self.workers = ModelWorkers(settings.bot.workers, settings.bot.queue_size, settings.bot.job_timeout_s)
         self.limiter = RateLimiter(settings.bot.rate_limit_per_minute)
         self.stats = Stats()
         self._topics: TopicFinder | None = None
@@ -133,9 +131,13 @@ class Services:
     def _build_start_parts(self) -> None:
         """The parts whose settings apply only at start, built again from the effective settings (nothing in
         them has started yet: the fetcher's session opens, and the pool's threads start, after this)."""
+        self.workers.shutdown()
+        self._make_start_parts()
+        self._topics = None  # it holds the pipeline it was built with
+
+    def _make_start_parts(self) -> None:
         self.fetcher = Fetcher(self.settings.fetch)
         self.pipeline = Pipeline(self.settings, fetcher=self.fetcher, backend=self._backend, run_model=self._on_workers)
-        self.workers.shutdown()
         bot = self.settings.bot
         self.workers = ModelWorkers(bot.workers, bot.queue_size, bot.job_timeout_s)
 

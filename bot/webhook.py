@@ -20,6 +20,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.chat import ALLOWED_UPDATES
 from bot.metrics import CONTENT_TYPE, Metrics, render
 from bot.services import Services
 from summarizer.settings import Settings
@@ -129,7 +130,7 @@ class WebhookBot:
         await application.bot.set_webhook(
             url=bot.webhook_url,
             secret_token=bot.webhook_secret.get_secret_value(),
-            allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
+            allowed_updates=ALLOWED_UPDATES,
         )
         await application.start()
         await self.server.start(bot.webhook_port)

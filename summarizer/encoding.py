@@ -49,7 +49,7 @@ def _known_codec(name: str | None) -> str | None:
 
 def _single_byte(codec: str) -> bool:
     """Latin-1, windows-125x and the like: a declaration mislabelled servers often send for UTF-8 pages."""
-    return codec.startswith(("iso8859", "cp125", "latin", "ascii", "mac-", "koi8", "cp437", "cp850"))
+    return codec.startswith(("iso8859", "cp125", "ascii", "mac-", "koi8", "cp437", "cp850"))
 
 
 def _strict(body: bytes, codec: str) -> str | None:

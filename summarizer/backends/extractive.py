@@ -88,7 +88,8 @@ class ExtractiveBackend:
         """The best ``count`` sentences that may be bullets (summarizer.bullets), the opening given its context."""
         everything = split_sentences(text.splitlines())
         usable = bullet_candidates(everything, title) or everything  # an article of headings is all there is
-        sentences = _candidates(usable, self.weights, self.max_candidates)
+        bullets = _candidates(usable, self.weights, limit=None)  # what an opening may lean on is a bullet too
+        sentences = bullets[: self.max_candidates]  # what the model sees is bounded
         if not sentences:
             return []
         vectors = self.encoder.encode([s.text for s in sentences] + ([title] if title else []))
@@ -97,7 +98,6 @@ class ExtractiveBackend:
         relevance = self._relevance(sentences, vectors, title_vector)
         ranked = self._select(sentences, vectors, relevance, count + SPARE)
         score = {sentences[i].index: float(relevance[i]) for i in ranked}
-        bullets = _candidates(usable, self.weights, limit=None)  # what an opening may lean on is a bullet too
         picked = open_with_context([sentences[i] for i in ranked], bullets, count)
         for sentence in picked:  # one put before the opening counts as much as the pick it introduces
             if sentence.index not in score:

@@ -253,9 +253,8 @@ def list_rows(text: str) -> list[ListRow]:
     block_start = 0
     found.append((len(lines), []))
     for index, (number, line_rows) in enumerate(found):
-        skippable = number < len(lines) and len(lines[number]) <= MAX_SKIPPED
         inside = number < len(lines) - 1 and not line_rows and block and len(found[index + 1][1]) == 1
-        if inside and (skippable or _labelled_around(lines, number)):
+        if inside and (len(lines[number]) <= MAX_SKIPPED or _labelled_around(lines, number)):
             continue  # a row the reader cannot place ("Czech Rep 1"), or a labelled row's commentary, goes on
         follows = bool(block) and number <= block[-1].line + 2
         if line_rows and (not block or follows) and len(line_rows) == 1:
