@@ -65,9 +65,11 @@ PROTECTED_KEYS = frozenset(
         "fetch.allow_private_hosts",
         "summarizer.cache_dir",
         "summarizer.offline",
+        "queue.url",
+        "queue.name",
     }
 )
-SECRET_KEYS = frozenset({"telegram.token", "bot.webhook_secret"})
+SECRET_KEYS = frozenset({"telegram.token", "bot.webhook_secret", "queue.url"})
 
 CONFIG_ENV = "NEWSBOT_CONFIG"
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
@@ -209,6 +211,27 @@ class NewsConfig(_Section):
         return urls
 
 
+class QueueConfig(_Section):
+    """Model work on other processes: ``newsbot worker`` takes jobs from a Redis queue (taskiq's stream broker).
+
+    Unset ``url`` keeps the in-process pool (``bot.workers``). Set, bots never load a model: they enqueue and wait.
+    """
+
+    url: SecretStr = Field(SecretStr(""), repr=False)  # redis://host:6379/0; may carry a password
+    name: str = Field("newsbot", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")  # the key prefix: several bots on one Redis
+    max_waiting: int = Field(64, ge=1, le=100_000)  # jobs not yet taken by a worker before a user hears "busy"
+    worker_jobs: int = Field(1, ge=1, le=64)  # jobs one `newsbot worker` runs at once (its model threads)
+    heartbeat_s: float = Field(1.0, gt=0, le=60)  # a worker silent for 3 beats is taken for dead
+
+    @field_validator("url")
+    @classmethod
+    def _redis_url(cls, value: SecretStr) -> SecretStr:
+        url = value.get_secret_value()
+        if url and not re.match(r"^rediss?://", url):
+            raise ValueError("must be a redis:// or rediss:// URL")
+        return value
+
+
 def default_config_path() -> Path:
     """The shipped defaults: inside the wheel, or in the source checkout's ``config/``."""
     packaged = Path(__file__).with_name("default.toml")
@@ -293,6 +316,7 @@ class Settings(BaseSettings):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     summarizer: SummarizerConfig = Field(default_factory=SummarizerConfig)
     news: NewsConfig = Field(default_factory=NewsConfig)
+    queue: QueueConfig = Field(default_factory=QueueConfig)
 
     # The user's TOML file; load_settings() sets it on a per-load subclass, so nothing global changes.
     user_file: ClassVar[Path | None] = None

@@ -70,3 +70,34 @@ def extractive(encoder):  # type: ignore[no-untyped-def]
     from summarizer.backends.extractive import ExtractiveBackend
 
     return ExtractiveBackend(encoder=encoder)
+
+
+def _required_in_ci(reason: str) -> None:
+    """A server the tests need is missing: skip, saying why, except under CI, where it must be there."""
+    import os
+
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{reason}; CI must test it: .ci/run installs it from Debian's package")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def redis_server():  # type: ignore[no-untyped-def]
+    """One Redis server for the whole run (see ``redis_url`` for a database of one's own)."""
+    from tests.helpers.redis import RedisServer, find_redis
+
+    binary = find_redis()
+    if binary is None:
+        _required_in_ci("Redis is not installed (no redis-server on PATH)")
+    server = RedisServer(binary).start()
+    yield server
+    server.stop()
+
+
+_redis_databases = iter(range(1, 64))
+
+
+@pytest.fixture
+def redis_url(redis_server) -> str:  # type: ignore[no-untyped-def]
+    """A logical Redis database no other test of this run uses."""
+    return str(redis_server.url(next(_redis_databases)))
