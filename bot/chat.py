@@ -12,7 +12,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.services import Services
-from bot.workers import Busy, JobTimeout
+from bot.workers import Busy, JobTimeout, WorkerLost
 
 __all__ = [
     "ALLOWED_UPDATES",
@@ -20,6 +20,7 @@ __all__ = [
     "OVERLOADED",
     "SLOW_DOWN",
     "TOO_SLOW",
+    "WORKER_LOST",
     "message_of",
     "overload_line",
     "query_of",
@@ -33,10 +34,14 @@ BUSY = "⏳ I'm busy with other articles right now. Please try again in a minute
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]  # what the handlers answer; polling and webhook ask for these
 SLOW_DOWN = "🐢 You're sending requests faster than I can read. Please wait a minute."
 TOO_SLOW = "⏱ That took me too long to summarise, so I stopped. Please try again later."
-OVERLOADED = (Busy, JobTimeout)  # the model pool cannot take or finish the job: say so, try again later
+WORKER_LOST = "⚠️ The summariser stopped while working on that. Please send it again."
+# The model pool cannot take or finish the job: say so, try again later.
+OVERLOADED = (Busy, JobTimeout, WorkerLost)
 
 
 def overload_line(error: Exception) -> str:
+    if isinstance(error, WorkerLost):
+        return WORKER_LOST
     return TOO_SLOW if isinstance(error, JobTimeout) else BUSY
 
 

@@ -1,5 +1,6 @@
-"""The ``newsbot`` command: ``run`` starts the bot; ``summarize`` and ``extract`` run the pipeline; ``model pull``
-downloads an abstractive model, the one thing that reaches the model hub (the bot itself only reads the cache)."""
+"""The ``newsbot`` command: ``run`` starts the bot; ``worker`` takes the bots' model jobs from the queue (a larger
+deployment); ``summarize`` and ``extract`` run the pipeline; ``model pull`` downloads an abstractive model, the one
+thing that reaches the model hub (the bot itself only reads the cache)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ MODEL_FILES = ["*.json", "*.txt", "*.model", "*.safetensors"]
 LEGACY_WEIGHTS = ["pytorch_model*.bin"]
 
 
+NOISY_LOGGERS = ("httpx", "transformers", "trafilatura", "htmldate", "filelock", "huggingface_hub", "alembic", "taskiq")
+
+
 def _quiet_libraries(progress_bars: bool = False) -> None:
     """Model libraries talk a lot on stderr; a CLI user wants the answer (and a download's progress).
 
@@ -34,7 +38,7 @@ def _quiet_libraries(progress_bars: bool = False) -> None:
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("PTB_TIMEDELTA", "1")  # opt in to PTB's timedelta durations, silencing its warning
-    for name in ("httpx", "transformers", "trafilatura", "htmldate", "filelock", "huggingface_hub", "alembic"):
+    for name in NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
@@ -81,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[_common_options(argparse.SUPPRESS)],
     )
     run.set_defaults(handler=_run_bot)
+    worker = subparsers.add_parser(
+        "worker",
+        help="run model jobs for the bots (queue.url): start any number, on any machine",
+        parents=[_common_options(argparse.SUPPRESS)],
+    )
+    worker.set_defaults(handler=_run_worker)
     health = subparsers.add_parser(
         "health",
         help="exit 0 if a running bot is alive (for container health checks)",
@@ -107,6 +117,37 @@ def _run_bot(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import run_bot
 
     return run_bot(settings)
+
+
+def _run_worker(settings: Settings, args: argparse.Namespace) -> int:
+    """Until SIGTERM or SIGINT: the jobs it holds then are lost, and their users told so by their bots."""
+    import asyncio
+    import signal
+
+    from bot.model_queue import serve
+
+    if not settings.queue.url.get_secret_value():
+        print("newsbot: the worker needs queue.url (e.g. NEWSBOT_QUEUE__URL=redis://localhost:6379/0)", file=sys.stderr)
+        return 2
+
+    async def until_stopped() -> None:
+        serving = asyncio.ensure_future(serve(settings))
+        loop = asyncio.get_running_loop()
+        for stop in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(stop, serving.cancel)
+        try:
+            await serving
+        except asyncio.CancelledError:
+            logger.info("worker stopped")
+
+    from redis.exceptions import ConnectionError as RedisUnreachable
+
+    try:
+        asyncio.run(until_stopped())
+    except (RedisUnreachable, OSError) as error:
+        print(f"newsbot: the worker cannot reach the queue: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _health(settings: Settings, args: argparse.Namespace) -> int:
@@ -161,7 +202,7 @@ def _download(name: str, cache_dir: Path | None) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    quiet = logging.INFO if args.command == "run" else logging.WARNING  # a daemon says what it does
+    quiet = logging.INFO if args.command in ("run", "worker") else logging.WARNING  # a daemon says what it does
     level = (quiet, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
     logging.basicConfig(level=level, format=LOG_FORMAT)
     _quiet_libraries(progress_bars=args.command == "model")

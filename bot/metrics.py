@@ -135,8 +135,8 @@ def render(metrics: Metrics, services: Services, pending_updates: int = 0) -> st
         *_family(
             "newsbot_model_queue_depth",
             "gauge",
-            "Model jobs running or waiting.",
-            [("newsbot_model_queue_depth", {}, services.workers.pending)],
+            "This process's model jobs running or waiting.",
+            [("newsbot_model_queue_depth", {}, services.model_jobs)],
         ),
         *_family(
             "newsbot_webhook_requests_total",

@@ -14,7 +14,7 @@ from typing import Any, ParamSpec, TypeVar
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Busy", "JobTimeout", "ModelWorkers"]
+__all__ = ["Busy", "JobTimeout", "ModelWorkers", "WorkerLost"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -23,9 +23,19 @@ T = TypeVar("T")
 class Busy(Exception):
     """Too many jobs are waiting; the caller should ask the user to try again shortly."""
 
+    kind = "busy"  # the failure's label in the metrics
+
 
 class JobTimeout(Exception):
     """A job ran past the time limit; its caller stops waiting (the thread finishes on its own)."""
+
+    kind = "timeout"
+
+
+class WorkerLost(Exception):
+    """The worker process running the job died before finishing it (``queue.url`` set); it is not run again."""
+
+    kind = "worker_lost"
 
 
 class ModelWorkers:

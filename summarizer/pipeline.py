@@ -5,7 +5,8 @@ Fetching is async and cleaning runs in a thread (trafilatura can take a while on
 wherever the caller's ``run_model`` puts it: the bot's bounded worker pool, or a plain thread for the command
 line, so the event loop never waits on a model. The pipeline owns the models: one sentence encoder, shared by the
 extractive summary, the abstractive guard and digest clustering, and the configured backend; both load once, off
-the event loop, on ``start()``.
+the event loop, on ``start()``. A larger deployment hands the model work to other processes instead
+(``remote``: the bot's job queue); the pipeline then loads no model at all.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, Protocol, TypeVar
 
+import numpy as np
+
 from summarizer.backends import Backend, create_backend, in_article_order
 from summarizer.clean import Article, from_html, from_text
 from summarizer.embeddings import SentenceEncoder
@@ -27,7 +30,7 @@ from summarizer.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ModelRunner", "PastedText", "Pipeline", "Result"]
+__all__ = ["ModelRunner", "PastedText", "Pipeline", "RemoteModels", "Result"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -37,6 +40,19 @@ class ModelRunner(Protocol):
     """Where model work runs: ``await run(function, *args)`` (the bot's ``ModelWorkers.run``, ``asyncio.to_thread``)."""
 
     def __call__(self, function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Awaitable[T]: ...
+
+
+class RemoteModels(Protocol):
+    """The pipeline's three model jobs, run by another process (``newsbot worker``, behind a queue).
+
+    Each takes and returns plain data, so that a job can cross a process boundary as JSON.
+    """
+
+    async def summarize(self, results: list[Result], count: int) -> list[Result]: ...
+
+    async def facts(self, results: list[Result]) -> list[Result]: ...
+
+    async def embed(self, texts: list[str]) -> np.ndarray: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,17 +146,22 @@ class Pipeline:
         backend: Backend | None = None,
         encoder: SentenceEncoder | None = None,
         run_model: ModelRunner | None = None,
+        remote: RemoteModels | None = None,
     ) -> None:
-        """``backend`` and ``encoder`` are for tests and benchmarks that bring their own models."""
+        """``backend`` and ``encoder`` are for tests and benchmarks that bring their own models; with ``remote``,
+        model work goes there and none is loaded here."""
         self.settings = settings
         self.fetcher = fetcher
         self.run_model: ModelRunner = run_model or asyncio.to_thread
+        self.remote = remote
         self._backend = backend
         self._encoder = encoder
         self._loading: asyncio.Future[None] | None = None
 
     async def start(self) -> None:
         """Load the models once, in a thread with no time limit; callers arriving meanwhile wait for that load."""
+        if self.remote is not None:
+            return
         if self._loading is None:
             self._loading = asyncio.ensure_future(asyncio.to_thread(self._load))
         await asyncio.shield(self._loading)
@@ -151,6 +172,11 @@ class Pipeline:
         if self._backend is None:
             self._backend = create_backend(self.settings.summarizer, self._encoder)
         logger.info("pipeline ready (backend %s)", self._backend.name)
+
+    @property
+    def backend_name(self) -> str:
+        """What summarises: the backend's name, or where the work goes."""
+        return "remote workers" if self.remote is not None else self.backend.name
 
     @property
     def backend(self) -> Backend:
@@ -199,19 +225,28 @@ class Pipeline:
         """A source's summary and key facts. A ``Result`` already read (the cache) is summarised again at the
         new length; its facts are kept."""
         result = source if isinstance(source, Result) else await self.read(source, owner=owner, local_files=local_files)
-        await self.start()
-        count = sentences or self.settings.summarizer.sentences
-        (summarized,) = await self.run_model(self._summarize_batch, [result], count)
+        (summarized,) = await self.summarize_many([result], sentences=sentences or self.settings.summarizer.sentences)
         return summarized
 
     async def summarize_many(self, results: list[Result], *, sentences: int) -> list[Result]:
         """Articles already read, summarised in one model job (a batching backend generates them together)."""
+        if self.remote is not None:
+            return await self.remote.summarize(results, sentences)
         await self.start()
         return await self.run_model(self._summarize_batch, results, sentences)
 
     async def add_facts(self, results: list[Result]) -> list[Result]:
         """Key facts alone, for articles read only to compare their figures (a digest's other outlets)."""
+        if self.remote is not None:
+            return await self.remote.facts(results)
         return await self.run_model(self._facts_batch, results)
+
+    async def embed(self, texts: list[str]) -> np.ndarray:
+        """Sentence embeddings (a digest's headlines), unit length, one row per text."""
+        if self.remote is not None:
+            return await self.remote.embed(texts)
+        await self.start()
+        return await self.run_model(self.encoder.encode, texts)
 
     def _summarize_batch(self, results: list[Result], count: int) -> list[Result]:
         started = time.perf_counter()

@@ -122,11 +122,11 @@ class TopicFinder:
         self.cache = cache
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()  # feeds repeat items digest after digest
 
-    def _embed_cached(self, texts: list[str]) -> np.ndarray:
+    async def _embed_cached(self, texts: list[str]) -> np.ndarray:
         """Embeddings, computing only the texts not seen lately (bounded LRU of EMBEDDING_CACHE entries)."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
         if missing:
-            for text, vector in zip(missing, self.pipeline.encoder.encode(missing), strict=True):
+            for text, vector in zip(missing, await self.pipeline.embed(missing), strict=True):
                 self._vectors[text] = vector
         for text in texts:
             self._vectors.move_to_end(text)
@@ -141,8 +141,7 @@ class TopicFinder:
         started = time.perf_counter()
         report = await collect(self.pipeline.fetcher, self.sources, topic, self.source_timeout_s)
         fetched = time.perf_counter()
-        await self.pipeline.start()
-        stories = await self.pipeline.run_model(self.rank_and_cluster, topic, report.items)
+        stories = await self.rank_and_cluster(topic, report.items)
         stories = [s for s in stories if not (exclude and s.urls & exclude)][:limit]
         clustered = time.perf_counter()
         articles = await asyncio.gather(*(self._read(story) for story in stories))
@@ -151,37 +150,15 @@ class TopicFinder:
         timings = {"fetch": fetched - started, "cluster": clustered - fetched, "summarize": done - clustered}
         return Digest(topic, stories, report.failures, len(report.items), timings)
 
-    def rank_and_cluster(self, topic: str, items: list[Item], now: datetime | None = None) -> list[Story]:
-        """Relevant items, merged into stories, best first (CPU work: call from a worker)."""
+    async def rank_and_cluster(self, topic: str, items: list[Item], now: datetime | None = None) -> list[Story]:
+        """Relevant items, merged into stories, best first. The embeddings are model work (the pipeline's, maybe
+        on a worker); the scoring after them runs in a thread, as a long feed makes it more than a moment."""
         unique = list({item.url: item for item in items}.values())
         if not unique:
             return []
         texts = [f"{item.title}. {item.summary[:300]}" for item in unique]
-        vectors = self._embed_cached([topic, *texts])
-        topic_vector, vectors = vectors[0], vectors[1:]
-        terms = keywords(topic)
-        now = now or datetime.now(UTC)
-        scored = []
-        for index, item in enumerate(unique):
-            words = {_stem(w) for w in _WORD.findall(texts[index].lower())}
-            keyword = sum(term in words for term in terms) / len(terms) if terms else 0.0
-            hours = (now - item.published).total_seconds() / 3600 if item.published else 48.0
-            recency = math.exp(-max(hours, 0.0) / 48.0)
-            relevance = 0.5 * float(vectors[index] @ topic_vector) + 0.35 * keyword + 0.15 * recency
-            if keyword > 0 or float(vectors[index] @ topic_vector) >= RELEVANT:
-                scored.append((relevance, index))
-        scored.sort(reverse=True)
-        stories: list[Story] = []
-        leaders: list[int] = []
-        for relevance, index in scored:
-            for story, leader in zip(stories, leaders, strict=True):
-                if float(vectors[index] @ vectors[leader]) >= SAME_STORY:
-                    story.items.append(unique[index])
-                    break
-            else:
-                stories.append(Story([unique[index]], relevance))
-                leaders.append(index)
-        return stories
+        vectors = await self._embed_cached([topic, *texts])
+        return await asyncio.to_thread(_rank, topic, unique, texts, vectors, now or datetime.now(UTC))
 
     async def _read(self, story: Story) -> list[tuple[Item, Result]]:
         """The lead article and up to two more outlets' (to compare figures); unreadable ones are skipped."""
@@ -218,3 +195,30 @@ class TopicFinder:
         if self.cache is not None:
             await self.cache.put(url, result)
         return result
+
+
+def _rank(topic: str, unique: list[Item], texts: list[str], vectors: np.ndarray, now: datetime) -> list[Story]:
+    """Score each item by meaning, keywords and age; merge items whose headlines say the same into one story."""
+    topic_vector, vectors = vectors[0], vectors[1:]
+    terms = keywords(topic)
+    scored = []
+    for index, item in enumerate(unique):
+        words = {_stem(w) for w in _WORD.findall(texts[index].lower())}
+        keyword = sum(term in words for term in terms) / len(terms) if terms else 0.0
+        hours = (now - item.published).total_seconds() / 3600 if item.published else 48.0
+        recency = math.exp(-max(hours, 0.0) / 48.0)
+        relevance = 0.5 * float(vectors[index] @ topic_vector) + 0.35 * keyword + 0.15 * recency
+        if keyword > 0 or float(vectors[index] @ topic_vector) >= RELEVANT:
+            scored.append((relevance, index))
+    scored.sort(reverse=True)
+    stories: list[Story] = []
+    leaders: list[int] = []
+    for relevance, index in scored:
+        for story, leader in zip(stories, leaders, strict=True):
+            if float(vectors[index] @ vectors[leader]) >= SAME_STORY:
+                story.items.append(unique[index])
+                break
+        else:
+            stories.append(Story([unique[index]], relevance))
+            leaders.append(index)
+    return stories

@@ -31,7 +31,7 @@ def test_keywords() -> None:
     assert keywords("The latest news on Iraq troops") == ["iraq", "troop"]
 
 
-def test_ranking_clusters_same_story_from_two_outlets_and_drops_the_irrelevant(encoder: Any) -> None:
+async def test_ranking_clusters_same_story_from_two_outlets_and_drops_the_irrelevant(encoder: Any) -> None:
     finder = TopicFinder(Pipeline(load_settings(None), encoder=encoder), sources=[])
     items = [
         Item("Coalition members suspend Iraq operations after general's killing", "https://rt.example/a",
@@ -41,7 +41,7 @@ def test_ranking_clusters_same_story_from_two_outlets_and_drops_the_irrelevant(e
         Item("Cat show draws record crowds", "https://pets.example/c", "Cats everywhere", NOW),
         Item("NATO pauses its training mission in Iraq", "https://nato.example/d", "", NOW - timedelta(hours=30)),
     ]  # fmt: skip
-    stories = finder.rank_and_cluster("Iraq troops", items, now=NOW)
+    stories = await finder.rank_and_cluster("Iraq troops", items, now=NOW)
     assert [sorted(s.outlets) for s in stories] == [["dw.example", "rt.example"], ["nato.example"]]
 
 

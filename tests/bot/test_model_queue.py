@@ -1,0 +1,92 @@
+"""Model jobs through a real redis-server: a worker (in this process, with the test's models) and a bot's client."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+from bot.model_queue import QueuedModels, serve
+from bot.workers import Busy, JobTimeout
+from summarizer.pipeline import PastedText, Pipeline
+from summarizer.settings import Settings, load_settings
+
+
+def queue_settings(redis_url: str, **queue: Any) -> Settings:
+    return load_settings(None, queue={"url": redis_url, "heartbeat_s": 0.2, **queue}, bot={"job_timeout_s": 1.0})
+
+
+@contextlib.asynccontextmanager
+async def worker(settings: Settings, extractive: Any, encoder: Any) -> AsyncIterator[None]:
+    ready = asyncio.Event()
+    pipeline = Pipeline(settings, backend=extractive, encoder=encoder)
+    serving = asyncio.create_task(serve(settings, pipeline=pipeline, ready=ready))
+    await asyncio.wait_for(ready.wait(), 10)
+    try:
+        yield
+    finally:
+        serving.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await serving
+
+
+@contextlib.asynccontextmanager
+async def client(settings: Settings) -> AsyncIterator[QueuedModels]:
+    models = QueuedModels(settings.queue, settings.bot.job_timeout_s)
+    await models.open()
+    try:
+        yield models
+    finally:
+        await models.close()
+
+
+async def test_a_bot_gets_from_a_worker_what_its_own_models_would_give(
+    redis_url: str, extractive: Any, encoder: Any, seed_text: str
+) -> None:
+    settings = queue_settings(redis_url)
+    local = Pipeline(settings, backend=extractive, encoder=encoder)
+    expected = await local.summarize(PastedText(seed_text), sentences=3)
+    async with worker(settings, extractive, encoder), client(settings) as models:
+        remote = Pipeline(settings, remote=models)
+        await remote.start()  # loads nothing: the bot has no model
+        assert remote.backend_name == "remote workers" and remote._encoder is None
+        got = await remote.summarize(PastedText(seed_text), sentences=3)
+        assert got.summary == expected.summary
+        assert [fact.to_dict() for fact in got.facts] == [fact.to_dict() for fact in expected.facts]
+        assert got.article.paragraphs == expected.article.paragraphs  # kept from the bot's own cleaning
+        (compared,) = await remote.add_facts([await remote.read(PastedText(seed_text))])
+        assert compared.has_facts and not compared.summary
+        vectors = await remote.embed(["Troops leave Iraq", "Cat show"])
+        assert vectors.shape == (2, 384)
+        assert np.allclose(vectors, encoder.encode(["Troops leave Iraq", "Cat show"]), atol=1e-5)
+
+
+async def test_with_no_worker_a_full_queue_is_busy_at_once_and_an_untaken_job_times_out(redis_url: str) -> None:
+    settings = queue_settings(redis_url, max_waiting=1)
+    async with client(settings) as models:
+        first = asyncio.create_task(models.embed(["nobody takes this"]))
+        for _ in range(200):  # bounded: the job reaches the stream within a few milliseconds
+            if await models.depth() >= 1:
+                break
+            await asyncio.sleep(0.01)
+        with pytest.raises(Busy):
+            await models.embed(["one too many"])
+        with pytest.raises(JobTimeout):
+            await first
+
+
+async def test_a_worker_takes_jobs_queued_before_it_started(
+    redis_url: str, extractive: Any, encoder: Any
+) -> None:
+    settings = queue_settings(redis_url).model_copy(update={})
+    settings.bot.job_timeout_s = 30.0  # the worker starts while the job waits
+    async with client(settings) as models:
+        waiting = asyncio.create_task(models.embed(["queued early"]))
+        await asyncio.sleep(0.3)
+        async with worker(settings, extractive, encoder):
+            vectors = await asyncio.wait_for(waiting, 20)
+    assert vectors.shape == (1, 384)
