@@ -120,7 +120,8 @@ def _run_bot(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _run_worker(settings: Settings, args: argparse.Namespace) -> int:
-    """Until SIGTERM or SIGINT: the jobs it holds then are lost, and their users told so by their bots."""
+    """Until SIGTERM or SIGINT, after which it takes no new job and finishes those in hand (a second signal stops
+    it at once: those jobs are lost, and their users told so by their bots)."""
     import asyncio
     import signal
 
@@ -131,10 +132,19 @@ def _run_worker(settings: Settings, args: argparse.Namespace) -> int:
         return 2
 
     async def until_stopped() -> None:
-        serving = asyncio.ensure_future(serve(settings))
+        stopping = asyncio.Event()
+        serving = asyncio.ensure_future(serve(settings, stop=stopping))
+
+        def on_signal() -> None:
+            if stopping.is_set():
+                serving.cancel()
+            else:
+                logger.info("finishing the jobs in hand; signal again to stop at once")
+                stopping.set()
+
         loop = asyncio.get_running_loop()
-        for stop in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(stop, serving.cancel)
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, on_signal)
         try:
             await serving
         except asyncio.CancelledError:

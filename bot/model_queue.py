@@ -26,8 +26,8 @@ import numpy as np
 from redis.asyncio import Redis
 from taskiq import AsyncBroker, Context, TaskiqDepends
 from taskiq.acks import AcknowledgeType
-from taskiq.api import run_receiver_task
 from taskiq.kicker import AsyncKicker
+from taskiq.receiver import Receiver
 from taskiq.serializers import JSONSerializer
 from taskiq_redis import RedisAsyncResultBackend, RedisStreamBroker
 
@@ -42,6 +42,7 @@ __all__ = ["JobFailed", "QueuedModels", "make_broker", "serve"]
 SUMMARIZE, FACTS, EMBED = "newsbot.summarize", "newsbot.facts", "newsbot.embed"
 STREAM_MAX = 10_000  # jobs kept in the stream (taken ones included), trimmed approximately as new ones arrive
 RESULT_TTL_S = 600  # a result nobody collected (its bot gave up) is gone after this long
+UNSTARTED_MS = 5000  # a job a stopping worker had read but not begun goes to another worker after this long
 HEARTBEATS_TO_DEATH = 3  # a worker silent this many beats is dead
 JOB_CONTEXT: Any = TaskiqDepends()  # a handler's parameter with this default receives the job's taskiq Context
 POLL_FIRST_S, POLL_MAX_S = 0.002, 0.02  # how often a bot looks for its result: soon, then less often
@@ -79,6 +80,7 @@ def make_broker(config: QueueConfig) -> AsyncBroker:
         xread_count=1,  # take one job per free slot: no worker hoards jobs another could start now
         xread_block=1000,
         maxlen=STREAM_MAX,
+        idle_timeout=UNSTARTED_MS,
     ).with_result_backend(results)
     return broker.with_serializer(JSONSerializer())
 
@@ -250,8 +252,15 @@ def _register(broker: AsyncBroker, worker: _Worker) -> None:
     broker.register_task(embed, task_name=EMBED)
 
 
-async def serve(settings: Settings, *, pipeline: Pipeline | None = None, ready: asyncio.Event | None = None) -> None:
-    """Run a worker until cancelled: load the models, then take jobs, ``queue.worker_jobs`` at a time.
+async def serve(
+    settings: Settings,
+    *,
+    pipeline: Pipeline | None = None,
+    ready: asyncio.Event | None = None,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Run a worker: load the models, then take jobs, ``queue.worker_jobs`` at a time, until ``stop`` is set (then
+    finish the jobs in hand, within the job time limit) or the task is cancelled (they are lost).
 
     ``pipeline`` is for tests that bring tiny models; ``ready`` is set once jobs are being taken.
     """
@@ -269,19 +278,19 @@ async def serve(settings: Settings, *, pipeline: Pipeline | None = None, ready: 
     await broker.startup()
     beating = asyncio.create_task(worker.beat())
     logger.info("worker %s taking jobs from %s (%d at a time)", worker.id, _keys(config)["stream"], config.worker_jobs)
+    receiver = Receiver(
+        broker,
+        run_startup=False,
+        max_async_tasks=config.worker_jobs,
+        max_prefetch=0,
+        propagate_exceptions=False,
+        ack_type=AcknowledgeType.WHEN_RECEIVED,
+        wait_tasks_timeout=settings.bot.job_timeout_s,
+    )
     try:
-        receiving = asyncio.create_task(
-            run_receiver_task(
-                broker,
-                max_async_tasks=config.worker_jobs,
-                max_prefetch=0,
-                ack_time=AcknowledgeType.WHEN_RECEIVED,
-                propagate_exceptions=False,
-            )
-        )
         if ready is not None:
             ready.set()
-        await receiving
+        await receiver.listen(stop or asyncio.Event())
     finally:
         beating.cancel()
         with contextlib.suppress(Exception):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -90,3 +92,37 @@ async def test_a_worker_takes_jobs_queued_before_it_started(
         async with worker(settings, extractive, encoder):
             vectors = await asyncio.wait_for(waiting, 20)
     assert vectors.shape == (1, 384)
+
+
+class SlowBackend:
+    """The real extractive backend, taking half a second longer, and saying when it has begun."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.begun = threading.Event()
+
+    def summarize_many(self, texts: list[str], count: int, titles: Any = None) -> Any:
+        self.begun.set()
+        time.sleep(0.5)
+        return self.inner.summarize_many(texts, count, titles=titles)
+
+
+async def test_a_stopping_worker_finishes_the_job_in_hand_and_takes_no_more(
+    redis_url: str, extractive: Any, encoder: Any, seed_text: str
+) -> None:
+    settings = queue_settings(redis_url)
+    settings.bot.job_timeout_s = 30.0
+    backend = SlowBackend(extractive)
+    stop, ready = asyncio.Event(), asyncio.Event()
+    pipeline = Pipeline(settings, backend=backend, encoder=encoder)
+    serving = asyncio.create_task(serve(settings, pipeline=pipeline, ready=ready, stop=stop))
+    await asyncio.wait_for(ready.wait(), 10)
+    async with client(settings) as models:
+        remote = Pipeline(settings, remote=models)
+        job = asyncio.create_task(remote.summarize(PastedText(seed_text), sentences=2))
+        assert await asyncio.to_thread(backend.begun.wait, 10)
+        stop.set()
+        assert len((await asyncio.wait_for(job, 20)).summary) == 2  # finished, though asked to stop meanwhile
+        await asyncio.wait_for(serving, 10)  # then it stops by itself
+        assert await models.depth() == 0
