@@ -10,6 +10,7 @@
 #   docker run ... --user "$(id -u):$(id -g)" -v "$PWD/data:/data" newsbot
 # An abstractive model (summarizer.model) is pulled once into the volume with `newsbot model pull NAME`
 # (it lands in /data/huggingface); the bot itself only reads local files and never downloads.
+# Bot replicas in webhook mode, `newsbot worker` processes, PostgreSQL and Redis together: docker-compose.yml.
 
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -37,6 +38,8 @@ ENV PATH=/opt/newsbot/bin:$PATH \
 RUN useradd --create-home --uid 10001 newsbot && mkdir -p /data && chown newsbot /data
 USER newsbot
 VOLUME ["/data"]
+# Webhook mode (bot.mode = "webhook", bot.listen = "0.0.0.0"): the webhook, GET /healthz and GET /metrics.
+EXPOSE 8080
 # The running bot touches /data/heartbeat every 30 s from its event loop; `newsbot health` fails after 90 s without.
 HEALTHCHECK --interval=60s --timeout=15s --start-period=120s --retries=2 CMD ["newsbot", "health"]
 CMD ["newsbot", "run"]

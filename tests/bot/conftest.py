@@ -21,10 +21,63 @@ from tests.helpers.postgres import PostgresServer, find_binaries
 AppFactory = Callable[..., Awaitable[Application]]  # type: ignore[type-arg]
 
 
+# Bot-level tests that run on PostgreSQL as well as SQLite: the ones that go through storage (the summary cache
+# behind a reply and its buttons, subscriptions and their sent-history, admin overrides, access lists, the audit
+# log, a restart keeping all of it). Every other bot test stays on SQLite, to keep the suite's time. A module named
+# here with ALL has every test that uses the database parametrised; a name that no longer exists stops collection.
+ALL = None
+ON_BOTH_DATABASES: dict[str, set[str] | None] = {
+    "test_conversation": {"test_the_same_link_is_answered_from_the_cache", "test_buttons"},
+    "test_topics": {
+        "test_subscribe_then_scheduled_digests_never_repeat_even_after_restart",
+        "test_a_chat_that_blocked_the_bot_is_paused",
+        "test_subscription_commands",
+    },
+    "test_admin": {
+        "test_set_changes_the_next_summary_and_survives_a_restart",
+        "test_block_and_allowlist",
+        "test_sources_stats_and_broadcast",
+    },
+    "test_subscribers": ALL,
+    "test_administration": ALL,
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run the tests chosen in ON_BOTH_DATABASES once per database (``[sqlite]``, ``[postgresql]``)."""
+    if "bot_database" not in metafunc.fixturenames:
+        return
+    module = metafunc.module.__name__.rpartition(".")[2]
+    if module not in ON_BOTH_DATABASES:
+        return
+    chosen = ON_BOTH_DATABASES[module]
+    if chosen is not None:
+        gone = sorted(name for name in chosen if not hasattr(metafunc.module, name))
+        if gone:
+            raise pytest.UsageError(f"tests/bot/conftest.py ON_BOTH_DATABASES names tests {module} lacks: {gone}")
+        if metafunc.function.__name__ not in chosen:
+            return
+    metafunc.parametrize("bot_database", ["sqlite", "postgresql"], indirect=True)
+
+
+async def empty_database(request: pytest.FixtureRequest, kind: str, file: Path) -> str:
+    """A new, empty database's URL: an SQLite file, or a fresh database on the session's PostgreSQL server."""
+    if kind == "sqlite":
+        return f"sqlite+aiosqlite:///{file}"
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return await server.create_database()
+
+
 @pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    """A real SQLite database in the test's folder, migrated on open, for the services that sit on storage."""
-    opened = Storage(f"sqlite+aiosqlite:///{tmp_path / 'services.db'}", timedelta(hours=1))
+async def bot_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The database of a test's bots and of ``storage``: SQLite, or each kind for the tests in ON_BOTH_DATABASES."""
+    return await empty_database(request, getattr(request, "param", "sqlite"), tmp_path / "bot.db")
+
+
+@pytest.fixture
+async def storage(bot_database: str) -> AsyncIterator[Storage]:
+    """A real database (``bot_database``), migrated on open, for the services that sit on storage."""
+    opened = Storage(bot_database, timedelta(hours=1))
     await opened.open()
     yield opened
     await opened.close()
@@ -37,7 +90,10 @@ async def telegram() -> AsyncIterator[FakeBotAPI]:
     await api.stop()
 
 
-def bot_settings(api: FakeBotAPI, tmp_path: Path, **sections: dict[str, Any]) -> Settings:
+def bot_settings(
+    api: FakeBotAPI, tmp_path: Path, *, database_url: str | None = None, **sections: dict[str, Any]
+) -> Settings:
+    """Settings for a bot on the fake Bot API; its database is an SQLite file in tmp_path unless one is given."""
     base: dict[str, dict[str, Any]] = {
         "telegram": {
             "token": TOKEN,
@@ -45,7 +101,7 @@ def bot_settings(api: FakeBotAPI, tmp_path: Path, **sections: dict[str, Any]) ->
             "base_file_url": api.base_url.replace("/bot", "/file/bot"),
         },
         "fetch": {"allow_private_hosts": True, "timeout_s": 10.0},
-        "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"},
+        "database": {"url": database_url or f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"},
         "bot": {"rate_limit_per_minute": 1000},
         "news": {"feeds": [], "search_urls": []},  # never the real defaults: tests set local ones
     }
@@ -78,12 +134,15 @@ async def stop(application: Application) -> None:  # type: ignore[type-arg]
 
 
 @pytest.fixture
-async def make_bot(telegram: FakeBotAPI, tmp_path: Path, extractive: Any) -> AsyncIterator[AppFactory]:
-    """Build and start bots (``make_bot(fetch={...})``); all are stopped at the end of the test."""
+async def make_bot(
+    telegram: FakeBotAPI, tmp_path: Path, extractive: Any, bot_database: str
+) -> AsyncIterator[AppFactory]:
+    """Build and start bots (``make_bot(fetch={...})``), all on one database; all are stopped at the test's end."""
     running: list[Application] = []  # type: ignore[type-arg]
 
     async def factory(**sections: dict[str, Any]) -> Application:  # type: ignore[type-arg]
-        application = build_application(bot_settings(telegram, tmp_path, **sections), backend=extractive)
+        settings = bot_settings(telegram, tmp_path, database_url=bot_database, **sections)
+        application = build_application(settings, backend=extractive)
         await start(application)
         running.append(application)
         return application
@@ -115,7 +174,4 @@ def postgres() -> Iterator[PostgresServer]:
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database of each supported kind: a file in the test's folder, or a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
-    server: PostgresServer = request.getfixturevalue("postgres")
-    return await server.create_database()
+    return await empty_database(request, request.param, tmp_path / "test.db")
