@@ -115,29 +115,39 @@ class GuardReport:
 
 
 class FaithfulnessGuard:
-    """``embed`` maps sentences to unit vectors (the bundled encoder); called only when a replacement is due."""
+    """``embed`` maps sentences to unit vectors (the bundled encoder).
+
+    It is called at most once per article, and only when a replacement is due: the article's sentences and every
+    sentence to replace go in one batch (on a GPU, one batch costs what one sentence does).
+    """
 
     def __init__(self, embed: Embed) -> None:
         self._embed = embed
 
     def check(self, generated: list[str], article: str) -> GuardReport:
+        problems = [unsupported(sentence, article) for sentence in generated]
+        failing = [sentence for sentence, found in zip(generated, problems, strict=True) if found]
+        if not failing:
+            return GuardReport(list(generated), [])
+        candidates = [s.text for s in split_sentences(article.splitlines())]
+        vectors = self._embed([*candidates, *failing]) if candidates else np.zeros((len(failing), 0))
+        candidate_vectors, failing_vectors = vectors[: len(candidates)], iter(vectors[len(candidates) :])
         kept: list[str] = []
         replaced: list[tuple[str, str, list[str]]] = []
-        candidates = [s.text for s in split_sentences(article.splitlines())]
-        for sentence in generated:
-            problems = unsupported(sentence, article)
-            if not problems:
+        for sentence, found in zip(generated, problems, strict=True):
+            if not found:
                 kept.append(sentence)
                 continue
-            replacement = self._closest(sentence, [c for c in candidates if c not in kept])
-            logger.info("guard replaced %r (unsupported: %s)", sentence, ", ".join(problems))
+            replacement = self._closest(next(failing_vectors), candidates, candidate_vectors, kept)
+            logger.info("guard replaced %r (unsupported: %s)", sentence, ", ".join(found))
             if replacement is not None:
                 kept.append(replacement)
-                replaced.append((sentence, replacement, problems))
+                replaced.append((sentence, replacement, found))
         return GuardReport(kept, replaced)
 
-    def _closest(self, sentence: str, candidates: list[str]) -> str | None:
-        if not candidates:
-            return None
-        vectors = self._embed([sentence, *candidates])
-        return candidates[int(np.argmax(vectors[1:] @ vectors[0]))]
+    @staticmethod
+    def _closest(vector: np.ndarray, candidates: list[str], vectors: np.ndarray, kept: list[str]) -> str | None:
+        """The candidate nearest ``vector`` that the summary does not hold yet (None: there is none)."""
+        scores = vectors @ vector
+        order = [int(i) for i in np.argsort(-scores, kind="stable")]
+        return next((candidates[i] for i in order if candidates[i] not in kept), None)

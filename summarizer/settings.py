@@ -178,6 +178,8 @@ class SummarizerConfig(_Section):
     fallback: bool = True
     guard: bool = True
     device: Literal["auto", "cpu", "cuda"] = "auto"
+    # auto: bf16 on a GPU with native bfloat16, else fp16; fp32 on the CPU (summarizer.backends.abstractive)
+    precision: Literal["auto", "bf16", "fp16", "fp32"] = "auto"
     quantize: bool = False
     num_beams: int = Field(4, ge=1, le=16)
     max_new_tokens: int = Field(142, ge=8, le=1024)
@@ -192,6 +194,12 @@ class SummarizerConfig(_Section):
         if value not in BACKENDS:
             raise ValueError(f"unknown backend {value!r}; choose one of {', '.join(sorted(BACKENDS))}")
         return value
+
+    @model_validator(mode="after")
+    def _quantize_needs_fp32(self) -> SummarizerConfig:
+        if self.quantize and self.precision in ("bf16", "fp16"):
+            raise ValueError(f"summarizer.quantize (int8 on the CPU) needs fp32 weights, not {self.precision}")
+        return self
 
 
 class NewsConfig(_Section):

@@ -5,6 +5,12 @@ chunks that fit the model's input), generate (batched, beam search), postprocess
 sentences, and the faithfulness guard). A long article is summarised map-then-reduce: each chunk, then the
 joined chunk summaries. Loading never touches the network: the model comes from a local folder or from the
 Hugging Face cache that ``newsbot model pull`` fills, and a model that is not there is one clear BackendError line.
+
+What batching guarantees: every article gets a summary of its own, in order, checked by the guard against that
+article alone, on every device and precision. On the CPU in fp32 a batched summary is also the same text as that
+article summarised alone (padding is masked out; only the order of float sums changes, far below what flips a
+token). On a GPU in half precision it need not be: padding changes the kernels' tiling, bf16/fp16 rounding then
+differs in the last bits, and at several beams a near-tie can go the other way. Both texts are valid summaries.
 """
 
 from __future__ import annotations
@@ -16,9 +22,10 @@ import os
 import re
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from summarizer.backends import BackendError, RankedSentence
 from summarizer.guard import FaithfulnessGuard, GuardReport
@@ -30,10 +37,58 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["DEFAULT_MODEL", "AbstractiveBackend"]
+__all__ = ["DEFAULT_MODEL", "AbstractiveBackend", "AttentionPlan", "attention_plan", "resolve_precision"]
 
 DEFAULT_MODEL = "sshleifer/distilbart-cnn-12-6"
 MAX_REDUCE_ROUNDS = 4
+Precision = Literal["bf16", "fp16", "fp32"]
+_DTYPES: dict[str, str] = {"bf16": "bfloat16", "fp16": "float16", "fp32": "float32"}
+
+
+def resolve_precision(wanted: str, device: str, bf16_supported: Callable[[], bool]) -> Precision:
+    """The weights' precision for ``summarizer.precision`` on ``device`` ("cpu" or "cuda").
+
+    "auto": bf16 on a GPU that computes it natively (Ampere and later), else fp16; fp32 on the CPU, where half
+    precision saves memory but not time on most processors. bf16 has fp32's range, so checkpoints trained in bf16
+    or fp32 (T5, PEGASUS) do not overflow as they can in fp16. An explicit choice is honoured on the CPU too
+    (torch computes bf16 and fp16 there); bf16 asked of a GPU without it is one BackendError line, not a slow
+    emulation. ``bf16_supported`` is asked only on CUDA.
+    """
+    if device == "cuda" and wanted in ("auto", "bf16"):
+        if bf16_supported():
+            return "bf16"
+        if wanted == "bf16":
+            raise BackendError(
+                "summarizer.precision is 'bf16' but this GPU has no native bfloat16: use 'auto' or 'fp16'"
+            )
+        return "fp16"
+    if wanted == "auto":
+        return "fp32"
+    if wanted not in _DTYPES:
+        raise BackendError(f"unknown summarizer.precision {wanted!r}")
+    return wanted  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class AttentionPlan:
+    """How attention is computed: transformers' ``attn_implementation`` and whether torch may use cuDNN for it."""
+
+    implementation: Literal["sdpa", "eager"]
+    cudnn_sdpa: bool
+
+
+def attention_plan(device: str) -> AttentionPlan:
+    """The attention kernels, chosen rather than left to torch's defaults.
+
+    PyTorch's scaled-dot-product attention ("sdpa": one fused kernel, no attention matrix kept) everywhere. On
+    CUDA its dispatcher prefers cuDNN's kernel for half precision, and cuDNN builds an execution plan for every new
+    attention shape: 55-75 ms per shape, so a first call took 7.7 s and every batch with a new padded length
+    (nearly every digest) 2-5 s more, measured on an H100. Without cuDNN the dispatcher takes FlashAttention
+    (fp16/bf16) or the memory-efficient kernel (any dtype, and padding masks), which need no planning: the first
+    call took 0.83 s. Eager attention (plain matmuls) would avoid planning too, but keeps the whole attention
+    matrix of every beam in memory and is slower. In fp32 cuDNN is not used anyway: one plan for every precision.
+    """
+    return AttentionPlan(implementation="sdpa", cudnn_sdpa=device != "cuda")
 
 
 def _not_on_this_machine(name: str) -> str:
@@ -60,6 +115,37 @@ def _batches(items: list[str], size: int) -> Iterator[list[str]]:
         yield items[start : start + size]
 
 
+class _DeviceEncoder:
+    """The guard's MiniLM on the backend's GPU: a copy of the shared encoder's weights (90 MB), same pooling.
+
+    The pipeline's encoder stays on the CPU for the extractive backend and clustering; the guard's batches come
+    from a model that already holds the GPU, where they take milliseconds instead of a CPU's hundreds.
+    """
+
+    def __init__(self, encoder: SentenceEncoder, device: str) -> None:
+        import copy
+
+        import torch
+
+        self._torch, self.device = torch, device
+        self.tokenizer = encoder.tokenizer
+        self.model = copy.deepcopy(encoder.model).to(device).eval()
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str]) -> Any:
+        """One unit-length row per text, as ``SentenceEncoder.encode`` gives them."""
+        from summarizer.embeddings import MAX_TOKENS
+
+        torch = self._torch
+        with self._lock, torch.inference_mode():
+            batch = self.tokenizer(texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
+            batch = batch.to(self.device)
+            hidden = self.model(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, dim=-1).float().cpu().numpy()
+
+
 class AbstractiveBackend:
     name = "abstractive"
 
@@ -77,6 +163,10 @@ class AbstractiveBackend:
         self.model_name = config.model or DEFAULT_MODEL
         self._torch = torch
         self.device = self._device(config.device)
+        self.precision = resolve_precision(
+            config.precision, self.device, lambda: torch.cuda.is_bf16_supported(including_emulation=False)
+        )
+        self.attention = attention_plan(self.device)
         tokenizer, model = loaded if loaded is not None else self._load(self.model_name)
         self.tokenizer, self.model = tokenizer, self._prepare(model)
         limits = [
@@ -85,10 +175,16 @@ class AbstractiveBackend:
         ]
         self.max_input_tokens = int(min(limit for limit in limits if limit and limit < 1_000_000))
         self._sentence_encoder = encoder  # the pipeline's; loaded here only when the backend is used alone
+        self._guard_encoder: _DeviceEncoder | None = None
         self.guard = guard if guard is not None else (FaithfulnessGuard(self._encoder) if config.guard else None)
+        if self.guard is not None and guard is None and self.device != "cpu":
+            self._guard_encoder = _DeviceEncoder(self._cpu_encoder(), self.device)  # now, not in a user's request
         self._lock = threading.Lock()
         self.last_report: GuardReport | None = None
-        logger.info("loaded %s on %s (input limit %d tokens)", self.model_name, self.device, self.max_input_tokens)
+        logger.info(
+            "loaded %s on %s in %s, %s attention (input limit %d tokens)",
+            self.model_name, self.device, self.precision, self.attention.implementation, self.max_input_tokens,
+        )  # fmt: skip
 
     # --- loading ------------------------------------------------------------------------------------------
 
@@ -104,7 +200,8 @@ class AbstractiveBackend:
             raise BackendError(f"summariser model folder not found: {local.resolve()}")
         hub_id = not local.is_dir()
         try:
-            return self._from_pretrained(name if hub_id else str(local), self.config.cache_dir)
+            dtype = getattr(self._torch, _DTYPES[self.precision])
+            return self._from_pretrained(name if hub_id else str(local), self.config.cache_dir, dtype)
         except OSError as exc:  # transformers' word for "a file is missing", whether from a folder or the cache
             if hub_id:
                 raise BackendError(_not_on_this_machine(name)) from exc
@@ -118,11 +215,13 @@ class AbstractiveBackend:
         return cls(config, loaded=(tokenizer, model))
 
     def _prepare(self, model: Any) -> Any:
-        """Evaluation mode; fp16 on CUDA; int8 dynamic quantisation of the linear layers on CPU if asked."""
+        """Evaluation mode, the attention plan, the precision and device; int8 linear layers on CPU if asked."""
         model.eval()
+        self._use_attention(model)
+        model = model.to(device=self.device, dtype=getattr(self._torch, _DTYPES[self.precision]))
         if self.device == "cuda":
-            return model.half().to("cuda")
-        if self.config.quantize:
+            return model
+        if self.config.quantize:  # the settings refuse quantize with half precision: int8 needs fp32 weights
             torch = self._torch
             # in place: a copy would hold the fp32 and int8 weights at once, raising peak memory by half
             with warnings.catch_warnings():  # torch.ao's int8 path is deprecated in favour of torchao, still supported
@@ -135,22 +234,41 @@ class AbstractiveBackend:
         return model
 
     @staticmethod
-    def _from_pretrained(source: str, cache_dir: Path | None) -> tuple[Any, Any]:
+    def _from_pretrained(source: str, cache_dir: Path | None, dtype: Any = None) -> tuple[Any, Any]:
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()
         options: dict[str, Any] = {"local_files_only": True, "cache_dir": str(cache_dir) if cache_dir else None}
         tokenizer = AutoTokenizer.from_pretrained(source, **options)
-        model = AutoModelForSeq2SeqLM.from_pretrained(source, **options)
+        model = AutoModelForSeq2SeqLM.from_pretrained(source, dtype=dtype, **options)  # no fp32 copy on the way
         return tokenizer, model
 
-    def _encoder(self, sentences: list[str]) -> Any:
+    def _use_attention(self, model: Any) -> None:
+        """Apply ``self.attention`` (see attention_plan); a model without SDPA support keeps eager attention."""
+        if not self.attention.cudnn_sdpa:
+            # process-wide, once: every SDPA call in this process (the guard's MiniLM too) skips cuDNN's planning
+            self._torch.backends.cuda.enable_cudnn_sdp(False)
+        current = getattr(model.config, "_attn_implementation", None)
+        if current in (None, self.attention.implementation):
+            return
+        try:
+            model.set_attn_implementation(self.attention.implementation)
+        except (ValueError, ImportError) as exc:
+            logger.info("%s keeps %s attention: %s", self.model_name, current, _first_line(exc))
+
+    def _cpu_encoder(self) -> SentenceEncoder:
         from summarizer.embeddings import SentenceEncoder
 
         if self._sentence_encoder is None:
             self._sentence_encoder = SentenceEncoder()
-        return self._sentence_encoder.encode(sentences)
+        return self._sentence_encoder
+
+    def _encoder(self, sentences: list[str]) -> Any:
+        """The guard's embeddings, on the backend's device (one batch per article: FaithfulnessGuard.check)."""
+        if self._guard_encoder is not None:
+            return self._guard_encoder.encode(sentences)
+        return self._cpu_encoder().encode(sentences)
 
     # --- preprocess ---------------------------------------------------------------------------------------
 
@@ -184,18 +302,20 @@ class AbstractiveBackend:
             for batch in _batches(texts, config.batch_size):
                 encoded = self.tokenizer(
                     batch, return_tensors="pt", padding=True, truncation=True, max_length=self.max_input_tokens
-                ).to(self.device)
+                )
                 generated = self.generate_tokens(encoded["input_ids"], encoded["attention_mask"])
                 outputs += self.tokenizer.batch_decode(generated, skip_special_tokens=True)
         return [re.sub(r"\s+", " ", text).strip() for text in outputs]
 
     def generate_tokens(self, input_ids: Any, attention_mask: Any) -> Any:
-        """Beam search with the configured settings, on token ids (callers hold the lock or own the model)."""
+        """Beam search with the configured settings, on token ids wherever they are (callers hold the lock or own
+        the model); the ids come back on the model's device."""
         config = self.config
+        device = self.model.device
         with self._torch.inference_mode():
             return self.model.generate(
-                input_ids=input_ids,
-                attention_mask=attention_mask,
+                input_ids=input_ids.to(device),
+                attention_mask=attention_mask.to(device),
                 num_beams=config.num_beams,
                 max_new_tokens=config.max_new_tokens,
                 min_new_tokens=min(config.min_new_tokens, config.max_new_tokens),
