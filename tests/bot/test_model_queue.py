@@ -81,9 +81,7 @@ async def test_with_no_worker_a_full_queue_is_busy_at_once_and_an_untaken_job_ti
             await first
 
 
-async def test_a_worker_takes_jobs_queued_before_it_started(
-    redis_url: str, extractive: Any, encoder: Any
-) -> None:
+async def test_a_worker_takes_jobs_queued_before_it_started(redis_url: str, extractive: Any, encoder: Any) -> None:
     settings = queue_settings(redis_url).model_copy(update={})
     settings.bot.job_timeout_s = 30.0  # the worker starts while the job waits
     async with client(settings) as models:
