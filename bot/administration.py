@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,6 +22,9 @@ logger = logging.getLogger(__name__)
 __all__ = ["MAX_AUDIT_ENTRIES", "Administration", "Sent"]
 
 MAX_AUDIT_ENTRIES = 50  # one /audit reply; older entries stay in the database
+# A digest run's claim is needed only while replicas may still fire that run: seconds apart, minutes when one
+# is late. Kept far longer, then purged with the expired summaries.
+DIGEST_RUNS_KEPT = timedelta(days=2)
 
 
 class Sent(enum.Enum):
@@ -68,8 +72,10 @@ class Administration:
         return await self.storage.audit_log(min(count, MAX_AUDIT_ENTRIES))
 
     async def purge_expired(self) -> int | None:
-        """Drop summaries past the cache lifetime; returns how many, or None when the database could not now."""
+        """Drop summaries past the cache lifetime, and old digest-run claims; returns how many summaries, or None
+        when the database could not now."""
         try:
+            await self.storage.purge_digest_runs(before=datetime.now(UTC) - DIGEST_RUNS_KEPT)
             return await self.storage.purge_expired()
         except SQLAlchemyError as error:  # a full disk, a busy database: next time, then
             logger.warning("could not purge the summary cache: %s", error)

@@ -56,6 +56,7 @@ async def _post_init(application: Application) -> None:
     await service.open()
     await schedule.restore(application)
     schedule.start_housekeeping(application)
+    schedule.start_sync(application)  # several replicas on one database: each takes in what the others changed
     await health.start_heartbeat(application, service.settings)
     await application.bot.set_my_commands(COMMANDS)
     settings = service.settings.bot
@@ -69,6 +70,7 @@ async def _post_shutdown(application: Application) -> None:
     if "metrics_server" in application.bot_data:
         await application.bot_data.pop("metrics_server").close()
     await application.bot_data["services"].close()
+    await application.bot_data["services"].close_limits()
 
 
 def build_application(settings: Settings, backend: Backend | None = None) -> Application:

@@ -88,7 +88,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = query_of(update)
     action, _, key = (query.data or "").partition(":")
     service = services(context)
-    if not service.admit(query.from_user.id, MORE_COST if action == "more" else FACTS_COST):
+    if not await service.admit(query.from_user.id, MORE_COST if action == "more" else FACTS_COST):
         await query.answer(SLOW_DOWN, show_alert=True)
         return
     try:
@@ -129,8 +129,8 @@ async def answer_links(message: Message, links: list[str], service: Services) ->
     await asyncio.gather(*(answer_link(message, link, service) for link in links[:limit]))
 
 
-def _allowed(message: Message, service: Services) -> bool:
-    return service.admit(sender_of(message))
+async def _allowed(message: Message, service: Services) -> bool:
+    return await service.admit(sender_of(message))
 
 
 async def answer_link(message: Message, link: str, service: Services) -> None:
@@ -145,7 +145,7 @@ async def answer_text(message: Message, text: str, service: Services) -> None:
 
 async def _answer(message: Message, service: Services, reading: str, work: Callable[[], Awaitable[Answer]]) -> None:
     """Rate limit, a status line, typing while the work runs, then the summary or one friendly line."""
-    if not _allowed(message, service):
+    if not await _allowed(message, service):
         await message.reply_text(SLOW_DOWN)
         return
     status = await message.reply_text(reading)

@@ -3,15 +3,20 @@
 A subscription runs every ``every_hours`` hours, anchored at HH:MM in the chat's time zone. Delivery sends
 only stories not sent to that subscription before (by URL, across restarts), and marks them sent once
 Telegram has accepted the message. A chat that blocked the bot has its subscriptions paused, not retried.
+
+Several bot processes (replicas on one database) each hold every job, and each is kept in step with the others by
+a sync job every ``bot.sync_s``; a run is sent by the one replica whose claim of it (a database row) succeeds.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ContextTypes, JobQueue
 
@@ -19,13 +24,37 @@ from bot.replies import digest_html, nothing_new_line
 from bot.services import Services
 from bot.storage import SubscriptionInfo
 from bot.subscribers import ChatSubscriptions
-from bot.workers import Busy, JobTimeout
+from bot.workers import Busy, JobTimeout, WorkerLost
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_S = 300.0  # a scheduled digest that meets a full model pool is tried again this much later
 
-__all__ = ["deliver", "job_name", "next_run", "reschedule", "restore", "schedule", "unschedule"]
+__all__ = [
+    "Scheduled",
+    "deliver",
+    "job_name",
+    "next_run",
+    "postpone",
+    "reschedule",
+    "restore",
+    "resync",
+    "schedule",
+    "slot_of",
+    "start_sync",
+    "sync",
+    "unschedule",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Scheduled:
+    """What a digest job carries: the subscription and zone it was scheduled with (the sync job compares them with
+    the database), and whether its run is claimed already (a postponed retry must not claim it a second time)."""
+
+    subscription: SubscriptionInfo
+    zone: str
+    claimed: bool = False
 
 
 def job_name(subscription_id: int) -> str:
@@ -42,6 +71,14 @@ def next_run(hour: int, minute: int, every_hours: int, zone: str, now: datetime 
     return (anchor + steps * step).astimezone(UTC)
 
 
+def slot_of(subscription: SubscriptionInfo, zone: str, now: datetime | None = None) -> datetime:
+    """The run a job firing at ``now`` stands for: the subscription's grid point nearest to it. Replicas whose
+    timers fire seconds apart (up to half a period) name the same run, so their claims meet on one row."""
+    now = now or datetime.now(UTC)
+    step = timedelta(hours=subscription.every_hours)
+    return next_run(subscription.hour, subscription.minute, subscription.every_hours, zone, now - step / 2)
+
+
 def schedule(job_queue: JobQueue, subscription: SubscriptionInfo, zone: str) -> datetime:
     """(Re)schedule one subscription; returns its next run."""
     unschedule(job_queue, subscription.id)
@@ -51,7 +88,7 @@ def schedule(job_queue: JobQueue, subscription: SubscriptionInfo, zone: str) -> 
         interval=timedelta(hours=subscription.every_hours),
         first=first,
         name=job_name(subscription.id),
-        data=subscription.id,
+        data=Scheduled(subscription, zone),
         chat_id=subscription.chat_id,
     )
     return first
@@ -72,12 +109,54 @@ async def restore(application: Application) -> int:
     """Schedule every active subscription in the database (at start-up)."""
     service: Services = application.bot_data["services"]
     assert application.job_queue is not None
-    chats = await service.subscribers.running()
-    for chat in chats:
-        reschedule(application.job_queue, chat)
-    restored = sum(len(chat.subscriptions) for chat in chats)
+    restored = resync(application.job_queue, await service.subscribers.scheduled())
     logger.info("restored %d subscriptions", restored)
     return restored
+
+
+def resync(job_queue: JobQueue, wanted: list[tuple[SubscriptionInfo, str]]) -> int:
+    """Make the JobQueue's digest jobs match ``wanted`` (subscriptions with their zones): new or changed ones are
+    (re)scheduled, removed or paused ones unscheduled; returns how many changed."""
+    held = {
+        job.data.subscription.id: job.data
+        for job in job_queue.jobs()
+        if isinstance(job.data, Scheduled) and not job.data.claimed
+    }
+    wanted_by_id = {subscription.id: Scheduled(subscription, zone) for subscription, zone in wanted}
+    changed = [scheduled for sub_id, scheduled in wanted_by_id.items() if held.get(sub_id) != scheduled]
+    for scheduled in changed:
+        schedule(job_queue, scheduled.subscription, scheduled.zone)
+    gone = held.keys() - wanted_by_id.keys()
+    for subscription_id in gone:
+        unschedule(job_queue, subscription_id)
+    return len(changed) + len(gone)
+
+
+def start_sync(application: Application) -> None:
+    """Every ``bot.sync_s`` each replica catches up with what the others wrote to the database (see ``sync``)."""
+    service: Services = application.bot_data["services"]
+    assert application.job_queue is not None
+    every = service.settings.bot.sync_s
+    application.job_queue.run_repeating(_sync, interval=every, first=every, name="sync")
+
+
+async def sync(application: Application) -> int:
+    """Take in what other replicas changed: access rules and live settings (``Services.sync``), and subscriptions
+    added, removed, paused, resumed or moved to another zone there; returns how many jobs changed."""
+    service: Services = application.bot_data["services"]
+    assert application.job_queue is not None
+    await service.sync()
+    return resync(application.job_queue, await service.subscribers.scheduled())
+
+
+async def _sync(context: ContextTypes.DEFAULT_TYPE) -> None:
+    try:
+        changed = await sync(context.application)
+    except SQLAlchemyError as error:  # the database is away for a moment: next time, then
+        logger.warning("could not sync with the database: %s", str(error).splitlines()[0])
+        return
+    if changed:
+        logger.info("sync: %d subscription jobs changed after other replicas' changes", changed)
 
 
 PURGE_EVERY_S = 6 * 3600.0
@@ -99,20 +178,42 @@ async def _purge(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
     assert context.job is not None
     service: Services = context.application.bot_data["services"]
-    subscription_id = context.job.data
-    assert isinstance(subscription_id, int)
-    subscription = await service.subscribers.due(subscription_id)
+    scheduled = context.job.data
+    assert isinstance(scheduled, Scheduled)
+    subscription = await service.subscribers.due(scheduled.subscription.id)
     if subscription is None:  # removed, or its chat blocked the bot
         context.job.schedule_removal()
         return
+    if not scheduled.claimed and not await _claim(service, subscription):
+        return
     try:
         await deliver(context, subscription)
-    except (Busy, JobTimeout) as error:  # the pool is full or slow now: try this digest again a little later
+    except (Busy, JobTimeout, WorkerLost) as error:  # the model work is full, slow or lost now: try again later
         assert context.job_queue is not None
-        context.job_queue.run_once(_job, RETRY_AFTER_S, data=subscription_id, name=job_name(subscription_id))
+        postpone(context.job_queue, replace(scheduled, subscription=subscription))
         logger.warning(
-            "digest for subscription %s postponed %.0f s: %s", subscription_id, RETRY_AFTER_S, type(error).__name__
+            "digest for subscription %s postponed %.0f s: %s", subscription.id, RETRY_AFTER_S, type(error).__name__
         )
+
+
+async def _claim(service: Services, subscription: SubscriptionInfo) -> bool:
+    """Whether this replica sends the run due now; the others, firing at about the same moment, leave it."""
+    slot = slot_of(subscription, await service.subscribers.timezone(subscription.chat_id))
+    if await service.subscribers.claim(subscription, slot):
+        return True
+    logger.info("digest of subscription %s due %s is sent by another replica", subscription.id, slot.isoformat())
+    return False
+
+
+def postpone(job_queue: JobQueue, scheduled: Scheduled, delay_s: float = RETRY_AFTER_S) -> None:
+    """Try a claimed run again later (by this replica, which holds the claim)."""
+    job_queue.run_once(
+        _job,
+        delay_s,
+        data=replace(scheduled, claimed=True),
+        name=job_name(scheduled.subscription.id),
+        chat_id=scheduled.subscription.chat_id,
+    )
 
 
 async def deliver(context: ContextTypes.DEFAULT_TYPE, subscription: SubscriptionInfo) -> bool:

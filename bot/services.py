@@ -7,6 +7,7 @@ session, the database, the model and its worker pool.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 import time
@@ -19,7 +20,8 @@ from typing import Any, ParamSpec, TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.administration import Administration
-from bot.ratelimit import RateLimiter
+from bot.model_queue import QueuedModels
+from bot.ratelimit import RateLimiter, SharedRateLimiter
 from bot.storage import Storage, SubscriptionInfo, cache_key
 from bot.subscribers import Subscribers
 from bot.workers import Busy, ModelWorkers
@@ -121,8 +123,10 @@ class Services:
         self._build_start_parts()
         self.access = await self.storage.access_rules()
         await self.fetcher.open()
+        if self.remote is not None:
+            await self.remote.open()
         await self.pipeline.start()  # the models load off the event loop, once, with no job time limit
-        logger.info("services ready (backend %s)", self.pipeline.backend.name)
+        logger.info("services ready (backend %s)", self.pipeline.backend_name)
 
     def _on_workers(self, function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Awaitable[T]:
         """The pipeline's model work goes to the pool of the moment (``_build_start_parts`` replaces it)."""
@@ -136,10 +140,19 @@ class Services:
         self._topics = None  # it holds the pipeline it was built with
 
     def _make_start_parts(self) -> None:
+        """With ``queue.url`` set, model work goes to ``newsbot worker`` processes and no model loads here."""
         self.fetcher = Fetcher(self.settings.fetch)
-        self.pipeline = Pipeline(self.settings, fetcher=self.fetcher, backend=self._backend, run_model=self._on_workers)
-        bot = self.settings.bot
+        bot, queue = self.settings.bot, self.settings.queue
+        self.remote = QueuedModels(queue, bot.job_timeout_s) if queue.url.get_secret_value() else None
+        self.pipeline = Pipeline(
+            self.settings, fetcher=self.fetcher, backend=self._backend, run_model=self._on_workers, remote=self.remote
+        )
         self.workers = ModelWorkers(bot.workers, bot.queue_size, bot.job_timeout_s)
+
+    @property
+    def model_jobs(self) -> int:
+        """Model jobs this process has running or waiting (its pool's, or its own on the shared queue)."""
+        return self.remote.pending if self.remote is not None else self.workers.pending
 
     def pending_setting(self, key: str, overrides: dict[str, Any]) -> Any | None:
         """The value a stored override will have after a restart, when it is not the live one; else None."""
@@ -196,9 +209,50 @@ class Services:
         except SQLAlchemyError as error:  # bookkeeping only: a full disk must not stop the bot from answering
             logger.warning("could not record user %s in chat %s: %s", user_id, chat_id, str(error).splitlines()[0])
 
-    def admit(self, user_id: int | None, cost: int = LINK_COST) -> bool:
-        """Whether a request that costs fetches or model time may run now for this user (counted if so)."""
-        return user_id is None or self.limiter.allow(user_id, cost)
+    async def admit(self, user_id: int | None, cost: int = LINK_COST) -> bool:
+        """Whether a request that costs fetches or model time may run now for this user (counted if so). With
+        ``queue.url`` set the count is kept in Redis, so a user has one budget across all bot replicas."""
+        if user_id is None:
+            return True
+        if self.shared_limiter is not None:
+            return await self.shared_limiter.allow(user_id, cost)
+        return self.limiter.allow(user_id, cost)
+
+    @functools.cached_property
+    def shared_limiter(self) -> SharedRateLimiter | None:
+        """The Redis-kept limiter when ``queue.url`` is set (a start-only key, so it is made once, on first use);
+        it reads the live ``bot.rate_limit_per_minute`` at each request."""
+        queue = self.settings.queue
+        if not queue.url.get_secret_value():
+            return None
+        return SharedRateLimiter(
+            queue.url.get_secret_value(), prefix=queue.name, per_minute=lambda: self.settings.bot.rate_limit_per_minute
+        )
+
+    async def close_limits(self) -> None:
+        """Close the shared limiter's Redis connections, if it was ever made."""
+        limiter = self.__dict__.pop("shared_limiter", None)
+        if limiter is not None:
+            await limiter.close()
+
+    async def sync(self) -> None:
+        """Take in what admins changed on other replicas: access rules, and stored overrides of live keys (a
+        removed override returns its key to the file/environment value). Start-only keys wait for a restart, as
+        they do on the replica where they were set."""
+        self.access = await self.storage.access_rules()
+        stored = await self.storage.overrides()
+
+        def value(settings: Settings, key: str) -> Any:
+            section, _, name = key.partition(".")
+            return getattr(getattr(settings, section), name)
+
+        wanted = {key: stored.get(key, value(self._base_settings, key)) for key in sorted(LIVE_KEYS)}
+        changed = {key: wanted[key] for key in wanted if wanted[key] != value(self.settings, key)}
+        if changed:
+            updated, _rejected = apply_overrides(self.settings, changed)  # a value that no longer validates is logged
+            if updated != self.settings:
+                logger.info("settings changed on another replica: %s", ", ".join(sorted(changed)))
+                self._apply(updated)
 
     def may_use(self, user_id: int) -> bool:
         """Admins always; blocked users never; in allowlist mode only allowed users."""
@@ -221,7 +275,7 @@ class Services:
 
     async def topic_digest(self, topic: str, exclude: set[str] | None = None) -> Digest:
         """The latest stories on a topic, clustered and summarised (CPU work in the model pool)."""
-        if self.workers.full:
+        if self.remote is None and self.workers.full:  # the shared queue says "busy" itself, per job
             raise Busy
         digest = await self.topics.digest(topic, self.settings.news.stories, exclude)
         self.stats.failing_sources = digest.failures
@@ -234,6 +288,8 @@ class Services:
     async def close(self) -> None:
         await self.fetcher.close()
         await self.storage.close()
+        if self.remote is not None:
+            await self.remote.close()
         self.workers.shutdown()
 
     async def summarize_link(self, link: str, user_id: int | None = None) -> Answer:

@@ -97,6 +97,15 @@ class SentStory(Base):
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class DigestRun(Base):
+    """A scheduled digest claimed by one bot process: the row's key lets exactly one replica send each run."""
+
+    __tablename__ = "digest_run"
+
+    subscription_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    slot: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)  # the run's time, in UTC
+
+
 class ChatSettings(Base):
     __tablename__ = "chat_settings"
 
@@ -147,7 +156,7 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
-HEAD = "0003"  # the newest revision in bot/migrations/versions
+HEAD = "0004"  # the newest revision in bot/migrations/versions
 LEGACY_REVISIONS = {1: "0001", 2: "0002", 3: "0003"}  # schema_version of the home-made scheme → Alembic revision
 
 
@@ -161,12 +170,17 @@ def _alembic_config(connection: Connection) -> Any:
     return config
 
 
+MIGRATION_LOCK = 0x6E657773626F74  # "newsbot": the advisory lock the migrating replica holds until it commits
+
+
 def _migrate(connection: Connection) -> str:
     """Upgrade to the newest revision, adopting a database of the home-made scheme first; returns the revision."""
     from alembic import command
     from alembic.runtime.migration import MigrationContext
 
     config = _alembic_config(connection)
+    if connection.dialect.name == "postgresql":  # replicas starting together: one migrates, the others wait for it
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
     tables = set(inspect(connection).get_table_names())
     if "schema_version" in tables and "alembic_version" not in tables:
         old = connection.execute(text("SELECT max(version) FROM schema_version")).scalar() or 0
@@ -415,6 +429,30 @@ class Storage:
                     SentStory.subscription_id == subscription_id, SentStory.url.in_([url[:2048] for url in urls])
                 )
             )
+
+    async def active_with_zones(self) -> list[tuple[SubscriptionInfo, str]]:
+        """Every active subscription with its chat's zone, in one query (each replica's sync job asks often)."""
+        query = (
+            select(Subscription, ChatSettings.timezone)
+            .outerjoin(ChatSettings, ChatSettings.chat_id == Subscription.chat_id)
+            .where(Subscription.paused.is_(False))
+            .order_by(Subscription.id)
+        )
+        async with self.sessions() as session:
+            return [(_info(row), zone or "UTC") for row, zone in (await session.execute(query)).all()]
+
+    async def claim_digest(self, subscription_id: int, slot: datetime) -> bool:
+        """Whether this process sends the subscription's digest due at ``slot``: of any number of processes
+        asking, exactly one gets True (its insert makes the row; the others' find it there and do nothing)."""
+        async with self.sessions.begin() as session:
+            claim = _insert_new(session, DigestRun, subscription_id=subscription_id, slot=slot.astimezone(UTC))
+            return (await session.execute(claim.returning(DigestRun.slot))).first() is not None
+
+    async def purge_digest_runs(self, before: datetime) -> int:
+        """Forget claims of runs due before ``before`` (no replica asks about a run that long past)."""
+        async with self.sessions.begin() as session:
+            gone = await session.execute(delete(DigestRun).where(DigestRun.slot < before.astimezone(UTC)))
+            return int(gone.rowcount)
 
     async def timezone(self, chat_id: int) -> str:
         async with self.sessions() as session:

@@ -10,6 +10,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.storage import Storage, SubscriptionInfo
@@ -151,6 +152,14 @@ class Subscribers:
             ChatSubscriptions(chat_id, await self.storage.timezone(chat_id), tuple(found))
             for chat_id, found in by_chat.items()
         ]
+
+    async def scheduled(self) -> list[tuple[SubscriptionInfo, str]]:
+        """Every active subscription with its chat's zone, in one query: what every replica's JobQueue should hold."""
+        return await self.storage.active_with_zones()
+
+    async def claim(self, subscription: SubscriptionInfo, slot: datetime) -> bool:
+        """Whether this process delivers the run due at ``slot`` (True for exactly one of the bot's replicas)."""
+        return await self.storage.claim_digest(subscription.id, slot)
 
     async def due(self, subscription_id: int) -> SubscriptionInfo | None:
         """The subscription a scheduled job should deliver now, or None when it was removed or paused."""

@@ -79,7 +79,7 @@ async def answer_topic(message: Message, topic: str, service: Services) -> None:
     if len(topic) > limit:
         await message.reply_text(f"Topics are at most {limit} characters.")
         return
-    if not service.admit(sender_of(message), TOPIC_COST):
+    if not await service.admit(sender_of(message), TOPIC_COST):
         await message.reply_text(SLOW_DOWN)
         return
     status = await message.reply_text(f"Looking for the latest on <b>{escape(topic)}</b>…")
@@ -169,7 +169,7 @@ async def on_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not found:
         await message.reply_text("No subscriptions in this chat. " + USAGE.replace("Usage: ", "Try "))
         return
-    if not service.admit(sender_of(message), TOPIC_COST * len(found)):
+    if not await service.admit(sender_of(message), TOPIC_COST * len(found)):
         await message.reply_text(SLOW_DOWN)
         return
     async with typing(message):

@@ -112,6 +112,7 @@ class BotConfig(_Section):
     workers: int = Field(1, ge=1, le=16)
     queue_size: int = Field(32, ge=1, le=1000)
     job_timeout_s: float = Field(60.0, ge=1, le=600)
+    sync_s: float = Field(30.0, ge=5, le=3600)  # how often a replica takes in what others changed in the database
     # How updates arrive: long polling (one process, nothing listening), or Telegram's webhook calling
     # ``webhook_url``, which a reverse proxy forwards to ``listen``:``webhook_port`` ``webhook_path``.
     mode: Literal["polling", "webhook"] = "polling"

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -141,7 +142,7 @@ async def inspect_schema(url: str) -> tuple[str | None, set[str], list[object]]:
 def test_head_is_the_newest_revision() -> None:
     scripts = ScriptDirectory(str(Path(bot.storage.__file__).with_name("migrations")))
     assert scripts.get_current_head() == HEAD
-    assert [s.revision for s in scripts.walk_revisions("base", "heads")] == ["0003", "0002", "0001"]
+    assert [s.revision for s in scripts.walk_revisions("base", "heads")] == ["0004", "0003", "0002", "0001"]
 
 
 async def test_a_new_database_is_created_at_head_and_matches_the_models(database_url: str) -> None:
@@ -183,6 +184,28 @@ async def test_a_released_database_is_adopted_and_keeps_its_rows(database_url: s
     revision, tables, _differences = await inspect_schema(database_url)
     assert revision == HEAD
     assert "schema_version" not in tables and set(Base.metadata.tables) <= tables
+
+
+async def test_a_database_at_revision_0003_gains_the_digest_claims_and_keeps_its_rows(database_url: str) -> None:
+    """What the last release before replicas wrote (Alembic at 0003) is upgraded to claims of digest runs."""
+    engine = create_async_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: command.upgrade(bot.storage._alembic_config(sync), "0003"))
+        await put_rows(connection, 3)
+    await engine.dispose()
+    assert (await inspect_schema(database_url))[0] == "0003"
+
+    storage = Storage(database_url, timedelta(days=3650))
+    await storage.open()
+    assert storage.revision == HEAD == "0004"
+    (subscription,) = await storage.subscriptions(-100)
+    assert await storage.sent_urls(subscription.id) == {"https://a.example/1"}
+    assert await storage.access_status(2) == "blocked"
+    assert await storage.claim_digest(subscription.id, WHEN)
+    assert not await storage.claim_digest(subscription.id, WHEN)
+    await storage.close()
+    revision, _tables, differences = await inspect_schema(database_url)
+    assert (revision, differences) == (HEAD, [])
 
 
 async def test_a_newer_schema_than_known_is_one_line(tmp_path: Path) -> None:

@@ -101,7 +101,7 @@ async def test_topics_digests_and_more_count_against_the_rate_limit(
     assert server.hits.count("/feeds/world.xml") <= 2
 
     service = app.bot_data["services"]
-    assert not service.admit(USER, 1)  # the window is full; the More and Facts buttons and /digest are refused too
+    assert not await service.admit(USER, 1)  # the window is full: the More and Facts buttons and /digest are refused
     message = {"message_id": 1, "date": 0, "chat": {"id": USER, "type": "private"}, "text": "a summary"}
     for button in ("more:whatever", "facts:whatever"):
         telegram.press(USER, message, button)

@@ -9,32 +9,16 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from telegram.ext import Application, Job
 
 from bot.services import Services
 from bot.subscriptions import SubscribeRequest, parse_subscribe
 from tests.bot.conftest import stop
 from tests.helpers.fake_telegram import FakeBotAPI
+from tests.helpers.jobs import run_job
 from tests.helpers.news import Entry, article_page, as_other_outlet, gdelt, other_page, rss
 from tests.helpers.servers import PageServer
 
 CHAT = 500
-
-
-async def run_job(app: Application, job: Job) -> None:
-    """What the JobQueue does at the job's time, but failing the test when the job raises: PTB's ``Job.run``
-    hands an exception to the error handlers and returns normally, so a broken delivery would pass unseen."""
-    errors: list[BaseException | None] = []
-
-    async def record(_update: object, context: Any) -> None:
-        errors.append(context.error)
-
-    app.add_error_handler(record)
-    try:
-        await job.run(app)  # awaits the error handlers too
-    finally:
-        app.remove_error_handler(record)
-    assert errors == [], f"the job raised {errors[0]!r}"
 
 
 def news_site(server: PageServer) -> dict[str, Any]:
@@ -98,7 +82,7 @@ async def test_subscribe_then_scheduled_digests_never_repeat_even_after_restart(
     first = await telegram.wait_for_reply(CHAT, "(subscription #1)")
     assert first.text.count('<a href="') == 2
 
-    await run_job(app, job)  # nothing new since
+    await run_job(app, job, next_run=True)  # at 19:30: nothing new since
     await telegram.wait_for_reply(CHAT, "No new stories on <b>Iraq troops</b>")
 
     await stop(app)  # restart on the same database, with one new story in a feed
@@ -110,7 +94,7 @@ async def test_subscribe_then_scheduled_digests_never_repeat_even_after_restart(
     restarted = await make_bot(news=news)
     (restored,) = restarted.job_queue.get_jobs_by_name("digest:1")
     before = len(telegram.calls_to("sendMessage", chat_id=CHAT))
-    await run_job(restarted, restored)
+    await run_job(restarted, restored, next_run=True)
     digest = await telegram.wait_for(
         lambda c: c.method == "sendMessage" and c.chat_id == CHAT and "(subscription #1)" in c.text and c is not first
     )
