@@ -70,7 +70,6 @@ async def _post_shutdown(application: Application) -> None:
     if "metrics_server" in application.bot_data:
         await application.bot_data.pop("metrics_server").close()
     await application.bot_data["services"].close()
-    await application.bot_data["services"].close_limits()
 
 
 def build_application(settings: Settings, backend: Backend | None = None) -> Application:

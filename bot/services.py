@@ -229,12 +229,6 @@ class Services:
             queue.url.get_secret_value(), prefix=queue.name, per_minute=lambda: self.settings.bot.rate_limit_per_minute
         )
 
-    async def close_limits(self) -> None:
-        """Close the shared limiter's Redis connections, if it was ever made."""
-        limiter = self.__dict__.pop("shared_limiter", None)
-        if limiter is not None:
-            await limiter.close()
-
     async def sync(self) -> None:
         """Take in what admins changed on other replicas: access rules, and stored overrides of live keys (a
         removed override returns its key to the file/environment value). Start-only keys wait for a restart, as
@@ -290,6 +284,9 @@ class Services:
         await self.storage.close()
         if self.remote is not None:
             await self.remote.close()
+        limiter = self.__dict__.pop("shared_limiter", None)  # made on first use, if ever
+        if limiter is not None:
+            await limiter.close()
         self.workers.shutdown()
 
     async def summarize_link(self, link: str, user_id: int | None = None) -> Answer:

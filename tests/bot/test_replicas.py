@@ -198,7 +198,8 @@ async def test_services_with_a_queue_url_admit_against_one_budget(redis_url: str
     assert not await first.admit(USER) and not await second.admit(USER)
     assert await second.admit(None)  # a request nobody can be charged for is not limited
     for service in (first, second):
-        await service.close_limits()
+        assert service.shared_limiter is not None
+        await service.shared_limiter.close()
 
     alone = Services(load_settings(None, bot={"rate_limit_per_minute": 1}))  # no queue.url: in the process
     assert alone.shared_limiter is None
