@@ -142,7 +142,9 @@ async def main(users: list[int], slow_seconds: float) -> None:
 
 
 def start_workers(count: int, redis_url: str) -> list[subprocess.Popen[bytes]]:
-    env = os.environ | {"NEWSBOT_QUEUE__URL": redis_url, "HF_HUB_OFFLINE": "1"}
+    threads = max(1, (os.cpu_count() or 1) // count)  # as the README advises: the cores shared out
+    env = os.environ | {"NEWSBOT_QUEUE__URL": redis_url, "NEWSBOT_QUEUE__WORKER_THREADS": str(threads),
+                        "HF_HUB_OFFLINE": "1"}  # fmt: skip
     return [
         subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=env, cwd=ROOT,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

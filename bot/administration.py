@@ -72,10 +72,11 @@ class Administration:
         return await self.storage.audit_log(min(count, MAX_AUDIT_ENTRIES))
 
     async def purge_expired(self) -> int | None:
-        """Drop summaries past the cache lifetime, and old digest-run claims; returns how many summaries, or None
-        when the database could not now."""
+        """Drop summaries past the cache lifetime, old digest-run claims and old handled-update marks; returns how
+        many summaries, or None when the database could not now."""
         try:
             await self.storage.purge_digest_runs(before=datetime.now(UTC) - DIGEST_RUNS_KEPT)
+            await self.storage.purge_updates(before=datetime.now(UTC) - DIGEST_RUNS_KEPT)
             return await self.storage.purge_expired()
         except SQLAlchemyError as error:  # a full disk, a busy database: next time, then
             logger.warning("could not purge the summary cache: %s", error)

@@ -95,7 +95,9 @@ def build_application(settings: Settings, backend: Backend | None = None) -> App
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
     text = (filters.TEXT | filters.CAPTION) & ~filters.COMMAND
-    # 0. before anything else: who may use the bot (group -1 runs first and may stop the update)
+    # 0. before anything else: an update handled before is dropped (group -2), then who may use the bot (group -1);
+    # either may stop the update
+    application.add_handler(TypeHandler(Update, handlers.skip_handled), group=-2)
     application.add_handler(TypeHandler(Update, admin.access_gate), group=-1)
     # 1. commands
     application.add_handler(CommandHandler(["start", "help"], handlers.on_help))

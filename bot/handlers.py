@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Message, Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 from yarl import URL
 
 from bot.chat import OVERLOADED, SLOW_DOWN, message_of, overload_line, query_of, sender_of, services, typing
@@ -38,6 +38,14 @@ TOPIC_HINT = (
 )
 ONLY_WEB_LINKS = "I can only read web links (http:// or https://)."
 INTERNAL = "Sorry, something went wrong on my side. Please try again."
+
+
+async def skip_handled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs first: an update already handled (Telegram redelivers what a crashed bot had not confirmed, and a
+    retried webhook may reach another replica) is dropped, so a command never takes effect twice."""
+    if not await services(context).first_handling(update.update_id):
+        logger.info("update %s was handled before: skipped", update.update_id)
+        raise ApplicationHandlerStop
 
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -269,6 +269,10 @@ async def serve(
         raise ValueError("newsbot worker needs queue.url (NEWSBOT_QUEUE__URL=redis://host:6379/0)")
     redis = Redis.from_url(config.url.get_secret_value())
     await redis.ping()  # an unreachable queue is said at once, not after the models load
+    if config.worker_threads:
+        import torch
+
+        torch.set_num_threads(config.worker_threads)
     pipeline = pipeline or Pipeline(settings)
     await pipeline.start()
     worker = _Worker(pipeline, redis, config, settings.bot.job_timeout_s)

@@ -21,6 +21,7 @@ __all__ = [
     "HELP",
     "MAX_MESSAGE",
     "digest_html",
+    "digests_html",
     "escape_text",
     "facts_html",
     "failure_line",
@@ -211,6 +212,28 @@ def digest_html(digest: Digest, subscription_id: int | None = None, limit: int =
     if utf16_len(html) > limit:  # one story of text full of entities (&amp; is five): its lines, as many as fit
         html = within_limit([heading, "", *_story_lines(1, digest.stories[0])], limit)
     return html
+
+
+def digests_html(sections: list[tuple[Digest, int]], limit: int = MAX_MESSAGE) -> str:
+    """One message for several subscriptions due together: a section per topic (a subscription with nothing new
+    says so in one line); when too long, the longest section gives up its last story first."""
+    parts: list[tuple[str, list[str]]] = []
+    for digest, subscription_id in sections:
+        if digest.stories:
+            heading = f"📰 <b>{_text(digest.topic, 100)}</b> <i>(subscription #{subscription_id})</i>"
+            parts.append((heading, ["\n".join(_story_lines(n, story)) for n, story in enumerate(digest.stories, 1)]))
+        else:
+            parts.append((nothing_new_line(digest.topic), []))
+
+    def render() -> str:
+        return "\n\n".join("\n\n".join([heading, *stories]) for heading, stories in parts)
+
+    while utf16_len(render()) > limit:
+        longest = max(parts, key=lambda part: len(part[1]))
+        if len(longest[1]) <= 1:
+            return within_limit(render().split("\n"), limit)
+        longest[1].pop()
+    return render()
 
 
 def nothing_new_line(topic: str) -> str:

@@ -20,11 +20,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ContextTypes, JobQueue
 
-from bot.replies import digest_html, nothing_new_line
+from bot.replies import digest_html, digests_html, nothing_new_line
 from bot.services import Services
 from bot.storage import SubscriptionInfo
 from bot.subscribers import ChatSubscriptions
 from bot.workers import Busy, JobTimeout, WorkerLost
+from summarizer.topics import Digest
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class Scheduled:
     subscription: SubscriptionInfo
     zone: str
     claimed: bool = False
+    together: tuple[SubscriptionInfo, ...] = ()  # the chat's others due at the same time, claimed with it
 
 
 def job_name(subscription_id: int) -> str:
@@ -184,13 +186,16 @@ async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
     if subscription is None:  # removed, or its chat blocked the bot
         context.job.schedule_removal()
         return
-    if not scheduled.claimed and not await _claim(service, subscription):
-        return
+    together = scheduled.together
+    if not scheduled.claimed:
+        if not await _claim(service, subscription):
+            return
+        together = tuple(await _due_with(service, subscription))
     try:
-        await deliver(context, subscription)
+        await deliver(context, [subscription, *together])
     except (Busy, JobTimeout, WorkerLost) as error:  # the model work is full, slow or lost now: try again later
         assert context.job_queue is not None
-        postpone(context.job_queue, replace(scheduled, subscription=subscription))
+        postpone(context.job_queue, replace(scheduled, subscription=subscription, together=together))
         logger.warning(
             "digest for subscription %s postponed %.0f s: %s", subscription.id, RETRY_AFTER_S, type(error).__name__
         )
@@ -205,6 +210,19 @@ async def _claim(service: Services, subscription: SubscriptionInfo) -> bool:
     return False
 
 
+async def _due_with(service: Services, subscription: SubscriptionInfo) -> list[SubscriptionInfo]:
+    """The chat's other subscriptions due at this same run, claimed by this replica: one message carries them all.
+    (Their own jobs, firing now here or on another replica, then find their claims taken and send nothing.)"""
+    zone = await service.subscribers.timezone(subscription.chat_id)
+    slot = slot_of(subscription, zone)
+    others = [
+        other
+        for other in await service.subscribers.active(subscription.chat_id)
+        if other.id != subscription.id and slot_of(other, zone) == slot
+    ]
+    return [other for other in others if await service.subscribers.claim(other, slot)]
+
+
 def postpone(job_queue: JobQueue, scheduled: Scheduled, delay_s: float = RETRY_AFTER_S) -> None:
     """Try a claimed run again later (by this replica, which holds the claim)."""
     job_queue.run_once(
@@ -216,32 +234,46 @@ def postpone(job_queue: JobQueue, scheduled: Scheduled, delay_s: float = RETRY_A
     )
 
 
-async def deliver(context: ContextTypes.DEFAULT_TYPE, subscription: SubscriptionInfo) -> bool:
-    """Build and send one digest; returns False when there was nothing new (or the chat is gone).
+async def deliver(context: ContextTypes.DEFAULT_TYPE, subscriptions: list[SubscriptionInfo]) -> bool:
+    """Build and send one message for a chat's subscriptions due together (a section each); returns False when
+    there was nothing new (or the chat is gone).
 
-    At most once: the stories are marked sent *before* the message goes out. A crash (or kill -9) between the
-    two, or a network error that leaves us unsure whether Telegram got it, loses that digest rather than
-    sending its stories twice; a certain refusal (a bad request, a blocked bot) takes the marks back.
+    A story reaches a chat once: whatever the chat was sent before, by any subscription, is left out, and a story
+    in an earlier section is left out of the later ones. At most once: the stories are marked sent *before* the
+    message goes out. A crash (or kill -9) between the two, or a network error that leaves us unsure whether
+    Telegram got it, loses that digest rather than sending its stories twice; a certain refusal (a bad request, a
+    blocked bot) takes the marks back.
     """
     service: Services = context.application.bot_data["services"]
-    digest = await service.subscription_digest(subscription)
-    if digest.stories:
-        await service.subscribers.mark_delivered(subscription, digest)
+    chat_id = subscriptions[0].chat_id
+    exclude = await service.subscribers.sent(chat_id)
+    sections: list[tuple[SubscriptionInfo, Digest]] = []
+    for subscription in subscriptions:
+        digest = await service.topic_digest(subscription.topic, exclude)
+        exclude = exclude | set().union(*(story.urls for story in digest.stories))
+        sections.append((subscription, digest))
+    found = [digest for _subscription, digest in sections if digest.stories]
+    shown = [(digest, sub.id) for sub, digest in sections if digest.stories or not sub.quiet]
+    if found:
+        await service.subscribers.mark_delivered(chat_id, found)
     try:
-        if not digest.stories:
-            if not subscription.quiet:
-                await context.bot.send_message(subscription.chat_id, nothing_new_line(subscription.topic))
+        if not found:
+            if shown:
+                await context.bot.send_message(chat_id, "\n".join(nothing_new_line(d.topic) for d, _id in shown))
             return False
-        await context.bot.send_message(subscription.chat_id, digest_html(digest, subscription.id))
+        if len(shown) == 1:
+            await context.bot.send_message(chat_id, digest_html(*shown[0]))
+        else:
+            await context.bot.send_message(chat_id, digests_html(shown))
     except (BadRequest, Forbidden) as error:
-        if digest.stories:
-            await service.subscribers.unmark_delivered(subscription, digest)
+        if found:
+            await service.subscribers.unmark_delivered(chat_id, found)
         if not isinstance(error, Forbidden):
             raise
-        paused = await service.subscribers.pause(subscription.chat_id)
+        paused = await service.subscribers.pause(chat_id)
         assert context.job_queue is not None
         for subscription_id in paused:
             unschedule(context.job_queue, subscription_id)
-        logger.info("chat %s blocked the bot: paused subscriptions %s", subscription.chat_id, paused)
+        logger.info("chat %s blocked the bot: paused subscriptions %s", chat_id, paused)
         return False
     return True

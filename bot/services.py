@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.administration import Administration
 from bot.model_queue import QueuedModels
 from bot.ratelimit import RateLimiter, SharedRateLimiter
-from bot.storage import Storage, SubscriptionInfo, cache_key
+from bot.storage import Storage, cache_key
 from bot.subscribers import Subscribers
 from bot.workers import Busy, ModelWorkers
 from summarizer.backends import Backend
@@ -248,6 +248,15 @@ class Services:
                 logger.info("settings changed on another replica: %s", ", ".join(sorted(changed)))
                 self._apply(updated)
 
+    async def first_handling(self, update_id: int) -> bool:
+        """Whether this update is new to the bot, across restarts and replicas. A database that cannot say (a full
+        disk) gets the update handled: an answer, even twice, beats silence."""
+        try:
+            return await self.storage.first_handling(update_id)
+        except SQLAlchemyError as error:
+            logger.warning("could not record update %s: %s", update_id, str(error).splitlines()[0])
+            return True
+
     def may_use(self, user_id: int) -> bool:
         """Admins always; blocked users never; in allowlist mode only allowed users."""
         if user_id in self.settings.bot.admin_ids:
@@ -274,10 +283,6 @@ class Services:
         digest = await self.topics.digest(topic, self.settings.news.stories, exclude)
         self.stats.failing_sources = digest.failures
         return digest
-
-    async def subscription_digest(self, subscription: SubscriptionInfo) -> Digest:
-        """Only stories this subscription has not been sent, by any of their outlets' URLs."""
-        return await self.topic_digest(subscription.topic, await self.storage.sent_urls(subscription.id))
 
     async def close(self) -> None:
         await self.fetcher.close()

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Boolean,
     Connection,
     DateTime,
+    Index,
     Integer,
     String,
     Text,
@@ -48,7 +49,16 @@ logger = logging.getLogger(__name__)
 
 MAX_ALIAS_CHARS = 2048  # the alias column's width; longer links are found by their key (a hash) alone
 
-__all__ = ["HEAD", "LEGACY_REVISIONS", "AuditInfo", "Storage", "StorageError", "SubscriptionInfo", "cache_key"]
+__all__ = [
+    "HEAD",
+    "LEGACY_REVISIONS",
+    "AuditInfo",
+    "Storage",
+    "StorageError",
+    "SubscriptionInfo",
+    "cache_key",
+    "topic_key",
+]
 
 
 class Base(DeclarativeBase):
@@ -73,12 +83,19 @@ class UrlAlias(Base):
     key: Mapped[str] = mapped_column(String(32), index=True)
 
 
+def topic_key(topic: str) -> str:
+    """How topics compare within a chat: "Iraq  troops" and "iraq troops" are one subscription."""
+    return " ".join(topic.casefold().split())[:300]
+
+
 class Subscription(Base):
     __tablename__ = "subscription"
+    __table_args__ = (Index("uq_subscription_chat_topic", "chat_id", "topic_key", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     topic: Mapped[str] = mapped_column(String(300))
+    topic_key: Mapped[str] = mapped_column(String(300))
     hour: Mapped[int] = mapped_column(Integer)
     minute: Mapped[int] = mapped_column(Integer)
     every_hours: Mapped[int] = mapped_column(Integer)
@@ -88,13 +105,22 @@ class Subscription(Base):
 
 
 class SentStory(Base):
-    """A story URL already delivered to a subscription: never sent to it again."""
+    """A story URL already delivered to a chat, by any of its subscriptions: never sent to it again."""
 
-    __tablename__ = "sent_story"
+    __tablename__ = "chat_sent_story"
 
-    subscription_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     url: Mapped[str] = mapped_column(String(2048), primary_key=True)
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ProcessedUpdate(Base):
+    """A Telegram update already handled: one redelivered (after a crash, or to a second replica) is skipped."""
+
+    __tablename__ = "processed_update"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class DigestRun(Base):
@@ -156,7 +182,7 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
-HEAD = "0004"  # the newest revision in bot/migrations/versions
+HEAD = "0005"  # the newest revision in bot/migrations/versions
 LEGACY_REVISIONS = {1: "0001", 2: "0002", 3: "0003"}  # schema_version of the home-made scheme → Alembic revision
 
 
@@ -354,21 +380,26 @@ class Storage:
 
     async def add_subscription(
         self, chat_id: int, topic: str, hour: int, minute: int, every_hours: int, quiet: bool
-    ) -> SubscriptionInfo:
-        async with self.sessions.begin() as session:
-            row = Subscription(
-                chat_id=chat_id,
-                topic=topic,
-                hour=hour,
-                minute=minute,
-                every_hours=every_hours,
-                quiet=quiet,
-                paused=False,
-                created_at=_now(),
-            )
-            session.add(row)
-            await session.flush()
-            return _info(row)
+    ) -> SubscriptionInfo | None:
+        """The new subscription, or None when the chat has one on this topic already (unique per chat and key)."""
+        try:
+            async with self.sessions.begin() as session:
+                row = Subscription(
+                    chat_id=chat_id,
+                    topic=topic,
+                    topic_key=topic_key(topic),
+                    hour=hour,
+                    minute=minute,
+                    every_hours=every_hours,
+                    quiet=quiet,
+                    paused=False,
+                    created_at=_now(),
+                )
+                session.add(row)
+                await session.flush()
+                return _info(row)
+        except IntegrityError:
+            return None
 
     async def subscriptions(self, chat_id: int | None = None, *, active: bool = False) -> list[SubscriptionInfo]:
         query = select(Subscription).order_by(Subscription.id)
@@ -378,6 +409,24 @@ class Storage:
             query = query.where(Subscription.paused.is_(False))
         async with self.sessions() as session:
             return [_info(row) for row in (await session.scalars(query)).all()]
+
+    async def subscription_on(self, chat_id: int, topic: str) -> SubscriptionInfo | None:
+        """The chat's subscription to ``topic`` (compared as ``topic_key`` does), if it has one."""
+        query = select(Subscription).where(Subscription.chat_id == chat_id, Subscription.topic_key == topic_key(topic))
+        async with self.sessions() as session:
+            row = (await session.scalars(query)).first()
+            return _info(row) if row else None
+
+    async def change_schedule(
+        self, subscription_id: int, *, hour: int, minute: int, every_hours: int, quiet: bool
+    ) -> SubscriptionInfo | None:
+        """A new time, period and quietness for a subscription; None if it is gone."""
+        async with self.sessions.begin() as session:
+            row = await session.get(Subscription, subscription_id)
+            if row is None:
+                return None
+            row.hour, row.minute, row.every_hours, row.quiet = hour, minute, every_hours, quiet
+            return _info(row)
 
     async def subscription(self, subscription_id: int) -> SubscriptionInfo | None:
         async with self.sessions() as session:
@@ -389,10 +438,10 @@ class Storage:
         async with self.sessions.begin() as session:
             rows = (await session.scalars(select(Subscription).where(Subscription.chat_id == chat_id))).all()
             wanted = id_or_topic.strip().lstrip("#")
-            gone = [r for r in rows if str(r.id) == wanted or r.topic.casefold() == wanted.casefold()]
-            for row in gone:
+            gone = [r for r in rows if str(r.id) == wanted or r.topic_key == topic_key(wanted)]
+            for row in gone:  # the chat's sent-history stays: another subscription may bring the story again
                 await session.delete(row)
-                await session.execute(delete(SentStory).where(SentStory.subscription_id == row.id))
+                await session.execute(delete(DigestRun).where(DigestRun.subscription_id == row.id))
             return [_info(row) for row in gone]
 
     async def pause_chat(self, chat_id: int) -> list[int]:
@@ -411,24 +460,35 @@ class Storage:
                 row.paused = False
             return [row.id for row in rows]
 
-    async def sent_urls(self, subscription_id: int) -> set[str]:
+    async def sent_urls(self, chat_id: int) -> set[str]:
+        """Every story URL the chat was sent, by any of its subscriptions."""
         async with self.sessions() as session:
-            query = select(SentStory.url).where(SentStory.subscription_id == subscription_id)
+            query = select(SentStory.url).where(SentStory.chat_id == chat_id)
             return set((await session.scalars(query)).all())
 
-    async def mark_sent(self, subscription_id: int, urls: set[str]) -> None:
+    async def mark_sent(self, chat_id: int, urls: set[str]) -> None:
         async with self.sessions.begin() as session:
             for url in urls:
-                await session.merge(SentStory(subscription_id=subscription_id, url=url[:2048], sent_at=_now()))
+                await session.execute(_insert_new(session, SentStory, chat_id=chat_id, url=url[:2048], sent_at=_now()))
 
-    async def unmark_sent(self, subscription_id: int, urls: set[str]) -> None:
+    async def unmark_sent(self, chat_id: int, urls: set[str]) -> None:
         """Take back marks for a delivery that failed for certain (Telegram refused the message)."""
         async with self.sessions.begin() as session:
             await session.execute(
-                delete(SentStory).where(
-                    SentStory.subscription_id == subscription_id, SentStory.url.in_([url[:2048] for url in urls])
-                )
+                delete(SentStory).where(SentStory.chat_id == chat_id, SentStory.url.in_([url[:2048] for url in urls]))
             )
+
+    async def first_handling(self, update_id: int) -> bool:
+        """Whether this update is handled here for the first time (True once, whoever asks, however often)."""
+        async with self.sessions.begin() as session:
+            claim = _insert_new(session, ProcessedUpdate, update_id=update_id, at=_now())
+            return (await session.execute(claim.returning(ProcessedUpdate.update_id))).first() is not None
+
+    async def purge_updates(self, before: datetime) -> int:
+        """Forget handled updates older than ``before`` (Telegram redelivers for a day at most)."""
+        async with self.sessions.begin() as session:
+            gone = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.at < before.astimezone(UTC)))
+            return int(gone.rowcount)
 
     async def active_with_zones(self) -> list[tuple[SubscriptionInfo, str]]:
         """Every active subscription with its chat's zone, in one query (each replica's sync job asks often)."""

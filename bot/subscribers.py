@@ -56,11 +56,13 @@ class ChatSubscriptions:
 
 @dataclass(frozen=True, slots=True)
 class Subscribed:
-    """A subscription added; ``resumed`` is the chat's paused subscriptions that run again (None if there were none)."""
+    """A subscription added, or (``again``) one the chat had on that topic, now on the schedule asked for;
+    ``resumed`` is the chat's paused subscriptions that run again (None if there were none)."""
 
     added: SubscriptionInfo
     zone: str
     resumed: ChatSubscriptions | None
+    again: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +76,9 @@ class UnknownZone(ValueError):
     """Not a time zone name this system knows; the chat's zone is left as it was."""
 
 
-def _urls(digest: Digest) -> set[str]:
+def _urls(*digests: Digest) -> set[str]:
     """Every outlet's URL of every story: a story is sent once, whichever outlet carries it next time."""
-    return set().union(*(story.urls for story in digest.stories))
+    return set().union(*(story.urls for digest in digests for story in digest.stories))
 
 
 def _check_zone(zone: str) -> None:
@@ -97,20 +99,35 @@ class Subscribers:
         self.limit = limit  # read at each /subscribe: an admin's /set of news.max_subscriptions_per_chat applies now
 
     async def subscribe(self, chat_id: int, request: SubscribeRequest) -> Subscribed | TooMany:
-        """Add a subscription unless the chat is at its limit; a chat that subscribes is resumed first."""
-        count = len(await self.storage.subscriptions(chat_id))  # paused ones count too
-        if count >= self.limit():
-            return TooMany(count)
+        """Add a subscription unless the chat is at its limit; a chat that subscribes is resumed first. A topic
+        the chat has already (case and spacing aside) keeps its one subscription, on the schedule now asked for:
+        people send a command twice, and Telegram redelivers."""
+        existing = await self.storage.subscription_on(chat_id, request.topic)
+        if existing is None:
+            count = len(await self.storage.subscriptions(chat_id))  # paused ones count too
+            if count >= self.limit():
+                return TooMany(count)
         resumed = await self.resume(chat_id)
-        added = await self.storage.add_subscription(
-            chat_id,
-            topic=request.topic,
-            hour=request.hour,
-            minute=request.minute,
-            every_hours=request.every_hours,
-            quiet=request.quiet,
-        )
-        return Subscribed(added=added, zone=await self.storage.timezone(chat_id), resumed=resumed)
+        if existing is None:
+            added = await self.storage.add_subscription(
+                chat_id, request.topic, request.hour, request.minute, request.every_hours, request.quiet
+            )
+            if added is not None:
+                return Subscribed(added=added, zone=await self.storage.timezone(chat_id), resumed=resumed)
+            # the same /subscribe, handled at this moment by another replica: that one added it
+            existing = await self.storage.subscription_on(chat_id, request.topic)
+        changed = None
+        if existing is not None:
+            changed = await self.storage.change_schedule(
+                existing.id,
+                hour=request.hour,
+                minute=request.minute,
+                every_hours=request.every_hours,
+                quiet=request.quiet,
+            )
+        if changed is None:
+            raise RuntimeError(f"the subscription of chat {chat_id} to {request.topic!r} vanished while being changed")
+        return Subscribed(added=changed, zone=await self.storage.timezone(chat_id), resumed=resumed, again=True)
 
     async def listing(self, chat_id: int) -> ChatSubscriptions:
         """All of a chat's subscriptions, paused ones included, with its zone."""
@@ -166,12 +183,16 @@ class Subscribers:
         subscription = await self.storage.subscription(subscription_id)
         return None if subscription is None or subscription.paused else subscription
 
-    async def mark_delivered(self, subscription: SubscriptionInfo, digest: Digest) -> None:
-        await self.storage.mark_sent(subscription.id, _urls(digest))
+    async def sent(self, chat_id: int) -> set[str]:
+        """The story URLs the chat was sent, by any of its subscriptions: none goes to it again."""
+        return await self.storage.sent_urls(chat_id)
 
-    async def unmark_delivered(self, subscription: SubscriptionInfo, digest: Digest) -> None:
+    async def mark_delivered(self, chat_id: int, digests: list[Digest]) -> None:
+        await self.storage.mark_sent(chat_id, _urls(*digests))
+
+    async def unmark_delivered(self, chat_id: int, digests: list[Digest]) -> None:
         """Take the marks back for a digest Telegram certainly refused."""
-        await self.storage.unmark_sent(subscription.id, _urls(digest))
+        await self.storage.unmark_sent(chat_id, _urls(*digests))
 
     async def _running(self, chat_id: int, zone: str) -> ChatSubscriptions:
         return ChatSubscriptions(chat_id, zone, tuple(await self.storage.subscriptions(chat_id, active=True)))

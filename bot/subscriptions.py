@@ -118,6 +118,12 @@ async def on_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         schedule.reschedule(context.job_queue, outcome.resumed)
     added, zone = outcome.added, outcome.zone
     first = schedule.schedule(context.job_queue, added, zone)
+    if outcome.again:
+        await message.reply_text(
+            f"Already subscribed (#{added.id}) to <b>{escape(added.topic)}</b>; now at "
+            f"{added.hour:02d}:{added.minute:02d} every {added.every_hours} h, next at {_when(first, zone)}."
+        )
+        return
     await message.reply_text(
         f"Subscribed (#{added.id}) to <b>{escape(added.topic)}</b>: every {added.every_hours} h from "
         f"{added.hour:02d}:{added.minute:02d}, next at {_when(first, zone)}. /digest sends one now."
@@ -173,12 +179,10 @@ async def on_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(SLOW_DOWN)
         return
     async with typing(message):
-        for sub in found:
-            try:
-                await schedule.deliver(context, sub)
-            except OVERLOADED as error:
-                await message.reply_text(overload_line(error))
-                return
+        try:
+            await schedule.deliver(context, found)  # one message, a section per subscription
+        except OVERLOADED as error:
+            await message.reply_text(overload_line(error))
 
 
 async def on_timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

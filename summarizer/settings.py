@@ -230,6 +230,7 @@ class QueueConfig(_Section):
     name: str = Field("newsbot", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")  # the key prefix: several bots on one Redis
     max_waiting: int = Field(64, ge=1, le=100_000)  # jobs not yet taken by a worker before a user hears "busy"
     worker_jobs: int = Field(1, ge=1, le=64)  # jobs one `newsbot worker` runs at once (its model threads)
+    worker_threads: int = Field(0, ge=0, le=256)  # CPU threads each worker's model may use; 0: torch's default
     heartbeat_s: float = Field(1.0, gt=0, le=60)  # a worker silent for 3 beats is taken for dead
 
     @field_validator("url")

@@ -6,7 +6,16 @@ from typing import Any
 
 import pytest
 
-from bot.replies import MAX_MESSAGE, digest_html, facts_html, failure_line, summary_html, utf16_len, within_limit
+from bot.replies import (
+    MAX_MESSAGE,
+    digest_html,
+    digests_html,
+    facts_html,
+    failure_line,
+    summary_html,
+    utf16_len,
+    within_limit,
+)
 from summarizer.clean import Article
 from summarizer.errors import ErrorKind, FetchError
 from summarizer.feeds import Item
@@ -49,6 +58,20 @@ def test_a_digest_story_with_an_enormous_url_or_text_is_valid() -> None:
     item = Item(title="Story & <title>", url="https://example.com/" + "x" * 4500, summary="teaser")
     story = Story([item], 1.0, summary=["&" * 600], disagreements=["a & b " * 100] * 10)
     accepted(digest_html(Digest(topic="iraq", stories=[story] * 5, failures={}, candidates=5, timings_s={})))
+
+
+def test_a_digest_of_several_subscriptions_keeps_a_section_each_within_the_limit() -> None:
+    def story(n: int) -> Story:
+        item = Item(title=f"Story {n} & more", url=f"https://example.com/{n}", summary="teaser")
+        return Story([item], 1.0, summary=[f"Sentence {n} of a long summary. " * 12])
+
+    long = Digest(topic="Iraq", stories=[story(n) for n in range(12)], failures={}, candidates=12, timings_s={})
+    short = Digest(topic="Sahel", stories=[story(99)], failures={}, candidates=1, timings_s={})
+    empty = Digest(topic="Mali", stories=[], failures={}, candidates=0, timings_s={})
+    html = digests_html([(long, 1), (short, 2), (empty, 3)])
+    accepted(html)
+    assert "(subscription #1)" in html and "(subscription #2)" in html and "Story 99" in html  # the long one gave way
+    assert "No new stories on <b>Mali</b>" in html and html.index("#1") < html.index("#2") < html.index("Mali")
 
 
 def test_failure_lines_never_quote_a_site_at_length() -> None:

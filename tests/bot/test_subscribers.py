@@ -125,16 +125,32 @@ async def test_unsubscribe_by_id_only_within_the_chat(storage: Storage) -> None:
     assert (await subscribers.listing(CHAT)).subscriptions == ()
 
 
-async def test_every_outlet_of_a_delivered_story_is_marked_and_can_be_taken_back(storage: Storage) -> None:
+async def test_every_outlet_of_a_delivered_story_is_marked_for_the_chat_and_can_be_taken_back(
+    storage: Storage,
+) -> None:
     subscribers = Subscribers(storage, limit=lambda: 5)
-    sahel = (await subscribed(subscribers, CHAT, "Sahel")).added
-    other = (await subscribed(subscribers, OTHER, "Sahel")).added
+    await subscribed(subscribers, CHAT, "Sahel")
+    await subscribed(subscribers, OTHER, "Sahel")
     digest = digest_of(["https://a.example/1", "https://b.example/1"], ["https://c.example/2"])
-    await subscribers.mark_delivered(sahel, digest)
+    await subscribers.mark_delivered(CHAT, [digest])
     expected = {"https://a.example/1", "https://b.example/1", "https://c.example/2"}
-    assert await storage.sent_urls(sahel.id) == expected
-    assert await storage.sent_urls(other.id) == set()
-    await subscribers.unmark_delivered(sahel, digest_of(["https://c.example/2"]))
-    assert await storage.sent_urls(sahel.id) == expected - {"https://c.example/2"}
-    await subscribers.mark_delivered(sahel, digest_of())  # an empty digest marks nothing
-    assert await storage.sent_urls(sahel.id) == expected - {"https://c.example/2"}
+    assert await subscribers.sent(CHAT) == expected
+    assert await subscribers.sent(OTHER) == set()
+    await subscribers.unmark_delivered(CHAT, [digest_of(["https://c.example/2"])])
+    assert await subscribers.sent(CHAT) == expected - {"https://c.example/2"}
+    await subscribers.mark_delivered(CHAT, [digest_of()])  # an empty digest marks nothing
+    assert await subscribers.sent(CHAT) == expected - {"https://c.example/2"}
+
+
+async def test_subscribing_again_to_a_topic_changes_its_schedule_instead_of_adding_one(storage: Storage) -> None:
+    subscribers = Subscribers(storage, limit=lambda: 2)
+    first = await subscribed(subscribers, CHAT, "Iraq troops")
+    await subscribed(subscribers, CHAT, "Sahel")  # the chat is at its limit now
+    again = await subscribers.subscribe(CHAT, SubscribeRequest("  iraq   TROOPS ", hour=7, minute=30, quiet=True))
+    assert isinstance(again, Subscribed) and again.again  # at the limit, yet no "too many": nothing is added
+    assert (again.added.id, again.added.topic, again.added.hour, again.added.minute, again.added.quiet) == (
+        first.added.id, "Iraq troops", 7, 30, True
+    )  # fmt: skip
+    assert [s.topic for s in (await subscribers.listing(CHAT)).subscriptions] == ["Iraq troops", "Sahel"]
+    other = await subscribed(subscribers, OTHER, "Iraq troops")  # another chat has its own
+    assert not other.again and other.added.id != first.added.id

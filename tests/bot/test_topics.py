@@ -168,7 +168,7 @@ async def test_a_chat_that_blocked_the_bot_is_paused(make_bot: Any, telegram: Fa
     assert sub.paused
     await asyncio.sleep(0.1)
     assert not app.job_queue.get_jobs_by_name("digest:1")
-    assert await services.storage.sent_urls(1) == set()  # nothing was delivered, so nothing is marked sent
+    assert await services.storage.sent_urls(CHAT) == set()  # nothing was delivered, so nothing is marked sent
 
 
 async def test_subscription_commands(make_bot: Any, telegram: FakeBotAPI) -> None:
