@@ -144,8 +144,17 @@ class Services:
         self.fetcher = Fetcher(self.settings.fetch)
         bot, queue = self.settings.bot, self.settings.queue
         self.remote = QueuedModels(queue, bot.job_timeout_s) if queue.url.get_secret_value() else None
+        # Local models: one job per worker thread at a time, each taking every article waiting (as many may wait as
+        # the pool's queue holds). Workers elsewhere: every article is a job at once, bounded by the shared queue.
+        parallel = queue.max_waiting if self.remote is not None else bot.workers
         self.pipeline = Pipeline(
-            self.settings, fetcher=self.fetcher, backend=self._backend, run_model=self._on_workers, remote=self.remote
+            self.settings,
+            fetcher=self.fetcher,
+            backend=self._backend,
+            run_model=self._on_workers,
+            remote=self.remote,
+            parallel=parallel,
+            max_waiting=queue.max_waiting if self.remote is not None else bot.workers + bot.queue_size,
         )
         self.workers = ModelWorkers(bot.workers, bot.queue_size, bot.job_timeout_s)
 

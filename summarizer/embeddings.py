@@ -54,40 +54,62 @@ def verify_weights(folder: Path, expected: str = BUNDLED_SHA256) -> Path:
 
 
 class SentenceEncoder:
-    """Mean-pooled, L2-normalised MiniLM embeddings. Thread-safe; load once and share."""
+    """Mean-pooled, L2-normalised MiniLM embeddings. Thread-safe; load once and share.
+
+    The tokenizer is Hugging Face's ``tokenizers`` on the model's own tokenizer.json, the network is
+    ``summarizer.minilm`` (no transformers import: the command line starts seconds sooner). Texts are encoded in
+    batches of similar length, so short sentences are not padded to the longest one's size.
+    """
 
     def __init__(self, folder: Path | None = None, expected_sha256: str = BUNDLED_SHA256) -> None:
         import torch
-        from transformers import AutoModel, AutoTokenizer
-        from transformers.utils import logging as transformers_logging
+        from tokenizers import Tokenizer
 
-        transformers_logging.disable_progress_bar()  # a bot's log is no terminal
+        from summarizer.minilm import MiniLM
+
         folder = folder or bundled_model_path()
-        verify_weights(folder, expected_sha256)
+        weights = verify_weights(folder, expected_sha256)
         self._torch = torch
-        self.tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
-        self.model = AutoModel.from_pretrained(folder, local_files_only=True, use_safetensors=True).eval()
-        self.dimension = int(self.model.config.hidden_size)
-        self._lock = threading.Lock()  # tokenizers and torch modules are not re-entrant across threads
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.no_padding()  # each batch is padded to its own longest text below
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.model = MiniLM.load(folder, weights)
+        self.dimension = self.model.hidden_size
+        self.device = "cpu"
+        self._lock = threading.Lock()  # torch modules are not re-entrant across threads
         logger.info("loaded sentence encoder from %s", folder)
 
+    def on(self, device: str) -> SentenceEncoder:
+        """A copy whose network lives on ``device`` (a GPU backend's guard), sharing the tokenizer."""
+        import copy
+
+        moved = copy.copy(self)
+        moved.model = copy.deepcopy(self.model).to(device).eval()
+        moved.device = device
+        moved._lock = threading.Lock()
+        return moved
+
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
-        """One unit-length row per text."""
+        """One unit-length row per text, in the order given."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        rows = []
+        encoded = self.tokenizer.encode_batch(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(encoded[i].ids))
+        rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
         torch = self._torch
         with self._lock, torch.inference_mode():
-            for start in range(0, len(texts), batch_size):
-                batch = self.tokenizer(
-                    texts[start : start + batch_size],
-                    padding=True,
-                    truncation=True,
-                    max_length=MAX_TOKENS,
-                    return_tensors="pt",
-                )
-                hidden = self.model(**batch).last_hidden_state
-                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            for start in range(0, len(order), batch_size):
+                chosen = order[start : start + batch_size]
+                length = max(len(encoded[i].ids) for i in chosen)
+                ids = torch.zeros((len(chosen), length), dtype=torch.long)
+                attention = torch.zeros((len(chosen), length), dtype=torch.long)
+                for row, i in enumerate(chosen):
+                    tokens = encoded[i].ids
+                    ids[row, : len(tokens)] = torch.tensor(tokens)
+                    attention[row, : len(tokens)] = 1
+                ids, attention = ids.to(self.device), attention.to(self.device)
+                hidden = self.model(ids, attention)
+                mask = attention.unsqueeze(-1).to(hidden.dtype)
                 pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                rows.append(torch.nn.functional.normalize(pooled, dim=-1).numpy())
-        return np.concatenate(rows).astype(np.float32)
+                rows[chosen] = torch.nn.functional.normalize(pooled, dim=-1).float().cpu().numpy()
+        return rows

@@ -23,6 +23,7 @@ import numpy as np
 from summarizer.backends import Backend, create_backend, in_article_order
 from summarizer.clean import Article, from_html, from_text
 from summarizer.embeddings import SentenceEncoder
+from summarizer.errors import ErrorKind, PipelineError
 from summarizer.facts import Fact, extract_facts
 from summarizer.fetch import Fetcher
 from summarizer.inputs import Document, load_document
@@ -135,6 +136,56 @@ def _add_facts(result: Result) -> float:
     return result.timings_ms["facts"]
 
 
+MAX_BATCH = 16  # articles one model job takes: enough to fill the encoder's batches, few for the first to wait on
+
+
+class _Batches:
+    """Articles that arrive while the model is busy wait together, and the next model job takes them all (up to
+    MAX_BATCH, those asking for the same length): on a CPU, one forward pass over many articles' sentences costs
+    much less than one per article. At most ``parallel`` jobs run at once, as many as the model has workers."""
+
+    def __init__(self, run: Callable[[list[Result], int], Awaitable[list[Result]]], parallel: int, bound: int) -> None:
+        self.run = run
+        self.parallel = parallel
+        self.bound = bound
+        self.waiting: list[tuple[Result, int, asyncio.Future[Result]]] = []
+        self.running: set[asyncio.Task[None]] = set()
+
+    async def submit(self, result: Result, count: int) -> Result:
+        if len(self.waiting) >= self.bound:
+            raise PipelineError(ErrorKind.BUSY)
+        future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
+        self.waiting.append((result, count, future))
+        if len(self.running) < self.parallel:
+            self.running.add(asyncio.ensure_future(self._drain()))
+        return await future
+
+    async def _drain(self) -> None:
+        try:
+            await self._drain_all()
+        finally:  # at once, with no await between "nothing waits" and this: a new article then starts a drain
+            task = asyncio.current_task()
+            if task is not None:
+                self.running.discard(task)
+
+    async def _drain_all(self) -> None:
+        while self.waiting:
+            count = self.waiting[0][1]
+            batch = [entry for entry in self.waiting if entry[1] == count][:MAX_BATCH]
+            taken = {id(entry) for entry in batch}
+            self.waiting = [entry for entry in self.waiting if id(entry) not in taken]
+            try:
+                done = await self.run([result for result, _count, _future in batch], count)
+            except Exception as error:  # each caller gets the job's failure (Busy, a timeout, a lost worker)
+                for _result, _count, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                continue
+            for (_result, _count, future), summarized in zip(batch, done, strict=True):
+                if not future.done():  # its caller may have stopped waiting
+                    future.set_result(summarized)
+
+
 class Pipeline:
     """One per process: the fetcher, the models, and the route every caller takes."""
 
@@ -147,9 +198,12 @@ class Pipeline:
         encoder: SentenceEncoder | None = None,
         run_model: ModelRunner | None = None,
         remote: RemoteModels | None = None,
+        parallel: int = 1,
+        max_waiting: int = 1000,
     ) -> None:
         """``backend`` and ``encoder`` are for tests and benchmarks that bring their own models; with ``remote``,
-        model work goes there and none is loaded here."""
+        model work goes there and none is loaded here. ``parallel`` model jobs run at once (the workers there are);
+        past ``max_waiting`` articles waiting for one, a summary is refused as busy."""
         self.settings = settings
         self.fetcher = fetcher
         self.run_model: ModelRunner = run_model or asyncio.to_thread
@@ -157,6 +211,7 @@ class Pipeline:
         self._backend = backend
         self._encoder = encoder
         self._loading: asyncio.Future[None] | None = None
+        self._batches = _Batches(self._summarize_now, parallel, max_waiting)
 
     async def start(self) -> None:
         """Load the models once, in a thread with no time limit; callers arriving meanwhile wait for that load."""
@@ -224,16 +279,23 @@ class Pipeline:
     ) -> Result:
         """A source's summary and key facts. A ``Result`` already read (the cache) is summarised again at the
         new length; its facts are kept."""
-        result = source if isinstance(source, Result) else await self.read(source, owner=owner, local_files=local_files)
-        (summarized,) = await self.summarize_many([result], sentences=sentences or self.settings.summarizer.sentences)
-        return summarized
+        if not isinstance(source, Result):
+            loading = asyncio.ensure_future(self.start())  # the models load while the page is fetched and cleaned
+            try:
+                source = await self.read(source, owner=owner, local_files=local_files)
+            finally:
+                await loading
+        return await self._batches.submit(source, sentences or self.settings.summarizer.sentences)
 
     async def summarize_many(self, results: list[Result], *, sentences: int) -> list[Result]:
         """Articles already read, summarised in one model job (a batching backend generates them together)."""
+        return await self._summarize_now(results, sentences)
+
+    async def _summarize_now(self, results: list[Result], count: int) -> list[Result]:
         if self.remote is not None:
-            return await self.remote.summarize(results, sentences)
+            return await self.remote.summarize(results, count)
         await self.start()
-        return await self.run_model(self._summarize_batch, results, sentences)
+        return await self.run_model(self._summarize_batch, results, count)
 
     async def add_facts(self, results: list[Result]) -> list[Result]:
         """Key facts alone, for articles read only to compare their figures (a digest's other outlets)."""

@@ -115,37 +115,6 @@ def _batches(items: list[str], size: int) -> Iterator[list[str]]:
         yield items[start : start + size]
 
 
-class _DeviceEncoder:
-    """The guard's MiniLM on the backend's GPU: a copy of the shared encoder's weights (90 MB), same pooling.
-
-    The pipeline's encoder stays on the CPU for the extractive backend and clustering; the guard's batches come
-    from a model that already holds the GPU, where they take milliseconds instead of a CPU's hundreds.
-    """
-
-    def __init__(self, encoder: SentenceEncoder, device: str) -> None:
-        import copy
-
-        import torch
-
-        self._torch, self.device = torch, device
-        self.tokenizer = encoder.tokenizer
-        self.model = copy.deepcopy(encoder.model).to(device).eval()
-        self._lock = threading.Lock()
-
-    def encode(self, texts: list[str]) -> Any:
-        """One unit-length row per text, as ``SentenceEncoder.encode`` gives them."""
-        from summarizer.embeddings import MAX_TOKENS
-
-        torch = self._torch
-        with self._lock, torch.inference_mode():
-            batch = self.tokenizer(texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
-            batch = batch.to(self.device)
-            hidden = self.model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(pooled, dim=-1).float().cpu().numpy()
-
-
 class AbstractiveBackend:
     name = "abstractive"
 
@@ -175,10 +144,12 @@ class AbstractiveBackend:
         ]
         self.max_input_tokens = int(min(limit for limit in limits if limit and limit < 1_000_000))
         self._sentence_encoder = encoder  # the pipeline's; loaded here only when the backend is used alone
-        self._guard_encoder: _DeviceEncoder | None = None
+        # On a GPU the guard embeds with a copy of the encoder there (90 MB): milliseconds instead of a CPU's
+        # hundreds. The pipeline's encoder stays on the CPU for the extractive backend and clustering.
+        self._guard_encoder: SentenceEncoder | None = None
         self.guard = guard if guard is not None else (FaithfulnessGuard(self._encoder) if config.guard else None)
         if self.guard is not None and guard is None and self.device != "cpu":
-            self._guard_encoder = _DeviceEncoder(self._cpu_encoder(), self.device)  # now, not in a user's request
+            self._guard_encoder = self._cpu_encoder().on(self.device)  # now, not in a user's request
         self._lock = threading.Lock()
         self.last_report: GuardReport | None = None
         logger.info(

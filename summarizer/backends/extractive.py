@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from summarizer.backends import RankedSentence, summarize_each
+from summarizer.backends import RankedSentence
 from summarizer.bullets import as_bullet, bullet_candidates, open_with_context, repeats
 from summarizer.embeddings import SentenceEncoder
 from summarizer.sentences import Sentence, split_sentences
@@ -67,6 +67,17 @@ def _candidates(sentences: list[Sentence], weights: Weights, limit: int | None =
     return (good or sentences)[:limit]
 
 
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """An article ready for the encoder: its candidate sentences, the bullets an opening may lean on, and the
+    texts to embed (the candidates, then the title when there is one)."""
+
+    sentences: list[Sentence]
+    bullets: list[Sentence]
+    encoded: list[str]
+    has_title: bool
+
+
 class ExtractiveBackend:
     """Picks sentences from the article; never writes words the article does not contain."""
 
@@ -86,28 +97,45 @@ class ExtractiveBackend:
 
     def summarize(self, text: str, count: int, *, title: str | None = None) -> list[RankedSentence]:
         """The best ``count`` sentences that may be bullets (summarizer.bullets), the opening given its context."""
-        everything = split_sentences(text.splitlines())
-        usable = bullet_candidates(everything, title) or everything  # an article of headings is all there is
-        bullets = _candidates(usable, self.weights, limit=None)  # what an opening may lean on is a bullet too
-        sentences = bullets[: self.max_candidates]  # what the model sees is bounded
-        if not sentences:
-            return []
-        vectors = self.encoder.encode([s.text for s in sentences] + ([title] if title else []))
-        title_vector = vectors[-1] if title else None
-        vectors = vectors[: len(sentences)]
-        relevance = self._relevance(sentences, vectors, title_vector)
-        ranked = self._select(sentences, vectors, relevance, count + SPARE)
-        score = {sentences[i].index: float(relevance[i]) for i in ranked}
-        picked = open_with_context([sentences[i] for i in ranked], bullets, count)
-        for sentence in picked:  # one put before the opening counts as much as the pick it introduces
-            if sentence.index not in score:
-                score[sentence.index] = score[min(i for i in score if i > sentence.index)]
-        return [RankedSentence(as_bullet(s.text), s.index, score[s.index]) for s in picked]
+        return self.summarize_many([text], count, titles=[title])[0]
 
     def summarize_many(
         self, texts: list[str], count: int, *, titles: list[str | None] | None = None
     ) -> list[list[RankedSentence]]:
-        return summarize_each(self, texts, count, titles)
+        """Several articles with one call of the encoder: their sentences are embedded together, in batches of
+        similar length, which costs less than an article at a time (the bot batches the requests that wait)."""
+        titles = titles or [None] * len(texts)
+        prepared = [self._prepare(text, title) for text, title in zip(texts, titles, strict=True)]
+        vectors = self.encoder.encode([line for article in prepared for line in article.encoded])
+        ranked, start = [], 0
+        for article in prepared:
+            own = vectors[start : start + len(article.encoded)]
+            start += len(article.encoded)
+            ranked.append(self._rank(article, own, count))
+        return ranked
+
+    def _prepare(self, text: str, title: str | None) -> _Prepared:
+        everything = split_sentences(text.splitlines())
+        usable = bullet_candidates(everything, title) or everything  # an article of headings is all there is
+        bullets = _candidates(usable, self.weights, limit=None)  # what an opening may lean on is a bullet too
+        sentences = bullets[: self.max_candidates]  # what the model sees is bounded
+        encoded = [s.text for s in sentences] + ([title] if title and sentences else [])
+        return _Prepared(sentences=sentences, bullets=bullets, encoded=encoded, has_title=bool(title and sentences))
+
+    def _rank(self, article: _Prepared, vectors: np.ndarray, count: int) -> list[RankedSentence]:
+        sentences = article.sentences
+        if not sentences:
+            return []
+        title_vector = vectors[-1] if article.has_title else None
+        vectors = vectors[: len(sentences)]
+        relevance = self._relevance(sentences, vectors, title_vector)
+        ranked = self._select(sentences, vectors, relevance, count + SPARE)
+        score = {sentences[i].index: float(relevance[i]) for i in ranked}
+        picked = open_with_context([sentences[i] for i in ranked], article.bullets, count)
+        for sentence in picked:  # one put before the opening counts as much as the pick it introduces
+            if sentence.index not in score:
+                score[sentence.index] = score[min(i for i in score if i > sentence.index)]
+        return [RankedSentence(as_bullet(s.text), s.index, score[s.index]) for s in picked]
 
     def _relevance(self, sentences: list[Sentence], vectors: np.ndarray, title_vector: np.ndarray | None) -> np.ndarray:
         w = self.weights

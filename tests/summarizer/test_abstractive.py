@@ -358,10 +358,8 @@ def test_the_guards_device_copy_of_the_encoder_gives_the_shared_encoders_vectors
     """On a GPU the guard embeds with a copy of the encoder there; here, on the CPU, both must agree."""
     import numpy as np
 
-    from summarizer.backends.abstractive import _DeviceEncoder
-
     sentences = ["Germany has 130 soldiers in Iraq.", "NATO has hundreds of personnel.", "Short."]
-    copied = _DeviceEncoder(encoder, "cpu").encode(sentences)
+    copied = encoder.on("cpu").encode(sentences)
     assert np.allclose(copied, encoder.encode(sentences), atol=1e-5)
 
 

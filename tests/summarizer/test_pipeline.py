@@ -132,3 +132,31 @@ async def test_a_source_that_fails_says_why_in_one_line_of_its_kind(settings: Se
 def test_every_kind_of_failure_has_its_one_wording() -> None:
     assert set(WORDING) == set(ErrorKind)
     assert all(line.endswith(".") and "\n" not in line for line in WORDING.values())
+
+
+async def test_articles_arriving_while_the_model_is_busy_are_summarised_in_one_job(
+    settings: Settings, extractive: Any, encoder: Any, seed_text: str
+) -> None:
+    backend = CountingBackend(extractive)
+    first_running, release = asyncio.Event(), asyncio.Event()
+
+    async def run_model(function: Any, *args: Any, **kwargs: Any) -> Any:
+        if not first_running.is_set():  # the first job holds the model until the others have arrived
+            first_running.set()
+            await release.wait()
+        return await asyncio.to_thread(function, *args, **kwargs)
+
+    pipeline = Pipeline(settings, backend=backend, encoder=encoder, run_model=run_model, max_waiting=5)
+    alone = await Pipeline(settings, backend=extractive, encoder=encoder).summarize(PastedText(seed_text), sentences=2)
+    texts = [PastedText(seed_text) for _ in range(6)]
+    first = asyncio.create_task(pipeline.summarize(texts[0], sentences=2))
+    await first_running.wait()
+    others = [asyncio.create_task(pipeline.summarize(text, sentences=2)) for text in texts[1:]]
+    await asyncio.sleep(0.1)  # all five have been read and wait for the model
+    with pytest.raises(PipelineError) as refused:  # a sixth waiting would pass the bound
+        await pipeline.summarize(texts[0], sentences=2)
+    assert refused.value.kind is ErrorKind.BUSY
+    release.set()
+    results = await asyncio.gather(first, *others)
+    assert backend.batches == [1, 5]  # the first alone, then everyone who waited, in one job
+    assert all(result.summary == alone.summary for result in results)  # batching changes no summary
