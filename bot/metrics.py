@@ -139,6 +139,12 @@ def render(metrics: Metrics, services: Services, pending_updates: int = 0) -> st
             [("newsbot_model_queue_depth", {}, services.model_jobs)],
         ),
         *_family(
+            "newsbot_shared_queue_waiting",
+            "gauge",
+            "Model jobs on the shared queue no worker has taken yet, as last seen (0 without queue.url).",
+            [("newsbot_shared_queue_waiting", {}, services.remote.waiting if services.remote is not None else 0)],
+        ),
+        *_family(
             "newsbot_webhook_requests_total",
             "counter",
             "Webhook requests, by the status answered.",

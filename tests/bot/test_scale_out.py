@@ -24,6 +24,7 @@ from redis.asyncio import Redis
 from bot.chat import WORKER_LOST
 from bot.webhook import SECRET_HEADER
 from tests.bot.test_topics import news_site
+from tests.bot.test_webhook import scrape
 from tests.helpers.fake_telegram import TOKEN, FakeBotAPI
 from tests.helpers.news import article_page
 from tests.helpers.postgres import PostgresServer, free_port
@@ -91,9 +92,9 @@ async def worker_alive(redis: Redis, count: int) -> None:
 
 
 def first_run() -> datetime:
-    """The next minute at least 15 s away (both replicas have it scheduled by then): the digest's first run, due
+    """The next minute at least 10 s away (both replicas have it scheduled by then): the digest's first run, due
     while the links are answered and the worker is killed, or soon after."""
-    return datetime.now(UTC) + timedelta(seconds=75)  # HH:MM drops the seconds: 15 to 75 s from now
+    return datetime.now(UTC) + timedelta(seconds=70)  # HH:MM drops the seconds: 10 to 70 s from now
 
 
 async def post(session: aiohttp.ClientSession, port: int, telegram: FakeBotAPI, user: int, text: str) -> None:
@@ -137,8 +138,7 @@ async def test_two_replicas_one_worker_postgres_and_redis(
         "NEWSBOT_BOT__WEBHOOK_SECRET": SECRET,
         "NEWSBOT_DATABASE__DATA_DIR": str(tmp_path / "data"),
     }
-    worker = await Process("worker-1", ["worker"], env, tmp_path).start()
-    processes.append(worker)
+    processes.append(await Process("worker-1", ["worker"], env, tmp_path).start())
     for index, port in enumerate(ports):
         replica_env = env | {"NEWSBOT_BOT__WEBHOOK_PORT": str(port)}
         processes.append(await Process(f"bot-{index + 1}", ["run"], replica_env, tmp_path).start())
@@ -158,20 +158,29 @@ async def test_two_replicas_one_worker_postgres_and_redis(
             assert all(len(answers(telegram, link)) == 1 for link in links), "a link answered twice"
             assert all("Key facts" in answers(telegram, link)[0].text for link in links)
 
-            # The worker dies holding a job: that user gets one line; the next worker takes the next job.
+            # A second worker joins; the one that takes the next job dies holding it: that user gets one line, and
+            # the other worker takes the next job.
+            processes.append(await Process("worker-2", ["worker"], env, tmp_path).start())
+            await worker_alive(redis, 2)
             victim = article_page(server, "/story/victim.html", "story-victim")
             await post(session, ports[1], telegram, 777, victim)
+            holder = None
             for _ in range(3000):  # bounded: a summary takes a few hundred milliseconds
-                if [key async for key in redis.scan_iter("newsbot:job:*")]:
+                if keys := [key async for key in redis.scan_iter("newsbot:job:*")]:
+                    holder = (await redis.get(keys[0]) or b"").decode()
                     break
                 await asyncio.sleep(0.002)
-            await worker.stop(signal.SIGKILL)
+            assert holder, "no worker took the job"
+            (dying,) = [p for p in processes if p.process and f"-{p.process.pid}-" in holder]  # host-pid-id
+            await dying.stop(signal.SIGKILL)
             lost = await telegram.wait_for(lambda c: c.chat_id == 777 and c.method == "editMessageText", 30)
             assert lost.text == WORKER_LOST
-            processes.append(await Process("worker-2", ["worker"], env, tmp_path).start())
             await post(session, ports[1], telegram, 777, victim)
             await telegram.wait_for(lambda call: bool(answers(telegram, victim)), timeout=START_S)
             assert len([c for c in telegram.calls_to("editMessageText", chat_id=777) if c.text == WORKER_LOST]) == 1
+            metrics = await scrape(ports[1])  # that replica counted the lost job, by kind
+            assert metrics['newsbot_failures_total{kind="worker_lost"}'] == 1
+            assert metrics["newsbot_shared_queue_waiting"] >= 0 and metrics["newsbot_model_queue_depth"] == 0
 
             # Meanwhile the digest's minute has come, or comes now (a worker is running again to build it).
             digest = await telegram.wait_for(lambda c: c.chat_id == 500 and "coalition" in c.text.lower(), 120)
