@@ -142,6 +142,8 @@ async def main(users: list[int], slow_seconds: float) -> None:
 
 
 def start_workers(count: int, redis_url: str) -> list[subprocess.Popen[bytes]]:
+    if not count:
+        return []
     threads = max(1, (os.cpu_count() or 1) // count)  # as the README advises: the cores shared out
     env = os.environ | {"NEWSBOT_QUEUE__URL": redis_url, "NEWSBOT_QUEUE__WORKER_THREADS": str(threads),
                         "HF_HUB_OFFLINE": "1"}  # fmt: skip

@@ -48,6 +48,10 @@ JOB_CONTEXT: Any = TaskiqDepends()  # a handler's parameter with this default re
 POLL_FIRST_S, POLL_MAX_S = 0.002, 0.02  # how often a bot looks for its result: soon, then less often
 
 
+class JobExpired(Exception):
+    """A worker reached a job after its bot had stopped waiting for it."""
+
+
 class JobFailed(Exception):
     """The worker ran the job and it raised (logged on the worker); the caller answers as for any failure."""
 
@@ -142,7 +146,10 @@ class QueuedModels:
             raise Busy
         self.pending += 1
         try:
-            sent = await AsyncKicker[Any, Any](task, self.broker, {}).kiq(*args)
+            # Past this moment the bot has stopped waiting, so a worker that only now reaches the job skips it:
+            # under overload, workers must not spend their time on answers nobody will collect.
+            deadline = time.time() + 2 * self.job_timeout_s
+            sent = await AsyncKicker[Any, Any](task, self.broker, {"deadline": f"{deadline:.3f}"}).kiq(*args)
             return await self._await(sent.task_id, sent.is_ready, sent.get_result)
         finally:
             self.pending -= 1
@@ -204,12 +211,20 @@ class _Worker:
         """Say "alive" every heartbeat; the key outlives three missed beats, no more."""
         ttl_ms = int(self.config.heartbeat_s * HEARTBEATS_TO_DEATH * 1000)
         while True:
-            await self.redis.set(self.keys["worker"] + self.id, "1", px=ttl_ms)
+            try:
+                await self.redis.set(self.keys["worker"] + self.id, "1", px=ttl_ms)
+            except Exception as error:  # a Redis blip: beat again next time rather than fall silent for good
+                logger.warning("worker %s could not beat: %r", self.id, error)
             await asyncio.sleep(self.config.heartbeat_s)
 
     @contextlib.asynccontextmanager
     async def holding(self, context: Context) -> Any:
-        """Mark the job as this worker's while it runs, so that its bot can tell if this worker dies."""
+        """Mark the job as this worker's while it runs, so that its bot can tell if this worker dies; a job its bot
+        has given up on is not run at all."""
+        deadline = float(context.message.labels.get("deadline") or "inf")
+        if time.time() > deadline:
+            logger.info("job %s skipped: its bot stopped waiting", context.message.task_id)
+            raise JobExpired
         key = self.keys["job"] + context.message.task_id
         await self.redis.set(key, self.id, ex=self.job_ttl_s)
         try:

@@ -63,6 +63,11 @@ def job_name(subscription_id: int) -> str:
     return f"digest:{subscription_id}"
 
 
+def retry_name(subscription_id: int) -> str:
+    """A postponed run's own name, so that rescheduling the subscription (sync, /timezone…) leaves it be."""
+    return f"digest-retry:{subscription_id}"
+
+
 def next_run(hour: int, minute: int, every_hours: int, zone: str, now: datetime | None = None) -> datetime:
     """The first moment after ``now`` on the grid HH:MM + k × every_hours (in the chat's zone)."""
     now = now or datetime.now(UTC)
@@ -82,8 +87,9 @@ def slot_of(subscription: SubscriptionInfo, zone: str, now: datetime | None = No
 
 
 def schedule(job_queue: JobQueue, subscription: SubscriptionInfo, zone: str) -> datetime:
-    """(Re)schedule one subscription; returns its next run."""
-    unschedule(job_queue, subscription.id)
+    """(Re)schedule one subscription; returns its next run. A postponed retry of a run already claimed stays."""
+    for job in job_queue.get_jobs_by_name(job_name(subscription.id)):
+        job.schedule_removal()
     first = next_run(subscription.hour, subscription.minute, subscription.every_hours, zone)
     job_queue.run_repeating(
         _job,
@@ -103,8 +109,10 @@ def reschedule(job_queue: JobQueue, chat: ChatSubscriptions) -> None:
 
 
 def unschedule(job_queue: JobQueue, subscription_id: int) -> None:
-    for job in job_queue.get_jobs_by_name(job_name(subscription_id)):
-        job.schedule_removal()
+    """A subscription removed or paused: its job goes, and any retry of its runs."""
+    for name in (job_name(subscription_id), retry_name(subscription_id)):
+        for job in job_queue.get_jobs_by_name(name):
+            job.schedule_removal()
 
 
 async def restore(application: Application) -> int:
@@ -186,8 +194,9 @@ async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
     if subscription is None:  # removed, or its chat blocked the bot
         context.job.schedule_removal()
         return
-    together = scheduled.together
-    if not scheduled.claimed:
+    if scheduled.claimed:  # a retry: what is still due of what the run carried (one may be gone since)
+        together = tuple([s for s in scheduled.together if await service.subscribers.due(s.id) is not None])
+    else:
         if not await _claim(service, subscription):
             return
         together = tuple(await _due_with(service, subscription))
@@ -202,25 +211,25 @@ async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _claim(service: Services, subscription: SubscriptionInfo) -> bool:
-    """Whether this replica sends the run due now; the others, firing at about the same moment, leave it."""
+    """Whether this job sends the chat's run due now. The claim is the chat's, not the subscription's: the jobs of
+    its other subscriptions due at the same time, here or on another replica, find it taken and leave the run to
+    this one, which carries them all (``_due_with``)."""
     slot = slot_of(subscription, await service.subscribers.timezone(subscription.chat_id))
-    if await service.subscribers.claim(subscription, slot):
+    if await service.subscribers.claim(subscription.chat_id, slot):
         return True
-    logger.info("digest of subscription %s due %s is sent by another replica", subscription.id, slot.isoformat())
+    logger.info("digest of chat %s due %s is sent by another job", subscription.chat_id, slot.isoformat())
     return False
 
 
 async def _due_with(service: Services, subscription: SubscriptionInfo) -> list[SubscriptionInfo]:
-    """The chat's other subscriptions due at this same run, claimed by this replica: one message carries them all.
-    (Their own jobs, firing now here or on another replica, then find their claims taken and send nothing.)"""
+    """The chat's other subscriptions due at this same run: one message carries them all."""
     zone = await service.subscribers.timezone(subscription.chat_id)
     slot = slot_of(subscription, zone)
-    others = [
+    return [
         other
         for other in await service.subscribers.active(subscription.chat_id)
         if other.id != subscription.id and slot_of(other, zone) == slot
     ]
-    return [other for other in others if await service.subscribers.claim(other, slot)]
 
 
 def postpone(job_queue: JobQueue, scheduled: Scheduled, delay_s: float = RETRY_AFTER_S) -> None:
@@ -229,7 +238,7 @@ def postpone(job_queue: JobQueue, scheduled: Scheduled, delay_s: float = RETRY_A
         _job,
         delay_s,
         data=replace(scheduled, claimed=True),
-        name=job_name(scheduled.subscription.id),
+        name=retry_name(scheduled.subscription.id),
         chat_id=scheduled.subscription.chat_id,
     )
 

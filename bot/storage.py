@@ -124,11 +124,12 @@ class ProcessedUpdate(Base):
 
 
 class DigestRun(Base):
-    """A scheduled digest claimed by one bot process: the row's key lets exactly one replica send each run."""
+    """A chat's scheduled digest run claimed by one job of one bot process: the row's key lets exactly one send it,
+    with every subscription of the chat due then."""
 
     __tablename__ = "digest_run"
 
-    subscription_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     slot: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)  # the run's time, in UTC
 
 
@@ -441,7 +442,6 @@ class Storage:
             gone = [r for r in rows if str(r.id) == wanted or r.topic_key == topic_key(wanted)]
             for row in gone:  # the chat's sent-history stays: another subscription may bring the story again
                 await session.delete(row)
-                await session.execute(delete(DigestRun).where(DigestRun.subscription_id == row.id))
             return [_info(row) for row in gone]
 
     async def pause_chat(self, chat_id: int) -> list[int]:
@@ -501,11 +501,11 @@ class Storage:
         async with self.sessions() as session:
             return [(_info(row), zone or "UTC") for row, zone in (await session.execute(query)).all()]
 
-    async def claim_digest(self, subscription_id: int, slot: datetime) -> bool:
-        """Whether this process sends the subscription's digest due at ``slot``: of any number of processes
-        asking, exactly one gets True (its insert makes the row; the others' find it there and do nothing)."""
+    async def claim_digest(self, chat_id: int, slot: datetime) -> bool:
+        """Whether this job sends the chat's digest due at ``slot``: of any number of jobs asking, in any process,
+        exactly one gets True (its insert makes the row; the others' find it there and do nothing)."""
         async with self.sessions.begin() as session:
-            claim = _insert_new(session, DigestRun, subscription_id=subscription_id, slot=slot.astimezone(UTC))
+            claim = _insert_new(session, DigestRun, chat_id=chat_id, slot=slot.astimezone(UTC))
             return (await session.execute(claim.returning(DigestRun.slot))).first() is not None
 
     async def purge_digest_runs(self, before: datetime) -> int:

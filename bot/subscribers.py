@@ -174,9 +174,9 @@ class Subscribers:
         """Every active subscription with its chat's zone, in one query: what every replica's JobQueue should hold."""
         return await self.storage.active_with_zones()
 
-    async def claim(self, subscription: SubscriptionInfo, slot: datetime) -> bool:
-        """Whether this process delivers the run due at ``slot`` (True for exactly one of the bot's replicas)."""
-        return await self.storage.claim_digest(subscription.id, slot)
+    async def claim(self, chat_id: int, slot: datetime) -> bool:
+        """Whether this job delivers the chat's run due at ``slot`` (True for exactly one job, in one replica)."""
+        return await self.storage.claim_digest(chat_id, slot)
 
     async def due(self, subscription_id: int) -> SubscriptionInfo | None:
         """The subscription a scheduled job should deliver now, or None when it was removed or paused."""

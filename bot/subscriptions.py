@@ -121,7 +121,8 @@ async def on_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if outcome.again:
         await message.reply_text(
             f"Already subscribed (#{added.id}) to <b>{escape(added.topic)}</b>; now at "
-            f"{added.hour:02d}:{added.minute:02d} every {added.every_hours} h, next at {_when(first, zone)}."
+            f"{added.hour:02d}:{added.minute:02d} every {added.every_hours} h{', quiet' if added.quiet else ''}, "
+            f"next at {_when(first, zone)}."
         )
         return
     await message.reply_text(

@@ -174,16 +174,35 @@ class _Batches:
             batch = [entry for entry in self.waiting if entry[1] == count][:MAX_BATCH]
             taken = {id(entry) for entry in batch}
             self.waiting = [entry for entry in self.waiting if id(entry) not in taken]
-            try:
-                done = await self.run([result for result, _count, _future in batch], count)
-            except Exception as error:  # each caller gets the job's failure (Busy, a timeout, a lost worker)
-                for _result, _count, future in batch:
-                    if not future.done():
-                        future.set_exception(error)
-                continue
-            for (_result, _count, future), summarized in zip(batch, done, strict=True):
-                if not future.done():  # its caller may have stopped waiting
-                    future.set_result(summarized)
+            batch = [entry for entry in batch if not entry[2].done()]  # its caller stopped waiting: no model time
+            if batch:
+                await self._run(batch, count)
+
+    async def _run(self, batch: list[tuple[Result, int, asyncio.Future[Result]]], count: int) -> None:
+        """One job for the batch. If it fails for a reason of the batch's own (an article that breaks the model,
+        a worker that died on one page), each article is tried alone, so one bad page fails only its own reader;
+        a full pool or a timeout is everyone's answer at once."""
+        try:
+            done = await self.run([result for result, _count, _future in batch], count)
+        except Exception as error:
+            if len(batch) > 1 and str(getattr(error, "kind", "")) not in _EVERYONES:
+                for entry in batch:
+                    await self._run([entry], count)
+                return
+            for _result, _count, future in batch:
+                if not future.done():
+                    future.set_exception(error)
+            return
+        except BaseException:  # cancelled (a shutdown): nobody is left waiting for ever
+            for _result, _count, future in batch:
+                future.cancel()
+            raise
+        for (_result, _count, future), summarized in zip(batch, done, strict=True):
+            if not future.done():  # its caller may have stopped waiting
+                future.set_result(summarized)
+
+
+_EVERYONES = frozenset({"busy", "timeout"})  # failures that are the model's state, not one article's fault
 
 
 class Pipeline:
@@ -283,8 +302,10 @@ class Pipeline:
             loading = asyncio.ensure_future(self.start())  # the models load while the page is fetched and cleaned
             try:
                 source = await self.read(source, owner=owner, local_files=local_files)
-            finally:
-                await loading
+            except BaseException:  # a page that fails says so at once, not after the models have loaded
+                loading.add_done_callback(lambda done: done.cancelled() or done.exception())
+                raise
+            await loading
         return await self._batches.submit(source, sentences or self.settings.summarizer.sentences)
 
     async def summarize_many(self, results: list[Result], *, sentences: int) -> list[Result]:

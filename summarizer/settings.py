@@ -228,7 +228,9 @@ class QueueConfig(_Section):
 
     url: SecretStr = Field(SecretStr(""), repr=False)  # redis://host:6379/0; may carry a password
     name: str = Field("newsbot", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")  # the key prefix: several bots on one Redis
-    max_waiting: int = Field(64, ge=1, le=100_000)  # jobs not yet taken by a worker before a user hears "busy"
+    # Jobs not yet taken by a worker before a user hears "busy"; well under the stream's kept length (10,000), so
+    # that no waiting job is trimmed away.
+    max_waiting: int = Field(64, ge=1, le=5_000)
     worker_jobs: int = Field(1, ge=1, le=64)  # jobs one `newsbot worker` runs at once (its model threads)
     worker_threads: int = Field(0, ge=0, le=256)  # CPU threads each worker's model may use; 0: torch's default
     heartbeat_s: float = Field(1.0, gt=0, le=60)  # a worker silent for 3 beats is taken for dead

@@ -124,15 +124,16 @@ class TopicFinder:
 
     async def _embed_cached(self, texts: list[str]) -> np.ndarray:
         """Embeddings, computing only the texts not seen lately (bounded LRU of EMBEDDING_CACHE entries)."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        found = {t: self._vectors[t] for t in texts if t in self._vectors}  # before the await: another digest
+        missing = [t for t in dict.fromkeys(texts) if t not in found]  # may evict entries while it runs
         if missing:
-            for text, vector in zip(missing, await self.pipeline.embed(missing), strict=True):
-                self._vectors[text] = vector
-        for text in texts:
+            found.update(zip(missing, await self.pipeline.embed(missing), strict=True))
+        for text, vector in found.items():
+            self._vectors[text] = vector
             self._vectors.move_to_end(text)
         while len(self._vectors) > EMBEDDING_CACHE:
             self._vectors.popitem(last=False)
-        return np.stack([self._vectors[t] for t in texts])
+        return np.stack([found[t] for t in texts])
 
     async def digest(self, topic: str, limit: int = 5, exclude: set[str] | None = None, sentences: int = 2) -> Digest:
         """The top ``limit`` stories on ``topic``, skipping any story with a URL in ``exclude``."""

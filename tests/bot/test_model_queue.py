@@ -124,3 +124,33 @@ async def test_a_stopping_worker_finishes_the_job_in_hand_and_takes_no_more(
         assert len((await asyncio.wait_for(job, 20)).summary) == 2  # finished, though asked to stop meanwhile
         await asyncio.wait_for(serving, 10)  # then it stops by itself
         assert await models.depth() == 0
+
+
+async def test_a_job_its_bot_gave_up_on_is_skipped_by_a_worker_that_comes_later(
+    redis_url: str, extractive: Any, encoder: Any
+) -> None:
+    settings = queue_settings(redis_url)  # a one-second limit: the bot stops waiting two seconds after sending
+    embedded: list[list[str]] = []
+
+    class CountingEncoder:
+        dimension = 384
+
+        def encode(self, texts: list[str], batch_size: int = 32) -> Any:
+            embedded.append(texts)
+            return encoder.encode(texts)
+
+    async with client(settings) as models:
+        with pytest.raises(JobTimeout):
+            await models.embed(["nobody was there"])
+        await asyncio.sleep(1.2)  # past its deadline
+        pipeline = Pipeline(settings, backend=extractive, encoder=CountingEncoder())  # type: ignore[arg-type]
+        ready = asyncio.Event()
+        serving = asyncio.create_task(serve(settings, pipeline=pipeline, ready=ready))
+        try:
+            await asyncio.wait_for(ready.wait(), 10)
+            assert (await models.embed(["someone is here"])).shape == (1, 384)
+        finally:
+            serving.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await serving
+    assert embedded == [["someone is here"]]  # the stale job never reached the model

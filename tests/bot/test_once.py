@@ -10,6 +10,7 @@ from typing import Any
 from telegram import Update
 
 from bot.services import Services
+from bot.subscribers import SubscribeRequest, TooMany
 from tests.bot.test_topics import news_site
 from tests.helpers.fake_telegram import FakeBotAPI
 from tests.helpers.jobs import run_job
@@ -87,3 +88,39 @@ async def test_an_update_delivered_twice_takes_effect_once(make_bot: Any, telegr
     assert len(replies) == 1  # no "Already subscribed": the second delivery never reached the handler
     telegram.send_text(CHAT, "/subscribe earthquakes")  # the user sending it again is a new update, and answered
     await telegram.wait_for_reply(CHAT, "Already subscribed (#1)")
+
+
+async def test_subscriptions_due_together_firing_at_once_still_make_one_message(
+    make_bot: Any, telegram: FakeBotAPI, server: PageServer
+) -> None:
+    """The JobQueue fires both jobs at the same moment (and another replica may fire them too): the chat's run is
+    claimed once, by whichever job comes first, and that job carries both subscriptions."""
+    site = news_site(server)
+    app = await make_bot(news={"feeds": site["feeds"], "search_urls": site["search_urls"]})
+    for n, topic in enumerate(["Iraq troops", "Iraq coalition"], 1):
+        telegram.send_text(CHAT, f"/subscribe {topic} at 08:00")
+        await telegram.wait_for_reply(CHAT, f"Subscribed (#{n})")
+    jobs = [app.job_queue.get_jobs_by_name(f"digest:{n}")[0] for n in (1, 2)]
+    await asyncio.gather(*(run_job(app, job) for job in jobs))
+    await telegram.wait_for_reply(CHAT, "📰")
+    await asyncio.sleep(0.2)
+    (merged,) = digests_to(telegram, CHAT)
+    assert len(COALITION.findall(merged)) == 1 and "(subscription #" in merged
+
+
+async def test_a_postponed_run_survives_a_reschedule_and_goes_with_its_subscription(make_bot: Any) -> None:
+    from bot import schedule
+
+    app = await make_bot()
+    service: Services = app.bot_data["services"]
+    outcome = await service.subscribers.subscribe(CHAT, SubscribeRequest("volcanoes"))
+    assert not isinstance(outcome, TooMany)
+    schedule.schedule(app.job_queue, outcome.added, "UTC")
+    (job,) = app.job_queue.get_jobs_by_name("digest:1")
+    schedule.postpone(app.job_queue, job.data, delay_s=3600)
+    schedule.schedule(app.job_queue, outcome.added, "Europe/Berlin")  # the sync job, a /timezone, a resume…
+    await asyncio.sleep(0.1)
+    assert len(app.job_queue.get_jobs_by_name("digest-retry:1")) == 1  # the claimed run is still to be sent
+    schedule.unschedule(app.job_queue, 1)  # unsubscribed: both go
+    await asyncio.sleep(0.1)
+    assert not app.job_queue.get_jobs_by_name("digest-retry:1") and not app.job_queue.get_jobs_by_name("digest:1")

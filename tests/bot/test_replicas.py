@@ -80,7 +80,7 @@ async def test_two_bots_on_one_database_send_a_scheduled_digest_once(make_bot: A
 
     # A run postponed because the model pool was full is retried by the replica holding the claim, and sent.
     schedule.postpone(first.job_queue, job_a.data, delay_s=3600)
-    (retry,) = [job for job in first.job_queue.get_jobs_by_name("digest:1") if job.data.claimed]
+    (retry,) = first.job_queue.get_jobs_by_name("digest-retry:1")
     await run_job(first, retry)
     await telegram.wait_for(lambda c: len(telegram.calls_to("sendMessage", chat_id=CHAT)) == 2)
 

@@ -160,3 +160,33 @@ async def test_articles_arriving_while_the_model_is_busy_are_summarised_in_one_j
     results = await asyncio.gather(first, *others)
     assert backend.batches == [1, 5]  # the first alone, then everyone who waited, in one job
     assert all(result.summary == alone.summary for result in results)  # batching changes no summary
+
+
+async def test_one_article_that_breaks_the_model_fails_only_its_own_reader(settings: Settings) -> None:
+    from summarizer.clean import Article
+    from summarizer.pipeline import _Batches
+
+    ran: list[list[str]] = []
+
+    async def run(results: list[Result], count: int) -> list[Result]:
+        ran.append([result.source for result in results])
+        await asyncio.sleep(0.01)
+        if any(result.source == "poison" for result in results):
+            raise ValueError("the model choked")
+        return results
+
+    batches = _Batches(run, parallel=1, bound=10)
+
+    def result(name: str) -> Result:
+        return Result(source=name, article=Article(text=name))
+
+    asked = [asyncio.create_task(batches.submit(result(name), 2)) for name in ("first", "a", "poison", "b")]
+    gone = asyncio.create_task(batches.submit(result("gone"), 2))
+    await asyncio.sleep(0)
+    gone.cancel()  # its reader stopped waiting before the model got to it
+    outcome = await asyncio.gather(*asked, return_exceptions=True)
+    assert [r.source if isinstance(r, Result) else type(r).__name__ for r in outcome] == [
+        "first", "a", "ValueError", "b"
+    ]  # fmt: skip
+    assert ran == [["first", "a", "poison", "b"], ["first"], ["a"], ["poison"], ["b"]]  # together, then alone
+    assert all("gone" not in job for job in ran)

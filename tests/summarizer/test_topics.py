@@ -1,3 +1,4 @@
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -51,3 +52,28 @@ def test_disagreements_between_outlets() -> None:
         "dw.example": extract_facts("About 150 German soldiers are in Iraq. Sweden has 70 soldiers there."),
     }
     assert disagreements(per_outlet) == ["Germany (troops): 130 (rt.example) vs 150 (dw.example)"]
+
+
+async def test_digests_embedding_at_once_never_lose_each_others_vectors(
+    monkeypatch: pytest.MonkeyPatch, encoder: Any
+) -> None:
+    """The embeddings are awaited (on a worker, maybe): meanwhile another digest may fill the cache and evict."""
+    import summarizer.topics as topics_module
+
+    monkeypatch.setattr(topics_module, "EMBEDDING_CACHE", 2)
+    first_started, release = asyncio.Event(), asyncio.Event()
+
+    class SlowPipeline:
+        async def embed(self, texts: list[str]) -> Any:
+            if "first" in texts[0] and not first_started.is_set():
+                first_started.set()
+                await release.wait()
+            return encoder.encode(texts)
+
+    finder = TopicFinder(SlowPipeline(), sources=[])  # type: ignore[arg-type]
+    await finder._embed_cached(["shared"])
+    first = asyncio.create_task(finder._embed_cached(["first one", "shared"]))
+    await first_started.wait()
+    await finder._embed_cached(["other one", "other two", "other three"])  # evicts "shared"
+    release.set()
+    assert (await first).shape == (2, 384)

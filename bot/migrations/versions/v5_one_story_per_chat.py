@@ -1,6 +1,8 @@
 """Schema 5: a chat gets each story once. Subscriptions are unique per chat and topic (compared without case or
 extra spaces), duplicates from older releases merged into the oldest; the sent-history belongs to the chat, the
-union of its subscriptions'; and each Telegram update is recorded once handled, so a redelivered one is skipped.
+union of its subscriptions'; a digest run is claimed per chat (one message for all its subscriptions due then,
+whichever replica's job fires first); and each Telegram update is recorded once handled, so a redelivered one is
+skipped. Claims only live two days: those of schema 4 are dropped, not converted.
 
 The topic key is written out here rather than imported: a migration must do tomorrow what it did today.
 """
@@ -22,6 +24,12 @@ def _key(topic: str) -> str:
 
 def upgrade() -> None:
     bind = op.get_bind()
+    op.drop_table("digest_run")
+    op.create_table(
+        "digest_run",
+        sa.Column("chat_id", sa.BigInteger(), primary_key=True, autoincrement=False),
+        sa.Column("slot", sa.DateTime(timezone=True), primary_key=True),
+    )
     op.create_table(
         "chat_sent_story",
         sa.Column("chat_id", sa.BigInteger(), primary_key=True, autoincrement=False),
@@ -44,7 +52,6 @@ def upgrade() -> None:
             bind.execute(sa.text("UPDATE subscription SET topic_key = :key WHERE id = :id"),
                          {"key": _key(row.topic), "id": row.id})  # fmt: skip
         else:  # its history is the chat's already; the oldest subscription keeps its schedule
-            bind.execute(sa.text("DELETE FROM digest_run WHERE subscription_id = :id"), {"id": row.id})
             bind.execute(sa.text("DELETE FROM subscription WHERE id = :id"), {"id": row.id})
     with op.batch_alter_table("subscription") as batch:  # SQLite changes a column by copying its table
         batch.alter_column("topic_key", existing_type=sa.String(300), nullable=False)
@@ -58,6 +65,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
+    op.drop_table("digest_run")
+    op.create_table(
+        "digest_run",
+        sa.Column("subscription_id", sa.Integer(), primary_key=True, autoincrement=False),
+        sa.Column("slot", sa.DateTime(timezone=True), primary_key=True),
+    )
     op.drop_table("processed_update")
     op.drop_index("uq_subscription_chat_topic", table_name="subscription")
     with op.batch_alter_table("subscription") as batch:
