@@ -19,12 +19,11 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import numpy as np
 from redis.asyncio import Redis
-from taskiq import AsyncBroker, Context, TaskiqDepends
+from taskiq import AsyncBroker, AsyncTaskiqTask, Context, TaskiqDepends
 from taskiq.acks import AcknowledgeType
 from taskiq.kicker import AsyncKicker
 from taskiq.receiver import Receiver
@@ -150,20 +149,19 @@ class QueuedModels:
             # under overload, workers must not spend their time on answers nobody will collect.
             deadline = time.time() + 2 * self.job_timeout_s
             sent = await AsyncKicker[Any, Any](task, self.broker, {"deadline": f"{deadline:.3f}"}).kiq(*args)
-            return await self._await(sent.task_id, sent.is_ready, sent.get_result)
+            return await self._await(sent)
         finally:
             self.pending -= 1
 
-    async def _await(
-        self, task_id: str, is_ready: Callable[[], Awaitable[bool]], get_result: Callable[[], Awaitable[Any]]
-    ) -> Any:
+    async def _await(self, sent: AsyncTaskiqTask[Any]) -> Any:
         """Poll for the result; meanwhile watch who holds the job, and whether that worker still beats."""
         assert self.redis is not None
+        task_id = sent.task_id
         queued = time.monotonic()
         started: float | None = None
         interval = POLL_FIRST_S
         next_check = queued + self.config.heartbeat_s
-        while not await is_ready():
+        while not await sent.is_ready():
             now = time.monotonic()
             if started is not None and now - started > self.job_timeout_s:
                 raise JobTimeout
@@ -180,7 +178,7 @@ class QueuedModels:
                     raise JobTimeout  # no worker took it in time (none running, or all busy for that long)
             await asyncio.sleep(interval)
             interval = min(interval * 2, POLL_MAX_S)
-        result = await get_result()
+        result = await sent.get_result()
         if result.is_err:
             raise JobFailed(str(result.error))
         return result.return_value

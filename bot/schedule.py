@@ -88,8 +88,7 @@ def slot_of(subscription: SubscriptionInfo, zone: str, now: datetime | None = No
 
 def schedule(job_queue: JobQueue, subscription: SubscriptionInfo, zone: str) -> datetime:
     """(Re)schedule one subscription; returns its next run. A postponed retry of a run already claimed stays."""
-    for job in job_queue.get_jobs_by_name(job_name(subscription.id)):
-        job.schedule_removal()
+    _remove(job_queue, job_name(subscription.id))
     first = next_run(subscription.hour, subscription.minute, subscription.every_hours, zone)
     job_queue.run_repeating(
         _job,
@@ -110,9 +109,13 @@ def reschedule(job_queue: JobQueue, chat: ChatSubscriptions) -> None:
 
 def unschedule(job_queue: JobQueue, subscription_id: int) -> None:
     """A subscription removed or paused: its job goes, and any retry of its runs."""
-    for name in (job_name(subscription_id), retry_name(subscription_id)):
-        for job in job_queue.get_jobs_by_name(name):
-            job.schedule_removal()
+    _remove(job_queue, job_name(subscription_id))
+    _remove(job_queue, retry_name(subscription_id))
+
+
+def _remove(job_queue: JobQueue, name: str) -> None:
+    for job in job_queue.get_jobs_by_name(name):
+        job.schedule_removal()
 
 
 async def restore(application: Application) -> int:
@@ -197,9 +200,11 @@ async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
     if scheduled.claimed:  # a retry: what is still due of what the run carried (one may be gone since)
         together = tuple([s for s in scheduled.together if await service.subscribers.due(s.id) is not None])
     else:
-        if not await _claim(service, subscription):
+        zone = await service.subscribers.timezone(subscription.chat_id)
+        slot = slot_of(subscription, zone)
+        if not await _claim(service, subscription, slot):
             return
-        together = tuple(await _due_with(service, subscription))
+        together = tuple(await _due_with(service, subscription, zone, slot))
     try:
         await deliver(context, [subscription, *together])
     except (Busy, JobTimeout, WorkerLost) as error:  # the model work is full, slow or lost now: try again later
@@ -210,21 +215,20 @@ async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
         )
 
 
-async def _claim(service: Services, subscription: SubscriptionInfo) -> bool:
-    """Whether this job sends the chat's run due now. The claim is the chat's, not the subscription's: the jobs of
-    its other subscriptions due at the same time, here or on another replica, find it taken and leave the run to
-    this one, which carries them all (``_due_with``)."""
-    slot = slot_of(subscription, await service.subscribers.timezone(subscription.chat_id))
+async def _claim(service: Services, subscription: SubscriptionInfo, slot: datetime) -> bool:
+    """Whether this job sends the chat's run due at ``slot``. The claim is the chat's, not the subscription's: the
+    jobs of its other subscriptions due at the same time, here or on another replica, find it taken and leave the
+    run to this one, which carries them all (``_due_with``)."""
     if await service.subscribers.claim(subscription.chat_id, slot):
         return True
     logger.info("digest of chat %s due %s is sent by another job", subscription.chat_id, slot.isoformat())
     return False
 
 
-async def _due_with(service: Services, subscription: SubscriptionInfo) -> list[SubscriptionInfo]:
+async def _due_with(
+    service: Services, subscription: SubscriptionInfo, zone: str, slot: datetime
+) -> list[SubscriptionInfo]:
     """The chat's other subscriptions due at this same run: one message carries them all."""
-    zone = await service.subscribers.timezone(subscription.chat_id)
-    slot = slot_of(subscription, zone)
     return [
         other
         for other in await service.subscribers.active(subscription.chat_id)
@@ -259,7 +263,7 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, subscriptions: list[Subscr
     sections: list[tuple[SubscriptionInfo, Digest]] = []
     for subscription in subscriptions:
         digest = await service.topic_digest(subscription.topic, exclude)
-        exclude = exclude | set().union(*(story.urls for story in digest.stories))
+        exclude = exclude | digest.urls
         sections.append((subscription, digest))
     found = [digest for _subscription, digest in sections if digest.stories]
     shown = [(digest, sub.id) for sub, digest in sections if digest.stories or not sub.quiet]

@@ -76,9 +76,8 @@ class UnknownZone(ValueError):
     """Not a time zone name this system knows; the chat's zone is left as it was."""
 
 
-def _urls(*digests: Digest) -> set[str]:
-    """Every outlet's URL of every story: a story is sent once, whichever outlet carries it next time."""
-    return set().union(*(story.urls for digest in digests for story in digest.stories))
+def _urls(digests: list[Digest]) -> set[str]:
+    return set().union(*(digest.urls for digest in digests))
 
 
 def _check_zone(zone: str) -> None:
@@ -188,11 +187,11 @@ class Subscribers:
         return await self.storage.sent_urls(chat_id)
 
     async def mark_delivered(self, chat_id: int, digests: list[Digest]) -> None:
-        await self.storage.mark_sent(chat_id, _urls(*digests))
+        await self.storage.mark_sent(chat_id, _urls(digests))
 
     async def unmark_delivered(self, chat_id: int, digests: list[Digest]) -> None:
         """Take the marks back for a digest Telegram certainly refused."""
-        await self.storage.unmark_sent(chat_id, _urls(*digests))
+        await self.storage.unmark_sent(chat_id, _urls(digests))
 
     async def _running(self, chat_id: int, zone: str) -> ChatSubscriptions:
         return ChatSubscriptions(chat_id, zone, tuple(await self.storage.subscriptions(chat_id, active=True)))

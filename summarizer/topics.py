@@ -78,6 +78,11 @@ class Digest:
     candidates: int
     timings_s: dict[str, float]
 
+    @property
+    def urls(self) -> set[str]:
+        """Every outlet's URL of every story: a story is sent once, whichever outlet carries it next time."""
+        return set().union(*(story.urls for story in self.stories))
+
 
 def disagreements(per_outlet: dict[str, list[Fact]]) -> list[str]:
     """ "Germany: 130 (rt.com) vs 150 (dw.com) soldiers" when outlets give different figures for one owner."""
