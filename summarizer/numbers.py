@@ -176,8 +176,12 @@ def _year_then_figure(match: re.Match[str]) -> bool:
     )
 
 
-def find_quantities(sentence: str) -> list[Quantity]:
-    """Every number in the sentence, left to right."""
+_DETERMINER = re.compile(r"\b(?:the|this|that|no|any|every|each)\s+$", re.IGNORECASE)  # "the one in Iraq"
+
+
+def find_quantities(sentence: str, *, ones: re.Pattern[str] | None = None) -> list[Quantity]:
+    """Every number in the sentence, left to right. "one" counts only where ``ones`` matches the words after it
+    ("one soldier", "and one in Kenya"): the caller knows what a counted noun is."""
     found: list[Quantity] = []
     position = 0
     while (match := _PATTERN.search(sentence, position)) is not None:
@@ -188,7 +192,9 @@ def find_quantities(sentence: str) -> list[Quantity]:
             found.append(Quantity(start=match.start("num"), end=match.end("num"), text=match.group("num"), value=year))
             continue
         if match.group("word") and match.group("word").lower() == "one" and not match.group("wscale"):
-            continue  # "one of the", "no one": almost never a count in news
+            the_one = _DETERMINER.search(sentence, max(0, match.start() - 8), match.start())
+            if ones is None or the_one or not ones.match(sentence, match.end()):
+                continue  # "one of the", "no one": almost never a count in news, unless what follows says so
         change = _change(sentence, match)
         if change is not None:
             found.extend(change)

@@ -114,7 +114,8 @@ def _facts_in_sentence(sentence: str, context: Context) -> list[Fact]:
         if may_own(sentence, m) and not starts_with_dateline(sentence, m) and not in_dateline(sentence, m)
     ]
     company = any(in_company_name(sentence, m) for m in named)  # "Garuda Indonesia … 49 Max jets": the airline's
-    quantities = [q for q in find_quantities(sentence) if not is_model_number(sentence, q)][:MAX_FIGURES]
+    quantities = [q for q in find_quantities(sentence, ones=_ONE_COUNTS) if not is_model_number(sentence, q)]
+    quantities = quantities[:MAX_FIGURES]
     facts: list[Fact] = []
     shares: list[tuple[Quantity, Quantity]] = []
     respective = _respective(sentence, quantities, mentions)
@@ -255,6 +256,9 @@ def _is_measure(sentence: str, quantity: Quantity) -> bool:
         and not re.match(r"\s*(?:[a-z]+\s+)?(?:dollars|euros|pounds|yen|yuan|rupees)", sentence[quantity.end :])
     )
 
+
+# "one soldier", "one Japanese national", ", 10 in Tanzania and one in Kenya": where "one" is a count
+_ONE_COUNTS = re.compile(rf"\s+(?:[A-Z][\w-]*\s+)?(?i:{NOUN_PATTERN})\b(?!\s+of\b)|\s+(?:in|to)\s+(?:the\s+)?[A-Z]")
 
 _COUNTED_NEXT = re.compile(rf"\s+(?:[A-Z][\w-]*\s+)?(?i:{NOUN_PATTERN})\b")
 

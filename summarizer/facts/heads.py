@@ -41,7 +41,8 @@ _NOUNS = _lexicon(
         ),
         "people": (
             "people civilians children residents villagers migrants persons men women workers diplomats journalists "
-            "nationals passengers tourists foreigners victims individuals"
+            "nationals passengers tourists foreigners victims individuals national citizen "
+            "foreigner"
         ),
         "other": (
             "tanks tank jets fighter-jets warplanes aircraft planes helicopters warships ships vessels drones "
@@ -300,6 +301,9 @@ _IN_PLACE = re.compile(
     r"^\s+(?:more\s+)?(?:(?:in|from)\s+(?:the\s+)?[A-Z]|(?:in|by)\s+(?:19|20)\d\d\b|the\s+following\b)"
 )
 
+_TO_PLACE = re.compile(r"\b(?:to|into)\s+(?:the\s+)?[A-Z]")
+_TO_PLACE_AGAIN = re.compile(r"^\s+(?:to|into)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?\s*(?:[,;.)]|and\b|$)")
+
 _NEW_OWNER = re.compile(r"(?:,|\band|;|\bwhile)\s+$")
 
 _CLAUSE_OWNER = re.compile(
@@ -362,6 +366,7 @@ def _elliptic_head(
     owner_named = any(_NEW_OWNER.search(between[: m.start]) for m in lexicon().mentions(between) if m.code)
     if (
         _IN_PLACE.match(after)
+        or (_TO_PLACE_AGAIN.match(after) and _TO_PLACE.search(between))  # "… fled to Lebanon, 320,000 to Jordan"
         or owner_named
         or DOWN_FROM.search(before)
         or FROM_CURRENT.search(before)

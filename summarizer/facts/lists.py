@@ -296,7 +296,10 @@ def _settle(block: list[ListRow], intro: list[str], before: list[str] | None = N
     if category is None:
         return []
     settled = []
+    force = _force_of([*(before or []), *intro])
     for row in block:
+        if row.owner is None and force is not None and _TOTAL_ROW.match(_BULLET.sub("", row.evidence)):
+            row = replace(row, owner=_alliance_in(row.evidence) or force)  # "TOTAL 2924" of Eufor's list: the EU's
         if row.quantity.currency and category != "money":
             continue
         if category == "money" and not row.quantity.currency and not _money_intro([*intro, row.evidence]):
@@ -314,6 +317,20 @@ def _settle(block: list[ListRow], intro: list[str], before: list[str] | None = N
         )
         settled.append(replace(row, category=row.category or category, unit=unit, origin=origin, hosted=hosted))
     return settled
+
+
+_TOTAL_ROW = re.compile(r"^\s*total\b", re.IGNORECASE)
+
+
+def _alliance_in(text: str) -> Mention | None:
+    return next((m for m in lexicon().mentions(text) if m.kind is MentionKind.ALLIANCE), None)
+
+
+def _force_of(lines: list[str]) -> Mention | None:
+    """The one alliance or mission a list's introduction names ("the operation in Chad (Eufor) has 2924 men"),
+    whose total the list's total row is; None where it names none or several."""
+    named = {m.who: m for line in lines for m in lexicon().mentions(line) if m.kind is MentionKind.ALLIANCE}
+    return next(iter(named.values())) if len(named) == 1 else None
 
 
 _HOSTS = re.compile(

@@ -323,6 +323,14 @@ def test_a_factbox_total_and_its_other_nations_row_are_facts_without_an_owner() 
                      (None, 60, "casualties"), (None, 733, "casualties")]  # fmt: skip
 
 
+def test_a_factbox_total_belongs_to_the_one_mission_its_introduction_names() -> None:
+    text = ("The military operation in Chad (Eufor) has 2924 soldiers, by nationality:\nAustria 160\nFrance 1503\n"
+            "Ireland 500\nTOTAL 2924")  # fmt: skip
+    assert [(f.who, f.quantity) for f in extract_facts(text) if f.quantity == 2924] == [("EU", 2924)]
+    two = "Soldiers of NATO and the EU in Kosovo:\nAustria 160\nFrance 1503\nIreland 500\nTOTAL 2163"
+    assert [(f.who, f.quantity) for f in extract_facts(two) if f.quantity == 2163] == [(None, 2163)]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -345,6 +353,53 @@ def test_respectively_pairs_each_figure_with_its_country() -> None:
                              "41,200 people respectively.")  # fmt: skip
     assert [(f.who, f.quantity, f.where) for f in refugees] == [("Afghanistan", 46600, "Austria"),
                                                                 ("Afghanistan", 41200, "Greece")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the noun and verb of the first figure are elided; the country after the same preposition changes
+        (
+            "About 330,000 Syrians have fled to Lebanon, 320,000 to Jordan and around 43,500 to Egypt.",
+            [
+                ("displaced", "Syria", 330_000, "Lebanon"),
+                ("displaced", "Syria", 320_000, "Jordan"),
+                ("displaced", "Syria", 43_500, "Egypt"),
+            ],
+        ),
+        # the dead of a country named as the place: each later country owns its own
+        (
+            "Fatalities occurred in Africa, where 298 people were declared dead in Somalia, 10 in Tanzania and one in "
+            "Kenya.",
+            [
+                ("casualties", "Somalia", 298, None),
+                ("casualties", "Tanzania", 10, None),
+                ("casualties", "Kenya", 1, None),
+            ],
+        ),
+        # a different preposition is no continuation of the first figure
+        (
+            "About 330,000 Syrians have fled to Lebanon, 320,000 of them in camps.",
+            [("displaced", "Syria", 330_000, "Lebanon")],
+        ),
+        # "one" counts when a counted noun follows, never as "the one in"
+        (
+            "Austria and Georgia have just one soldier each in ISAF.",
+            [("troops", "Austria", 1, None), ("troops", "Georgia", 1, None)],
+        ),
+        ("The Czech mission in Mali is growing, while the one in Iraq stays; one in Kosovo closes.", []),
+        # names news uses that ISO does not: "Ivory Coast", "Luxemburg"; "Northern Ireland" is no Ireland
+        (
+            "Ivory Coast sent 200 soldiers and Luxemburg 2.",
+            [("troops", "Ivory Coast", 200, None), ("troops", "Luxembourg", 2, None)],
+        ),
+        ("Northern Ireland sent 40 police officers.", [("troops", "United Kingdom", 40, None)]),
+    ],
+)
+def test_elided_figures_ones_and_common_country_names(
+    text: str, expected: list[tuple[str, str | None, int, str | None]]
+) -> None:
+    assert [(f.category, f.who, f.quantity, f.where) for f in extract_facts(text)] == expected
 
 
 @pytest.mark.parametrize(
