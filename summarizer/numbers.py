@@ -144,9 +144,17 @@ def _from_match(match: re.Match[str]) -> Quantity | None:
     )
 
 
+# "from 5,100 to", "from a maximum of 450 to", "from its current level of 850 to"
+_FROM = re.compile(
+    r"\bfrom\s*(?:(?:a|an|the|its|their)\s+)?(?:(?:current\s+|previous\s+|present\s+)?"
+    r"(?:maximum|minimum|ceiling|cap|limit|total|high|peak|low|level)\s+of\s*)?$",
+    re.IGNORECASE,
+)
+
+
 def _change(sentence: str, match: re.Match[str]) -> list[Quantity] | None:
     """ "from 5,100 to 2,500 troops" states two figures, before and after, not a range."""
-    if not match.group("num3") or not re.search(r"\bfrom\s*$", sentence[: match.start()]):
+    if not match.group("num3") or not _FROM.search(sentence, max(0, match.start() - 40), match.start()):
         return None
     first = _digits(match.group("num"))
     second = _digits(match.group("num3"))

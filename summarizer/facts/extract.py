@@ -387,4 +387,4 @@ def _from_row(row: ListRow) -> Fact:
 def _same_figure(fact: Fact, listed: Fact) -> bool:
     """A sentence's fact that a list row states too: the row's reading, which knows the list's category, wins."""
     same_text = fact.evidence in listed.evidence or listed.evidence in fact.evidence
-    return same_text and fact.quantity == listed.quantity
+    return same_text and (fact.quantity == listed.quantity or fact.quantity_text == listed.quantity_text)

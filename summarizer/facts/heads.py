@@ -294,7 +294,7 @@ FROM_TO = re.compile(r"\bfrom\s+(?:about\s+|around\s+)?[\d,.]+\s+(?:[\w-]+\s+){1
 _MORE = re.compile(r"^\s+(?:more|others|extra)\b")
 
 DOWN_FROM = re.compile(
-    r"\b(?:down|up)\s+from\s+(?:a\s+(?:high|peak|low)\s+of\s+)?(?:about\s+|around\s+|some\s+|nearly\s+)?$"
+    r"\b(?:down|up)\s+from\s+(?:a\s+(?:high|peak|low)\s+of\s+|the\s+)?(?:about\s+|around\s+|some\s+|nearly\s+)?$"
 )
 
 _IN_PLACE = re.compile(

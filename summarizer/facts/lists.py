@@ -297,6 +297,7 @@ def _settle(block: list[ListRow], intro: list[str], before: list[str] | None = N
         return []
     settled = []
     force = _force_of([*(before or []), *intro])
+    scale = _intro_scale(intro) if category == "money" else 1
     for row in block:
         if row.owner is None and force is not None and _TOTAL_ROW.match(_BULLET.sub("", row.evidence)):
             row = replace(row, owner=_alliance_in(row.evidence) or force)  # "TOTAL 2924" of Eufor's list: the EU's
@@ -310,11 +311,9 @@ def _settle(block: list[ListRow], intro: list[str], before: list[str] | None = N
         origin = None
         if displaced and not by_nationality:
             origin = _origin(intro) or _origin(before or [])  # "or": a second table of one crisis
-        hosted = (
-            displaced
-            and origin is None
-            and _HOSTS.search(" ".join([*intro, *(before or []), row.evidence])) is not None
-        )
+        hosted = displaced and origin is None and _rows_are_hosts(intro, before or [], row)
+        if scale != 1 and row.quantity.value is not None and not _SCALED.search(row.quantity.text):
+            row = replace(row, quantity=replace(row.quantity, value=row.quantity.value * scale))
         settled.append(replace(row, category=row.category or category, unit=unit, origin=origin, hosted=hosted))
     return settled
 
@@ -333,6 +332,35 @@ def _force_of(lines: list[str]) -> Mention | None:
     return next(iter(named.values())) if len(named) == 1 else None
 
 
+# "The countries that owe the most, in millions of dollars:", "Pledges ($ million)": the scale of a table's figures
+_INTRO_SCALE = re.compile(
+    r"\bin\s+(?P<in>millions|billions)\b|\(\s*(?:US\$|\$|€|£|USD|EUR|GBP)\s?(?P<paren>m|mn|million|bn|billion)s?\s*\)",
+    re.IGNORECASE,
+)
+_SCALED = re.compile(r"(?:million|billion|trillion|crore|lakh|bn|mn|m|tn|k)$", re.IGNORECASE)
+
+
+def _intro_scale(intro: list[str]) -> float:
+    found = _INTRO_SCALE.search(" ".join(intro[-2:]))
+    if found is None:
+        return 1
+    word = (found.group("in") or found.group("paren")).lower()
+    return 1_000_000_000 if word.startswith("b") else 1_000_000
+
+
+# a list of refugees per country counts them where they are unless it says the rows are where they came from
+_ROWS_ARE_ORIGINS = re.compile(r"\b(?:origin|nationalit(?:y|ies)|from|by\s+country\s+of)\b", re.IGNORECASE)
+
+
+def _rows_are_hosts(intro: list[str], before: list[str], row: ListRow) -> bool:
+    """ "The whereabouts and numbers of the refugees: / Albania 363,100": the rows host the refugees. A row
+    naming a nationality ("Somalis (245,000)") is where they came from."""
+    if row.owner is None or row.owner.kind is MentionKind.DEMONYM:
+        return False
+    text = " ".join([*intro, *before, row.evidence])
+    return _HOSTS.search(text) is not None or _ROWS_ARE_ORIGINS.search(" ".join(intro[-1:])) is None
+
+
 _HOSTS = re.compile(
     r"\bhost(?:s|ed|ing)?\b|\btaken\s+in\b|\bshelter(?:s|ed|ing)?\b|\breceiv(?:es|ed|ing)\b|"
     r"\bregistered\s+in\b",
@@ -349,12 +377,14 @@ def _origin(intro: list[str]) -> Mention | None:
             if mention.code and (
                 (
                     mention.kind is MentionKind.DEMONYM
+                    and not before.endswith("ethnic ")  # "ethnic Albanians" of Kosovo are Kosovo's
                     and re.match(r"^(?:s\b)?\s*(?:refugees|migrants|asylum|are|who|have|were)", after)
                 )
                 or (mention.possessive and re.match(r"^\s+(?:\w+\s+)?refugees", after))
                 or re.search(
                     r"\b(?:refugees|fled|fleeing)(?:/\w+)?\s+(?:\w+\s+){0,3}?from\s+(?:the\s+)?$", before, re.IGNORECASE
                 )
+                or re.search(r"\b(?:have|has|had)\s+(?:left|fled)\s+$", before)  # "have left Kosovo since …"
             ):
                 return mention
     return None

@@ -31,6 +31,10 @@ def may_own(sentence: str, mention: Mention) -> bool:
         return False
     if mention.kind is MentionKind.BODY and sentence[max(0, mention.start - 2) : mention.start].strip() == "(":
         return False  # "The Latvian Ministry of Defence (MoD)": an acronym for the body just named
+    if mention.kind is MentionKind.DEMONYM and re.search(
+        r"\bethnic\s+$", sentence[max(0, mention.start - 8) : mention.start]
+    ):
+        return False  # "Kosovo's 1.8 million ethnic Albanians": a people, not a state
     return not in_company_name(sentence, mention)
 
 

@@ -59,6 +59,8 @@ def organisation_owner(sentence: str, end: int, mentions: list[Mention], context
     if not runs or len(subject[runs[-1].end() :].split()) > MAX_SUBJECT_GAP:
         return None
     run = runs[-1]
+    if _PRONOUN_SUBJECT.search(subject, run.end()):
+        return None  # "layoffs at Meetup, which it acquired for $200 million": "it" pays, not Meetup
     clauses = [m.end() for m in _CLAUSE_START.finditer(subject, start, run.start())]
     start = clauses[-1] if clauses else start  # "Shell paid $1 billion while BP raised …": BP starts its clause
     if not _DESCRIPTOR.fullmatch(subject[start : run.start()]):
@@ -90,6 +92,7 @@ _DESCRIPTOR = re.compile(
 
 _CORPORATE_SUFFIX = re.compile(r"\s*&\s*Co\.?$|\s+(?:Co\.|Inc\.?|Corp\.?|Ltd\.?|plc|LLC|AG|SA|SE|NV|ASA|AB|S\.p\.A\.)$")
 
+_PRONOUN_SUBJECT = re.compile(r"\bwhich\s+(?:it|they|he|she|we)\b")
 _CLAUSE_START = re.compile(r"(?:[,;]|\b(?:while|whereas|but|and))\s+")
 WINDOW = 300  # characters before a figure where its subject may stand
 MAX_SUBJECT_GAP = 6  # words between a company's name and its verb ("Alibaba is set to raise")

@@ -16,6 +16,8 @@ _LOCATIVE_PAIR = re.compile(
 # "serving in the United Nations (UN) peacekeeping missions": the acronym stands where its long form does
 _LOCATIVE_ACRONYM = re.compile(r"\b(?:in|at|to|into|with|for|under)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){1,5}\(\s*$")
 
+_FORCE_AFTER = re.compile(r"\s+(?:troop|soldier|forces\b|military\b|contingent|personnel|peacekeep)")
+
 _VISITED = re.compile(r"\b(?:visited|visiting|toured|touring|visit\s+to|trip\s+to)\s+$")
 
 _LOCATIVE = re.compile(
@@ -71,6 +73,8 @@ NOT_PLACES = frozenset(
 
 def is_locative(sentence: str, mention: Mention) -> bool:
     """A place or a recipient, not an actor: "in Iraq", "Iraq hosts …", "provides Israel with …"."""
+    if mention.kind is MentionKind.DEMONYM and _FORCE_AFTER.match(sentence, mention.end):
+        return False  # "the ceiling for German troop levels": whose troops, not where
     before = sentence[max(0, mention.start - LOOK_BACK) : mention.start]
     return bool(
         _LOCATIVE.search(before)

@@ -323,6 +323,51 @@ def test_a_factbox_total_and_its_other_nations_row_are_facts_without_an_owner() 
                      (None, 60, "casualties"), (None, 733, "casualties")]  # fmt: skip
 
 
+def test_a_list_of_refugees_per_country_counts_them_where_they_are_unless_it_says_where_from() -> None:
+    hosts = (
+        "More than 600,000 people, most of them ethnic Albanians, have left Kosovo since March.\n"
+        "The whereabouts of the refugees, according to the UNHCR:\nAlbania 363,100\nMacedonia 135,200"
+    )
+    assert [(f.who, f.quantity, f.where) for f in extract_facts(hosts) if f.quantity and f.quantity > 100_000] == [
+        ("Kosovo", 363_100, "Albania"), ("Kosovo", 135_200, "North Macedonia")]  # fmt: skip
+    unnamed = "The whereabouts of the refugees, according to the UNHCR:\nAlbania 363,100\nMacedonia 135,200"
+    assert [(f.who, f.where) for f in extract_facts(unnamed)] == [(None, "Albania"), (None, "North Macedonia")]
+    origins = "Refugees by country of origin:\nSyria 6.6 million\nAfghanistan 2.7 million"
+    assert [(f.who, f.where) for f in extract_facts(origins)] == [("Syria", None), ("Afghanistan", None)]
+
+
+def test_a_table_of_money_in_millions_is_scaled_and_read_once() -> None:
+    text = "The countries that owe the most, in millions of dollars:\nU.S.: $ 1,070\nJapan: 114\nUkraine: 110"
+    assert [(f.who, f.quantity) for f in extract_facts(text)] == [
+        ("United States", 1_070_000_000), ("Japan", 114_000_000), ("Ukraine", 110_000_000)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a demonym before a troop noun says whose troops, even after "for"
+        (
+            "The mandate reduced the ceiling for German troop levels in Afghanistan from 4,400 to 3,300.",
+            [("Germany", 4400, "before"), ("Germany", 3300, "after")],
+        ),
+        (
+            "The German contingent in Mali is to be increased from a maximum of 450 to 600 soldiers.",
+            [("Germany", 450, "before"), ("Germany", 600, "after")],
+        ),
+        (
+            "The US military will reach 2,172,100 troops by 2024, down from the 2,186,500 planned.",
+            [("United States", 2_172_100, "after"), ("United States", 2_186_500, "before")],
+        ),
+        # an ethnic group is no state
+        ("Many of Kosovo's 1.8 million ethnic Albanians were already displaced.", [(None, 1_800_000, None)]),
+        # "which it acquired": the buyer pays, not the company bought
+        ("WeWork is cutting jobs at Meetup, which it acquired for $200 million in 2017.", []),
+    ],
+)
+def test_changes_owners_and_what_owns_nothing(text: str, expected: list[tuple[str | None, int, str | None]]) -> None:
+    assert [(f.who, f.quantity, f.role) for f in extract_facts(text)] == expected
+
+
 def test_a_factbox_total_belongs_to_the_one_mission_its_introduction_names() -> None:
     text = ("The military operation in Chad (Eufor) has 2924 soldiers, by nationality:\nAustria 160\nFrance 1503\n"
             "Ireland 500\nTOTAL 2924")  # fmt: skip
