@@ -125,7 +125,7 @@ class Services:
         await self.fetcher.open()
         if self.remote is not None:
             await self.remote.open()
-        await self.pipeline.start()  # the models load off the event loop, once, with no job time limit
+        await self.pipeline.start(warm=True)  # the models load off the event loop, once, with no job time limit
         logger.info("services ready (backend %s)", self.pipeline.backend_name)
 
     def _on_workers(self, function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Awaitable[T]:
