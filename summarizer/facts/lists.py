@@ -51,7 +51,8 @@ _ROW_NOUNS = (
     (
         "casualties",
         re.compile(
-            r"^\s*(?:[\w-]+\s+){0,2}?(?:dead|deaths|killed|fatalities|casualties|wounded|injured)\b", re.IGNORECASE
+            r"^\s*(?:[\w-]+\s+){0,2}?(?:dead|deaths|killed|fatalities|casualties|wounded|injured|missing)\b",
+            re.IGNORECASE,
         ),
     ),
     ("displaced", re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:refugees|displaced|asylum)\b", re.IGNORECASE)),
@@ -161,11 +162,12 @@ def is_year_shaped(quantity: Quantity) -> bool:
     return quantity.value is not None and 1900 <= quantity.value <= 2100 and "," not in quantity.text
 
 
-def _rows_in_line(line: str, number: int) -> list[ListRow]:
-    """A table row ("Germany | 4,341"), a list line ("Britain: 9,500"), or inline items in a sentence."""
+def _rows_in_line(line: str, number: int, header: list[str] | None = None) -> list[ListRow]:
+    """A table row ("Germany | 4,341", every figure of "Indonesia | 126,473 | 93,943" under its column's heading),
+    a list line ("Britain: 9,500"), or inline items in a sentence."""
     if "|" in line:
         row = _table_row(line, number)
-        return [row] if row else []
+        return [] if row is None else [row, *_more_columns(line, row, header)] if header else [row]
     inline = _inline_rows(line, number)
     if inline:
         return inline
@@ -187,6 +189,46 @@ def _table_row(line: str, number: int) -> ListRow | None:
         if row is not None:
             return row
     return None
+
+
+def _more_columns(line: str, first: ListRow, header: list[str]) -> list[ListRow]:
+    """The figures of a table row after its own, each counted by its column's heading ("Country | dead | missing |
+    total"): a heading naming what it counts gives the category, "total" the table's; any other (population, %,
+    year) is no key fact, and a figure the row gave already ("298 | - | 298") is the same one."""
+    cells = [cell.strip() for cell in line.split("|")]
+    owner_cell = next((i for i, cell in enumerate(cells) if _TOTAL.match(cell) or _names_owner(cell, first)), None)
+    if owner_cell is None:
+        return []
+    rows: list[ListRow] = []
+    values = set()
+    for index, cell in enumerate(cells[owner_cell + 1 :], start=owner_cell + 1):
+        quantities = [q for q in find_quantities(cell) if q.value is not None and not is_year_shaped(q)]
+        if not quantities:
+            continue
+        if not values:
+            values.add(quantities[0].value)  # the row's own figure, read already
+            continue
+        heading = header[index] if index < len(header) else ""
+        category, _ = _row_category(f" {heading}", quantities[0])
+        if (category is None and not _TOTAL_ROW.match(heading)) or quantities[0].value in values:
+            continue
+        values.add(quantities[0].value)
+        unit = heading.lower() if category else ""  # "93,943 missing"; a total column takes the table's unit
+        rows.append(replace(first, quantity=quantities[0], category=category, unit=unit))
+    return rows
+
+
+def _names_owner(cell: str, row: ListRow) -> bool:
+    return row.owner is not None and any(
+        m.who == row.owner.who for m in lexicon().mentions(_titled(_FLAG.sub("", cell)))
+    )
+
+
+def table_header(line: str) -> list[str] | None:
+    """A table's heading row: cells and no figures ("Country | dead | missing | total")."""
+    if "|" not in line or re.search(r"\d", line):
+        return None
+    return [cell.strip() for cell in line.split("|")]
 
 
 _INLINE = re.compile(r"(?:^|[,;:]\s*|\band\s+|\bfrom\s+|\bfollowed\s+by\s+)(?=[A-Z])")
@@ -245,9 +287,11 @@ def _intro_category(lines: list[str]) -> str | None:
 def list_rows(text: str) -> list[ListRow]:
     """The rows of every list, table and inline list in ``text``, each with the category of its block."""
     lines = [line[:MAX_LINE] for line in text.splitlines()]  # a row is short; a huge line is a flattened table
-    found: list[tuple[int, list[ListRow]]] = [
-        (number, _rows_in_line(line, number)) for number, line in enumerate(lines)
-    ]
+    found: list[tuple[int, list[ListRow]]] = []
+    header: list[str] | None = None
+    for number, line in enumerate(lines):
+        header = table_header(line) or (header if "|" in line else None)  # a heading holds until the table ends
+        found.append((number, _rows_in_line(line, number, header)))
     rows: list[ListRow] = []
     block: list[ListRow] = []
     block_start = 0
@@ -257,7 +301,7 @@ def list_rows(text: str) -> list[ListRow]:
         if inside and (len(lines[number]) <= MAX_SKIPPED or _labelled_around(lines, number)):
             continue  # a row the reader cannot place ("Czech Rep 1"), or a labelled row's commentary, goes on
         follows = bool(block) and number <= block[-1].line + 2
-        if line_rows and (not block or follows) and len(line_rows) == 1:
+        if line_rows and (not block or follows) and (len(line_rows) == 1 or "|" in lines[number]):
             if not block:
                 block_start = number
             block.extend(line_rows)
@@ -265,7 +309,9 @@ def list_rows(text: str) -> list[ListRow]:
         around = lines[max(0, block_start - 12) : block_start] + lines[number : number + 2]  # the lines after, too
         rows.extend(_settle(block, _introduction(lines, block_start), around))
         block = []
-        if len(line_rows) > 1:  # an inline list is a block of its own; its sentence is its introduction
+        if line_rows and "|" in lines[number]:  # a table row after other rows: a table of its own begins
+            block, block_start = list(line_rows), number
+        elif len(line_rows) > 1:  # an inline list is a block of its own; its sentence is its introduction
             rows.extend(_settle(line_rows, [lines[number]], lines[max(0, number - INTRO_LINES) : number]))
     return rows
 

@@ -336,6 +336,16 @@ def test_a_list_of_refugees_per_country_counts_them_where_they_are_unless_it_say
     assert [(f.who, f.where) for f in extract_facts(origins)] == [("Syria", None), ("Afghanistan", None)]
 
 
+def test_every_figure_of_a_table_row_is_counted_by_its_column_heading() -> None:
+    text = ("Dead and missing in the tsunami\nCountry | dead | missing | total | population\n"
+            "Indonesia | 126,473 | 93,943 | 220,416 | 230,000,000\nSomalia | 298 | - | 298 | 9,000,000\n"
+            "Rank | Country | Personnel\n1 | Nepal | 6,247")  # fmt: skip
+    facts = [(f.who, f.quantity, f.unit) for f in extract_facts(text)]
+    assert facts[:4] == [("Indonesia", 126_473, "deaths"), ("Indonesia", 93_943, "missing"),
+                         ("Indonesia", 220_416, "deaths"), ("Somalia", 298, "deaths")]  # fmt: skip
+    assert all(quantity != 230_000_000 for _, quantity, _ in facts)  # a population is no key fact
+
+
 def test_a_table_of_money_in_millions_is_scaled_and_read_once() -> None:
     text = "The countries that owe the most, in millions of dollars:\nU.S.: $ 1,070\nJapan: 114\nUkraine: 110"
     assert [(f.who, f.quantity) for f in extract_facts(text)] == [
