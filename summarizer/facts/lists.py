@@ -200,21 +200,21 @@ def _more_columns(line: str, first: ListRow, header: list[str]) -> list[ListRow]
     if owner_cell is None:
         return []
     rows: list[ListRow] = []
-    values = set()
+    values: set[float] = set()
     for index, cell in enumerate(cells[owner_cell + 1 :], start=owner_cell + 1):
-        quantities = [q for q in find_quantities(cell) if q.value is not None and not is_year_shaped(q)]
-        if not quantities:
+        quantity = next((q for q in find_quantities(cell) if q.value is not None and not is_year_shaped(q)), None)
+        if quantity is None or quantity.value is None:
             continue
         if not values:
-            values.add(quantities[0].value)  # the row's own figure, read already
+            values.add(quantity.value)  # the row's own figure, read already
             continue
         heading = header[index] if index < len(header) else ""
-        category, _ = _row_category(f" {heading}", quantities[0])
-        if (category is None and not _TOTAL_ROW.match(heading)) or quantities[0].value in values:
+        category, _ = _row_category(f" {heading}", quantity)
+        if (category is None and not _TOTAL_ROW.match(heading)) or quantity.value in values:
             continue
-        values.add(quantities[0].value)
+        values.add(quantity.value)
         unit = heading.lower() if category else ""  # "93,943 missing"; a total column takes the table's unit
-        rows.append(replace(first, quantity=quantities[0], category=category, unit=unit))
+        rows.append(replace(first, quantity=quantity, category=category, unit=unit))
     return rows
 
 
