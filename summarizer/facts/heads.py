@@ -438,8 +438,8 @@ def what_it_counts(
         verb = wounded.group("verb")
         noun = facts[-1].unit.split()[0]
         return Head("casualties", f"{noun} {verb}", quantity.end, quantity.end, quantity.end)
-    if head is None:
-        return None
+    if head is None or (head.unit == "vehicles" and not MILITARY.search(sentence)):
+        return None  # "sales … to 8,971,864 vehicles": cars sold, not armour
     return _in_context(sentence, quantity, head)
 
 

@@ -13,7 +13,11 @@ _COMPOUND = re.compile(r"^-(?:led|backed|based|sponsored|brokered|run|funded|tra
 
 def _in_currency(sentence: str, mention: Mention) -> bool:
     """ "US$730 billion", "U.S. $4.8 million", "$47 million U.S.": a currency, not the United States."""
-    if re.match(r"\$|\s+dollars?\b", sentence[mention.end :]):  # "US$730 billion", "3.5 billion US dollars"
+    if re.match(
+        r"\$|\s+(?:dollars?|yen|yuan|renminbi|rupees?|rupiah|won|francs?|pounds?|euros?|roubles?|rubles?|"
+        r"reais|real|pesos?|lira|krona|kronor|krone|kroner|zloty|forints?|rand|dirhams?|riyals?|dinars?)\b",
+        sentence[mention.end :],
+    ):  # "US$730 billion", "3.5 billion US dollars", "2.1 trillion Japanese yen"
         return True
     if mention.text not in ("US", "U.S."):
         return False
@@ -57,6 +61,8 @@ def in_company_name(sentence: str, mention: Mention) -> bool:
     before = sentence[max(0, mention.start - LOOK_BACK) : mention.start]
     if _COMPANY_AFTER.match(after) or _BANK_OF.search(before) or COMPANY_NOUN_AFTER.match(after):
         return True
+    if mention.possessive and _SUPERLATIVE_BY.match(after):  # "the bank, Switzerland's biggest by market value,"
+        return True
     if mention.kind is MentionKind.DEMONYM and _BRAND_AFTER.match(after):
         return True  # "Saudi Aramco", "French Connection"
     name_before = _CAPITAL_WORD_BEFORE.search(before)
@@ -80,19 +86,24 @@ _OFFICES = (
 _BRAND_AFTER = re.compile(rf"^\s+(?!(?:{_OFFICES})\b)[A-Z][a-z]+\b")
 
 
+_SUPERLATIVE_BY = re.compile(
+    r"^(?:['’]s)?\s+(?:second[- ]|third[- ])?(?:biggest|largest|leading|top|most\s+valuable)\s+(?:by|in\s+terms\s+of)\b"
+)
+
 _BANK_OF = re.compile(r"\b(?:Bank|Company|Corporation|Airlines|Insurance|Trust)\s+of\s+(?:the\s+)?$")
 
 COMPANY_NOUN = (
     r"(?:carrier|airline|firm|company|group|bank|lender|retailer|maker|manufacturer|giant|investor|fund|"
     r"conglomerate|insurer|start-?up|subsidiary|miner|producer|exporter|importer|shares|stocks|"
-    r"chipmaker|automaker|carmaker|planemaker|operator|brokerage|developer)"
+    r"chipmaker|automaker|carmaker|planemaker|operator|brokerage|developer|juggernaut|behemoth|titan|powerhouse)"
 )
 
 COMPANY_NOUN_AFTER = re.compile(rf"^(?:['’]s)?\s+(?:[\w-]+\s+){{0,3}}?{COMPANY_NOUN}\b")
 
 _COMPANY_AFTER = re.compile(
     r"^\s+(?:Airlines|Airways|Air|Bank|Telecom|Petroleum|Steel|Motors|Railways|Post|Mail|"
-    r"Holdings|Group|Corp|Corporation|Inc|Ltd|plc|Energy|Oil|Gas|Power|Electric|Cars|Connection|Mobile)\b"
+    r"Holdings|Group|Corp|Corporation|Inc|Ltd|plc|Energy|Oil|Gas|Power|Electric|Cars|Connection|Mobile|"
+    r"Investments?|Industries|Ventures|Capital|Partners|Securities)\b"
 )
 
 _CAPITAL_WORD_BEFORE = re.compile(r"(?:^|[^\w.,;:])(?P<word>[A-Z][a-z]\w*)\s+$")
@@ -135,9 +146,15 @@ _SENTENCE_OPENERS = frozenset(
 )
 _OPENERS = _SENTENCE_OPENERS | NOT_PLACES  # "On Tuesday Britain sent", "In March Britain sent": no company names
 
-_DATELINE = re.compile(r"^\s*(?:\([^)]{0,30}\))?\s*[:—–-]")  # "Paris: Airbus said", "LONDON (Reuters) - Shell"
+_DATELINE = re.compile(
+    r"^\s*(?:\([^)]{0,30}\))?\s*[:—–-]"  # "Paris: Airbus said", "LONDON (Reuters) - Shell"
+    r"|^,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+\([A-Z][\w-]{1,15}\)"  # "New Delhi, Sep 9 (PTI) Shares of …"
+)
 
-LEADING_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .,]{1,30}?\s*(?:\([^)]{0,30}\))?\s*[:—–-]+\s+")
+LEADING_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Za-z .,]{1,30}?\s*(?:\([^)]{0,30}\))?\s*[:—–-]+\s+"
+    r"|^\s*[A-Z][A-Za-z .]{1,30}?,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+\([A-Z][\w-]{1,15}\)\s+"  # "New Delhi, Sep 9 (PTI)"
+)
 
 
 def starts_with_dateline(sentence: str, mention: Mention) -> bool:

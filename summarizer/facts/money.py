@@ -54,7 +54,8 @@ CURRENCY_SIGNS = {
 # Money that is a price, a rate or a level, not an amount someone has: "$68.75 a barrel", "$2.53 per share",
 # "$6.99-a-month", "$0.06/kWh", "$125 billion worth of goods", and a conversion in brackets after an amount.
 _PRICE_AFTER = re.compile(
-    r"^(?:-a-|\s*/\s*|\s+(?:a|an|per|each)\s+(?:diluted\s+)?)(?:barrel|ounce|tonne|ton|share|gallon|litre|liter|"
+    r"^(?:\s+(?:US\s+)?(?:dollars|euros|pounds|yen|yuan|francs|rupees))?"  # "147 dollars a barrel"
+    r"(?:-a-|\s*/\s*|\s+(?:a|an|per|each)\s+(?:diluted\s+)?)(?:barrel|ounce|tonne|ton|share|gallon|litre|liter|"
     r"kwh|kilowatt|megawatt|watt|month|week|day|hour|pound|kilo|kg|head|person|unit|seat|ticket|dose|night)s?\b"
     r"|^\s+(?:[a-z]+\s+)?(?:range|level|mark|area|handle|zone)\b"
     r"|^\s+(?:worth\s+of|in\s+(?:\w+\s+){0,2}goods|(?:\w+\s+){0,2}of\s+(?:[\w-]+\s+){0,4}?(?:goods|imports|exports|products))\b",
@@ -64,6 +65,16 @@ _PRICE_AFTER = re.compile(
 _CONVERSION_BEFORE = re.compile(
     r"(?:[$€£¥₹₽]\s?[\d.,]+\s*(?:bn|billion|m|million|k|thousand|trillion|tn)?|"
     r"[\d.,]+\s*(?:billion|million|thousand)?\s+(?:\w+\s+)?(?:" + CURRENCY_WORD + r"))\s*\(\s*[A-Z]{0,3}$"
+)
+
+# "raised his price target for Apple from $135 to $145", "its shares at $12": what one share costs
+_PRICE_BEFORE = re.compile(
+    r"\b(?:price\s+target|target\s+price|share\s+price|stock\s+price|price\s+of)\b[^.;]{0,40}$", re.IGNORECASE
+)
+
+# "2.1733 trillion yen ($18.1bn; £11.7bn)": each further currency in the brackets is the same sum again
+_LATER_CONVERSION = re.compile(
+    r"\(\s*[A-Z]{0,3}[$€£¥₹₽][\d.,]+\s*(?:bn|billion|m|million|tn|trillion)?\s*[;,/]\s*[A-Z]{0,3}$"
 )
 
 _VALUATION_BEFORE = re.compile(
@@ -118,6 +129,8 @@ def _is_price(sentence: str, quantity: Quantity) -> bool:
     if _BRACKETED_AFTER_AMOUNT.search(before):  # "10 million Swiss franc ($10.9 million)": the same sum again
         return True
     if _VALUATION_BEFORE.search(before):  # "at a valuation of $725 million": what the market says, not a sum held
+        return True
+    if _PRICE_BEFORE.search(before) or _LATER_CONVERSION.search(before):
         return True
     return bool(
         _PRICE_AFTER.match(sentence[quantity.end :])

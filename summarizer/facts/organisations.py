@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from summarizer.countries import Mention, MentionKind
+from summarizer.countries import Mention, MentionKind, lexicon
 from summarizer.facts.mentions import COMPANY_NOUN, LEADING_DATELINE
 from summarizer.facts.places import NOT_PLACES
 from summarizer.facts.record import Context
@@ -19,7 +19,8 @@ _NOT_ORGANISATIONS = (
 _ORGANISATION_VERB = re.compile(
     r"\b(?:raise[sd]?|raising|earn(?:ed|s)?|pay|paid|pays|posted|reported|invest(?:ed|s)?|spen[dt]s?|lost|loses|"
     r"sold|sells|bought|buys|fined|secured|won|signed|pledged|received|made|generated|netted|booked|borrowed|owes|"
-    r"agreed\s+to\s+(?:pay|buy|acquire)|ordered|orders|placed|acquire[sd]?|purchas(?:e[sd]?|ing))\b"
+    r"agreed\s+to\s+(?:pay|buy|acquire)|ordered|orders|placed|acquire[sd]?|purchas(?:e[sd]?|ing)|"
+    r"pick(?:s|ed)?\s+up)\b"
 )
 
 _NAME_RUN = re.compile(r"[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|&|of))*")
@@ -32,7 +33,7 @@ _COMPANY_REFERENCE = re.compile(
 )
 # "decided to fine Alibaba Group 18.2 billion yuan", "handing carmaker Daimler a fine of 870 million euros"
 _FINED = re.compile(
-    r"\bfine[ds]?\s+(?P<a>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s+(?:a\s+total\s+of\s+)?$"
+    r"\bfine[ds]?\s+(?:(?:[A-Z][a-z]+\s+)?(?:company|firm|bank|lender|group|carrier|insurer|giant)\s+)?(?P<a>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s+(?:a\s+total\s+of\s+)?$"
     r"|\b(?:hand(?:s|ed|ing)?|impos(?:e|es|ed|ing)\s+on|slapp(?:ed|ing)\s+on|levied\s+on|order(?:s|ed)?)\s+"
     r"(?:[a-z]+\s+){0,2}(?P<b>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s+(?:with\s+)?an?\s+(?:\w+\s+)?(?:fine|penalty)\s+of\s+$"
 )
@@ -65,9 +66,13 @@ def organisation_owner(sentence: str, end: int, mentions: list[Mention], context
     start = clauses[-1] if clauses else start  # "Shell paid $1 billion while BP raised …": BP starts its clause
     if not _DESCRIPTOR.fullmatch(subject[start : run.start()]):
         return None  # the subject is the sentence's own, not a name deep in a clause ("after Elon Musk said")
-    if any(m.start < run.end() and m.end > run.start() for m in mentions):
-        return None  # a country or alliance: the usual owner rules speak for those
+    if any(m.start < run.end() and m.end > run.start() for m in mentions) or _is_country(run.group(0)):
+        return None  # a country or alliance ("the Swiss bank … agreed to pay"): the usual owner rules speak for those
     return _organisation(run.group(0), run.start())
+
+
+def _is_country(name: str) -> bool:
+    return any(m.start == 0 and m.end == len(name) for m in lexicon().mentions(name))
 
 
 def fined_party(sentence: str, end: int) -> Mention | None:
@@ -87,7 +92,7 @@ def _organisation(text: str, start: int) -> Mention:
 # what may stand before a company's name at the start of its sentence: "Dow component", "Online beauty platform",
 # "SIA's long-haul low-cost subsidiary", "On Wednesday, the"
 _DESCRIPTOR = re.compile(
-    r"(?:(?:On|In|At|Last|This)\s+[A-Z]?[\w-]+,?\s+)?(?:(?:The|the|[A-Z][\w&.-]*['’]s|[A-Z]?[a-z][\w-]*(?:['’]s)?)\s+){0,5}"
+    r"(?:(?:On|In|At|Last|This)\s+[A-Z]?[\w-]+,?\s+)?(?:(?:The|the|[A-Z][\w&.-]*['’]s|[A-Z]?[a-z][\w-]*(?:['’]s)?|US|U\.S\.|UK|EU)\s+){0,5}"
 )
 
 _CORPORATE_SUFFIX = re.compile(r"\s*&\s*Co\.?$|\s+(?:Co\.|Inc\.?|Corp\.?|Ltd\.?|plc|LLC|AG|SA|SE|NV|ASA|AB|S\.p\.A\.)$")

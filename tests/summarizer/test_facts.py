@@ -460,6 +460,36 @@ def test_elided_figures_ones_and_common_country_names(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # a conversion's further currencies, and a sum in a state's currency, own nothing of that state
+        ("Net income rose from 2.1733 trillion Japanese yen ($18.1bn; £11.7bn), up from 1.8231tn yen.", []),
+        # a company its country describes ("Switzerland's biggest", "the Chinese technology juggernaut")
+        ("The bank, Switzerland's biggest by market capitalization, posted a net profit of 319 million francs.", []),
+        ("The Chinese technology juggernaut said it would lead an US$863 million investment in Vipshop.", []),
+        ("Although the Swiss bank pleaded guilty and agreed to pay $2.6 billion, concern remains.", []),
+        # the fined company, though a regulator is named first
+        (
+            "Superintendent Benjamin Lawsky fined German company Commerzbank $1.45 billion for violating sanctions.",
+            [("Commerzbank", "$1.45 billion")],
+        ),
+        # prices: a price target, a barrel's price written in words
+        ("Analyst Michael Walkley raised his price target for Apple from $135 to $145 per share.", []),
+        ("Oil prices hit 147 dollars a barrel last July.", []),
+        # cars sold are no military equipment
+        ("Toyota said vehicle sales fell to 8,971,864 vehicles.", []),
+        # an Indian agency's dateline owns nothing; the buyer that "picked up" a stake pays
+        (
+            "New Delhi, Sep 9 (PTI) US private equity firm Silver Lake Partners picked up a stake for Rs 7,500 crore.",
+            [("Silver Lake Partners", "Rs 7,500 crore")],
+        ),
+    ],
+)
+def test_business_figures_that_belong_to_no_country(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.who, f.quantity_text) for f in extract_facts(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # a fine belongs to the company it is imposed on, not to the state that imposes it
         ("German prosecutors said they are handing carmaker Daimler a fine of 870 million euros.",
          [("Daimler", 870_000_000)]),
