@@ -40,6 +40,8 @@ _WORD_NUMBER = (
     + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
 )
 _SCALE = r"(?:hundred|thousand|million|billion|trillion|lakh\s+crore|crore|lakh|bn|mn|m|k|tn)\b"
+# a figure starts a word, or follows its currency code at once ("Rs847.156 million", "USD5m")
+_FIGURE_START = r"(?:(?<=\bRs)|(?<=\bRs\.)|(?<=\bUSD)|(?<=\bEUR)|(?<=\bGBP)|(?<=\bINR)|(?<![\w./-]))"
 _QUALIFIER = r"(?:" + "|".join(re.escape(q) for q in sorted(_QUALIFIERS, key=len, reverse=True)) + r")"
 
 _PATTERN = re.compile(
@@ -52,7 +54,7 @@ _PATTERN = re.compile(
     | (?P<ndozen>two|three|four|five|six|several)\s+dozen\b
     | between\s+(?P<bcur>{_CURRENCY})?(?P<bnum>{_DIGITS})\s+and\s+(?:{_CURRENCY})?(?P<bnum2>{_DIGITS})
         (?:\s?(?P<bscale>{_SCALE}))?
-    | (?P<cur>{_CURRENCY})?\s?(?<![\w./-])(?P<num>{_DIGITS})
+    | (?P<cur>{_CURRENCY})?\s?{_FIGURE_START}(?P<num>{_DIGITS})
         (?:\s?(?:-|–)\s?(?P<num2>{_DIGITS})|\s+to\s+(?P<num3>{_DIGITS})(?=\s+[a-zA-Z]|\s*[,;)]|\.(?!\d)))?
         (?:\s?(?P<scale>{_SCALE}))?
     | (?P<word>\b{_WORD_NUMBER})\b

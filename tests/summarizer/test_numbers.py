@@ -22,6 +22,8 @@ from summarizer.numbers import find_quantities
         ("more than 300 troops", 300, True, "min"),
         ("up to 5,000 troops", 5000, True, "max"),
         ("nearly 40 soldiers", 40, True, "max"),
+        ("a net profit of Rs847.156 million", 847_156_000, False, None),  # a code's digits may follow it at once
+        ("USD5m", 5_000_000, False, None),
     ],
 )
 def test_news_numbers(text: str, value: float | None, approx: bool, bound: str | None) -> None:
@@ -40,3 +42,16 @@ def test_metres_are_not_millions() -> None:
 
 def test_one_of_is_not_a_count() -> None:
     assert find_quantities("one of the soldiers said") == []
+
+
+def test_a_currency_code_needs_a_word_of_its_own() -> None:
+    assert [q.text for q in find_quantities("Bars847 and Rs12")] == ["Rs12"]
+
+
+def test_one_counts_only_where_the_caller_says() -> None:
+    import re
+
+    soldier = re.compile(r"\s+soldier")
+    assert [q.value for q in find_quantities("one soldier", ones=soldier)] == [1]
+    assert find_quantities("the one soldier", ones=soldier) == []  # "the one in Iraq"
+    assert find_quantities("one soldier") == []
