@@ -42,7 +42,7 @@ _NOUNS = _lexicon(
         "people": (
             "people civilians children residents villagers migrants persons men women workers diplomats journalists "
             "nationals passengers tourists foreigners victims individuals national citizen "
-            "foreigner"
+            "foreigner protesters demonstrators pilgrims students hostages fighters militants rebels insurgents"
         ),
         "other": (
             "tanks tank jets fighter-jets warplanes aircraft planes helicopters warships ships vessels drones "
@@ -163,8 +163,12 @@ _RECOUNT = re.compile(
     re.IGNORECASE,
 )
 
+_ARMOUR = re.compile(r"\b(?:unmanned|aerial|armou?red|combat|fighting|tactical|warplanes|helicopters|tanks|warships)\b")
+
 _BARE_CASUALTY = re.compile(
-    r"^\s+(?:(?:are|were|have\s+been|had\s+been)\s+)?(?:\w+\s+){0,4}?"
+    r"^\s+(?!(?:cities|towns|villages|countries|provinces|states|districts|regions|cases|incidents|attacks|"
+    r"places|locations|sites|years|months|weeks|days|hours)\b)"  # "protesters in 21 cities have been killed"
+    r"(?:(?:are|were|have\s+been|had\s+been)\s+)?(?:\w+\s+){0,4}?"
     r"(?P<verb>killed|dead|missing|injured|wounded)\b"
     r"|^\s+(?:(?:may|might|could|are\s+feared\s+to)\s+)?(?:had\s+|have\s+|has\s+)?(?:died|succumbed)\b"
     r"|^\s+(?:were|are)\s+(?:now\s+)?(?:known|confirmed|reported)\s+to\s+have\s+died\b"
@@ -438,7 +442,7 @@ def what_it_counts(
         verb = wounded.group("verb")
         noun = facts[-1].unit.split()[0]
         return Head("casualties", f"{noun} {verb}", quantity.end, quantity.end, quantity.end)
-    if head is None or (head.unit == "vehicles" and not MILITARY.search(sentence)):
+    if head is None or (head.unit == "vehicles" and not MILITARY.search(sentence) and not _ARMOUR.search(sentence)):
         return None  # "sales … to 8,971,864 vehicles": cars sold, not armour
     return _in_context(sentence, quantity, head)
 

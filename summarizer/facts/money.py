@@ -102,7 +102,9 @@ _CENTS = re.compile(
 
 _LEVEL_BEFORE = re.compile(r"\b(?:at|to)\s+(?:around\s+|about\s+)?$")  # "rose 9.7% to $6", "trading at $61"
 
-MIN_MONEY = 100_000  # below this, a sum reached "at" or "to" is a price level
+MIN_MONEY = 100_000  # below this, a sum reached "at" or "to", or a sum "a year", is a price level or a wage
+MIN_SUM = 10_000  # below this, money is a price (one annotated key fact in 2,300 was smaller: a list's EUR 7,500)
+_YEARLY = re.compile(r"^\s+(?:[a-z]+\s+)?(?:(?:a|per)\s+(?:year|annum)|annually|yearly)\b")
 
 
 def money_head(sentence: str, quantity: Quantity) -> Head | None:
@@ -122,6 +124,13 @@ def _is_price(sentence: str, quantity: Quantity) -> bool:
     """A price, rate, level or conversion rather than an amount of money someone has, gives or gets."""
     if _CENTS.search(quantity.text):
         return True
+    if quantity.value is not None and quantity.value < MIN_SUM:
+        return True  # "save $100 on", "sells a mat for $60": a price; no key fact is this small
+    after = sentence[quantity.end :]
+    if re.match(r"\s+pounds\s+of\s+(?!(?:aid|funding|money|cash|investment|assistance|support)\b)", after):
+        return True  # "5,200 pounds of water vapor": a weight
+    if quantity.value is not None and quantity.value < MIN_MONEY and _YEARLY.match(after):
+        return True  # "around $60,000 a year": a household's spending, a salary
     small = quantity.value is not None and quantity.value < MIN_MONEY
     if small and _LEVEL_BEFORE.search(sentence[max(0, quantity.start - LOOK_BACK) : quantity.start]):
         return True

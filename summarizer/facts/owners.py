@@ -40,6 +40,10 @@ _BACK_REFERENCE = re.compile(r"\b(?:the country|the nation|its|their)\b")
 
 _EACH = re.compile(r"\beach\b")
 
+_WORLDWIDE = re.compile(
+    r"\b(?:worldwide|around\s+the\s+(?:world|globe)|across\s+the\s+(?:world|globe)|globally|in\s+the\s+world)\b"
+)
+
 # where people fled from: "fighting in Ukraine", "violence in Sudan", "the Syrian conflict"
 _DISPLACED_IN = re.compile(r"\b(?:displaced|uprooted|homeless)\s+(?:\w+\s+){0,3}?(?:in|within|inside)\s+(?:the\s+)?$")
 
@@ -162,6 +166,8 @@ def implied_owner(
         re.IGNORECASE,
     ):
         return []  # "2,215 foreign soldiers have died in Afghanistan": many nations', none of them the host
+    if head.category in ("casualties", "displaced") and _WORLDWIDE.search(sentence):
+        return []  # "9 million premature deaths … around the world": nobody's, whatever the passage is about
     if head.category == "casualties":
         here = [m for m in mentions if m.code and m.who == where and m.kind is MentionKind.NAME]
         if here:  # "dead in Somalia"; not "in Kabul", where the dead may be anyone's

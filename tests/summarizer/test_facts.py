@@ -120,7 +120,7 @@ def test_money_and_casualties() -> None:
         ("Germany pledged €1.5bn in humanitarian aid to Ukraine.", "€1.5bn for Ukraine"),
         ("The US approved $90m in military financing for Taiwan.", "$90m for Taiwan"),
         ("Australia will spend A$85 million on patrol boats.", "A$85m"),
-        ("Britain's £2,500 grant was paid.", "£2,500"),
+        ("Britain’s £25,000 grant was paid.", "£25,000"),
     ],
 )
 def test_money_reads_as_news_writes_it(sentence: str, line: str) -> None:
@@ -457,6 +457,17 @@ def test_elided_figures_ones_and_common_country_names(
     assert [(f.category, f.who, f.quantity, f.where) for f in extract_facts(text)] == expected
 
 
+def test_a_toll_around_the_world_and_a_count_of_cities_are_nobodys() -> None:
+    text = ("India suffered badly from air pollution. In 2015 there were 9 million premature deaths from it around the "
+            "world. At least 106 protesters in 21 cities have been killed.")  # fmt: skip
+    assert [(f.who, f.quantity) for f in extract_facts(text)] == [(None, 9_000_000), (None, 106)]
+
+
+def test_vehicles_count_as_equipment_only_in_war() -> None:
+    assert [f.quantity for f in extract_facts("Russian losses include 8,656 unmanned aerial vehicles.")] == [8656]
+    assert extract_facts("Toyota said vehicle sales fell to 8,971,864 vehicles.") == []
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -476,6 +487,12 @@ def test_elided_figures_ones_and_common_country_names(
         ("Oil prices hit 147 dollars a barrel last July.", []),
         # cars sold are no military equipment
         ("Toyota said vehicle sales fell to 8,971,864 vehicles.", []),
+        # prices, wages and weights are no sums anyone has
+        ("At B&H, shoppers can save $100 on the retail systems.", []),
+        ("Regular FIRE is someone whose spending is around $60,000 a year.", []),
+        ("They detected 5,200 pounds of water vapor being released from Europa per second.", []),
+        # "the Emirates fleet" is the airline's
+        ("Clark revealed plans to expand the Emirates fleet by 30 jets.", []),
         # an Indian agency's dateline owns nothing; the buyer that "picked up" a stake pays
         (
             "New Delhi, Sep 9 (PTI) US private equity firm Silver Lake Partners picked up a stake for Rs 7,500 crore.",
