@@ -186,7 +186,7 @@ def _year_then_figure(match: re.Match[str]) -> bool:
     )
 
 
-_DETERMINER = re.compile(r"\b(?:the|this|that|no|any|every|each)\s+$", re.IGNORECASE)  # "the one in Iraq"
+_DETERMINER = re.compile(r"\b(?:the|this|that|no|any|every|each|according\s+to)\s+$", re.IGNORECASE)  # "the one in"
 
 
 def find_quantities(sentence: str, *, ones: re.Pattern[str] | None = None) -> list[Quantity]:
@@ -202,7 +202,7 @@ def find_quantities(sentence: str, *, ones: re.Pattern[str] | None = None) -> li
             found.append(Quantity(start=match.start("num"), end=match.end("num"), text=match.group("num"), value=year))
             continue
         if match.group("word") and match.group("word").lower() == "one" and not match.group("wscale"):
-            the_one = _DETERMINER.search(sentence, max(0, match.start() - 8), match.start())
+            the_one = _DETERMINER.search(sentence, max(0, match.start() - 16), match.start())
             if ones is None or the_one or not ones.match(sentence, match.end()):
                 continue  # "one of the", "no one": almost never a count in news, unless what follows says so
         change = _change(sentence, match)

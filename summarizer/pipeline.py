@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import weakref
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cache
@@ -138,7 +139,7 @@ def _add_facts(result: Result) -> float:
     return result.timings_ms["facts"]
 
 
-_WARM_ENCODERS: set[int] = set()  # encoders already run once (tests share one across many pipelines)
+_WARM_ENCODERS: weakref.WeakSet[SentenceEncoder] = weakref.WeakSet()  # run once already (tests share encoders)
 
 
 @cache
@@ -263,10 +264,14 @@ class Pipeline:
             await asyncio.to_thread(self._warm_up)
 
     def _warm_up(self) -> None:
-        article = _warm_process()
-        if self.remote is None and id(self.encoder) not in _WARM_ENCODERS:
-            self.encoder.encode(_paragraphs(article))
-            _WARM_ENCODERS.add(id(self.encoder))
+        """Optional work: if it fails, the first user pays the first-call costs, and nothing else changes."""
+        try:
+            article = _warm_process()
+            if self.remote is None and self.encoder not in _WARM_ENCODERS:
+                self.encoder.encode(_paragraphs(article))
+                _WARM_ENCODERS.add(self.encoder)
+        except Exception:
+            logger.exception("warm-up failed; the first request will be slower")
 
     def _load(self) -> None:
         if self._encoder is None:

@@ -258,7 +258,11 @@ def _is_measure(sentence: str, quantity: Quantity) -> bool:
 
 
 # "one soldier", "one Japanese national", ", 10 in Tanzania and one in Kenya": where "one" is a count
-_ONE_COUNTS = re.compile(rf"\s+(?:[A-Z][\w-]*\s+)?(?i:{NOUN_PATTERN})\b(?!\s+of\b)|\s+(?:in|to)\s+(?:the\s+)?[A-Z]")
+_ONE_COUNTS = re.compile(
+    rf"\s+(?:[A-Z][\w-]*\s+)?(?i:{NOUN_PATTERN})\b(?!\s+of\b)"
+    r"(?!,?\s+(?:\w+\s+)?(?:said|says|told|tells|added|explained|recalled|described|wrote)\b)"  # a source, not a count
+    r"|\s+(?:in|to)\s+(?:the\s+)?[A-Z]"
+)
 
 _COUNTED_NEXT = re.compile(rf"\s+(?:[A-Z][\w-]*\s+)?(?i:{NOUN_PATTERN})\b")
 

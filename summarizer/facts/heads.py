@@ -41,8 +41,8 @@ _NOUNS = _lexicon(
         ),
         "people": (
             "people civilians children residents villagers migrants persons men women workers diplomats journalists "
-            "nationals passengers tourists foreigners victims individuals national citizen "
-            "foreigner protesters demonstrators pilgrims students hostages fighters militants rebels insurgents"
+            "nationals passengers tourists foreigners victims individuals foreigner "
+            "protesters demonstrators pilgrims students hostages militants rebels insurgents"
         ),
         "other": (
             "tanks tank jets fighter-jets warplanes aircraft planes helicopters warships ships vessels drones "
@@ -163,7 +163,10 @@ _RECOUNT = re.compile(
     re.IGNORECASE,
 )
 
-_ARMOUR = re.compile(r"\b(?:unmanned|aerial|armou?red|combat|fighting|tactical|warplanes|helicopters|tanks|warships)\b")
+_ARMOUR = re.compile(
+    r"\b(?:unmanned|aerial|armou?red|combat|fighting|infantry|tactical|warplanes|helicopters|tanks|warships|Bradley|"
+    r"Marder|Stryker|Humvees?|MRAPs?|destroyed|military)\b"
+)
 
 _BARE_CASUALTY = re.compile(
     r"^\s+(?!(?:cities|towns|villages|countries|provinces|states|districts|regions|cases|incidents|attacks|"
@@ -305,8 +308,20 @@ _IN_PLACE = re.compile(
     r"^\s+(?:more\s+)?(?:(?:in|from)\s+(?:the\s+)?[A-Z]|(?:in|by)\s+(?:19|20)\d\d\b|the\s+following\b)"
 )
 
+
+def _to_country_again(after: str) -> bool:
+    """ "…, 320,000 to Jordan,": a country, not "to Nasser hospital" or "to March"."""
+    found = _TO_PLACE_AGAIN.match(after)
+    if found is None:
+        return False
+    named = after[found.end("to") :].lstrip()
+    return any(m.start == 0 and m.code for m in lexicon().mentions(named[:60]))
+
+
 _TO_PLACE = re.compile(r"\b(?:to|into)\s+(?:the\s+)?[A-Z]")
-_TO_PLACE_AGAIN = re.compile(r"^\s+(?:to|into)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?\s*(?:[,;.)]|and\b|$)")
+_TO_PLACE_AGAIN = re.compile(
+    r"^\s+(?P<to>to|into)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?\s*(?:[,;.)]|and\b|$)"
+)
 
 _NEW_OWNER = re.compile(r"(?:,|\band|;|\bwhile)\s+$")
 
@@ -366,11 +381,16 @@ def _elliptic_head(
             return Head("money", previous.unit, quantity.end, quantity.end, quantity.end)
         return None
     before = sentence[max(0, quantity.start - LOOK_BACK) : quantity.start]
-    between = sentence[quantities[position - 1].end : quantity.start]
+    earlier = quantities[position - 1]
+    between = sentence[earlier.end : quantity.start]
     owner_named = any(_NEW_OWNER.search(between[: m.start]) for m in lexicon().mentions(between) if m.code)
     if (
         _IN_PLACE.match(after)
-        or (_TO_PLACE_AGAIN.match(after) and _TO_PLACE.search(between))  # "… fled to Lebanon, 320,000 to Jordan"
+        or (
+            _to_country_again(after)
+            and _TO_PLACE.search(between)
+            and previous.quantity_text == quantities[position - 1].text
+        )
         or owner_named
         or DOWN_FROM.search(before)
         or FROM_CURRENT.search(before)

@@ -167,7 +167,11 @@ def _rows_in_line(line: str, number: int, header: list[str] | None = None) -> li
     a list line ("Britain: 9,500"), or inline items in a sentence."""
     if "|" in line:
         row = _table_row(line, number)
-        return [] if row is None else [row, *_more_columns(line, row, header)] if header else [row]
+        if row is None or not header:
+            return [row] if row else []
+        columns = _more_columns(line, row, header)
+        relabelled = bool(columns) and columns[0].quantity is row.quantity  # the first figure, read by its heading
+        return columns if relabelled else [row, *columns]
     inline = _inline_rows(line, number)
     if inline:
         return inline
@@ -205,16 +209,18 @@ def _more_columns(line: str, first: ListRow, header: list[str]) -> list[ListRow]
         quantity = next((q for q in find_quantities(cell) if q.value is not None and not is_year_shaped(q)), None)
         if quantity is None or quantity.value is None:
             continue
-        if not values:
-            values.add(quantity.value)  # the row's own figure, read already
-            continue
         heading = header[index] if index < len(header) else ""
         category, _ = _row_category(f" {heading}", quantity)
-        if (category is None and not _TOTAL_ROW.match(heading)) or quantity.value in values:
+        if not values:
+            values.add(quantity.value)  # the row's own figure, read already: its heading may say what it counts
+            if category is not None and not _NOT_COUNTED.search(heading):
+                rows.append(replace(first, category=category, unit=heading.lower()))
+            continue
+        counted = category is not None or _TOTAL_ROW.match(heading)
+        if not counted or _NOT_COUNTED.search(heading) or quantity.value in values:
             continue
         values.add(quantity.value)
-        unit = heading.lower() if category else ""  # "93,943 missing"; a total column takes the table's unit
-        rows.append(replace(first, quantity=quantity, category=category, unit=unit))
+        rows.append(replace(first, quantity=quantity, category=category, unit=heading.lower()))  # "93,943 missing"
     return rows
 
 
@@ -225,10 +231,15 @@ def _names_owner(cell: str, row: ListRow) -> bool:
 
 
 def table_header(line: str) -> list[str] | None:
-    """A table's heading row: cells and no figures ("Country | dead | missing | total")."""
-    if "|" not in line or re.search(r"\d", line):
+    """A table's heading row: cells and no figures ("Country | dead | missing | total"); not the rule under it
+    ("|---|---|") that cleaning writes."""
+    if "|" not in line or re.search(r"\d", line) or re.fullmatch(r"[|\s:-]+", line):
         return None
     return [cell.strip() for cell in line.split("|")]
+
+
+# a column of rates, shares or changes counts nothing: "Share of refugees (%)", "Deaths per million", "Change"
+_NOT_COUNTED = re.compile(r"%|\b(?:per|share|rate|change|percent|ratio|rank)\b", re.IGNORECASE)
 
 
 _INLINE = re.compile(r"(?:^|[,;:]\s*|\band\s+|\bfrom\s+|\bfollowed\s+by\s+)(?=[A-Z])")
@@ -342,7 +353,7 @@ def _settle(block: list[ListRow], intro: list[str], before: list[str] | None = N
     if category is None:
         return []
     settled = []
-    force = _force_of([*(before or []), *intro])
+    force = (_force_of(intro) or _force_of(before or [])) if category == "troops" else None  # a troop list's
     scale = _intro_scale(intro) if category == "money" else 1
     for row in block:
         if row.owner is None and force is not None and _TOTAL_ROW.match(_BULLET.sub("", row.evidence)):
@@ -380,7 +391,7 @@ def _force_of(lines: list[str]) -> Mention | None:
 
 # "The countries that owe the most, in millions of dollars:", "Pledges ($ million)": the scale of a table's figures
 _INTRO_SCALE = re.compile(
-    r"\bin\s+(?P<in>millions|billions)\b|\(\s*(?:US\$|\$|€|£|USD|EUR|GBP)\s?(?P<paren>m|mn|million|bn|billion)s?\s*\)",
+    r"\bin\s+(?P<in>millions|billions)\b(?!\s+of\s+(?!(?:US\s+)?(?:dollars|euros|pounds|yen|francs|rupees)\b))|\(\s*(?:US\$|\$|€|£|USD|EUR|GBP)\s?(?P<paren>m|mn|million|bn|billion)s?\s*\)",
     re.IGNORECASE,
 )
 _SCALED = re.compile(r"(?:million|billion|trillion|crore|lakh|bn|mn|m|tn|k)$", re.IGNORECASE)
@@ -395,20 +406,23 @@ def _intro_scale(intro: list[str]) -> float:
 
 
 # a list of refugees per country counts them where they are unless it says the rows are where they came from
-_ROWS_ARE_ORIGINS = re.compile(r"\b(?:origin|nationalit(?:y|ies)|from|by\s+country\s+of)\b", re.IGNORECASE)
+_ROWS_ARE_ORIGINS = re.compile(
+    r"\b(?:origin|nationalit(?:y|ies)|from|by\s+country\s+of|producing|source|citizenship)\b", re.IGNORECASE
+)
 
 
 def _rows_are_hosts(intro: list[str], before: list[str], row: ListRow) -> bool:
-    """ "The whereabouts and numbers of the refugees: / Albania 363,100": the rows host the refugees. A row
-    naming a nationality ("Somalis (245,000)") is where they came from."""
+    """ "The whereabouts and numbers of the refugees: / Albania 363,100": the rows host the refugees, when the list
+    says so; a row naming a nationality ("Somalis (245,000)"), or a list of origins, is where they came from."""
     if row.owner is None or row.owner.kind is MentionKind.DEMONYM:
         return False
-    text = " ".join([*intro, *before, row.evidence])
-    return _HOSTS.search(text) is not None or _ROWS_ARE_ORIGINS.search(" ".join(intro[-1:])) is None
+    if _ROWS_ARE_ORIGINS.search(" ".join(intro[-1:])):
+        return False
+    return _HOSTS.search(" ".join([*intro, *before, row.evidence])) is not None
 
 
 _HOSTS = re.compile(
-    r"\bhost(?:s|ed|ing)?\b|\btaken\s+in\b|\bshelter(?:s|ed|ing)?\b|\breceiv(?:es|ed|ing)\b|"
+    r"\bwhereabouts\b|\bevacuated\s+(?:from|to)\b|\bhost(?:s|ed|ing)?\b|\btaken\s+in\b|\bshelter(?:s|ed|ing)?\b|\breceiv(?:es|ed|ing)\b|"
     r"\bregistered\s+in\b",
     re.IGNORECASE,
 )

@@ -69,7 +69,7 @@ _CONVERSION_BEFORE = re.compile(
 
 # "raised his price target for Apple from $135 to $145", "its shares at $12": what one share costs
 _PRICE_BEFORE = re.compile(
-    r"\b(?:price\s+target|target\s+price|share\s+price|stock\s+price|price\s+of)\b[^.;]{0,40}$", re.IGNORECASE
+    r"\b(?:price\s+target|target\s+price|share\s+price|stock\s+price)\b[^.;,]{0,40}$", re.IGNORECASE
 )
 
 # "2.1733 trillion yen ($18.1bn; £11.7bn)": each further currency in the brackets is the same sum again

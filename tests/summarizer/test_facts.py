@@ -341,8 +341,8 @@ def test_every_figure_of_a_table_row_is_counted_by_its_column_heading() -> None:
             "Indonesia | 126,473 | 93,943 | 220,416 | 230,000,000\nSomalia | 298 | - | 298 | 9,000,000\n"
             "Rank | Country | Personnel\n1 | Nepal | 6,247")  # fmt: skip
     facts = [(f.who, f.quantity, f.unit) for f in extract_facts(text)]
-    assert facts[:4] == [("Indonesia", 126_473, "deaths"), ("Indonesia", 93_943, "missing"),
-                         ("Indonesia", 220_416, "deaths"), ("Somalia", 298, "deaths")]  # fmt: skip
+    assert facts[:4] == [("Indonesia", 126_473, "dead"), ("Indonesia", 93_943, "missing"),
+                         ("Indonesia", 220_416, "total"), ("Somalia", 298, "dead")]  # fmt: skip
     assert all(quantity != 230_000_000 for _, quantity, _ in facts)  # a population is no key fact
 
 
@@ -656,3 +656,54 @@ def test_labelled_rows_with_commentary_between_them_are_one_list() -> None:
     )
     troops = owners(extract_facts(text), "troops")
     assert troops["NG"] == 1200 and troops["TG"] == 540 and troops["BJ"] == 300
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a list's total is a mission's only when a troop list names it
+        (
+            "NATO leaders met in Vilnius on Tuesday.\nThe war's toll so far, by country:\nUkraine 31,000 killed\n"
+            "Russia 120,000 killed\nTotal 151,000",
+            [("Ukraine", 31_000, None), ("Russia", 120_000, None), (None, 151_000, None)],
+        ),
+        (
+            "The Pentagon said 2,000 National Guard troops were deployed to Washington.",
+            [("United States", 2000, "Washington")],
+        ),
+        # a list of the countries refugees come from
+        (
+            "The top five countries producing refugees, according to UNHCR:\nSyria 6.8 million\n"
+            "Afghanistan 2.7 million",
+            [("Syria", 6_800_000, None), ("Afghanistan", 2_700_000, None)],
+        ),
+        # a column of shares counts nothing
+        (
+            "Refugees by country:\nCountry | Refugees | Share of refugees (%)\nLebanon | 1,500,000 | 25\n"
+            "Jordan | 700,000 | 12",
+            [("Lebanon", 1_500_000, None), ("Jordan", 700_000, None)],
+        ),
+        # a source quoted is no deployment
+        ("One German soldier said the unit had run out of ammunition.", []),
+        (
+            "The price of oil rose 3%, and Saudi Arabia pledged $10 billion to Egypt.",
+            [("Saudi Arabia", 10_000_000_000, "Egypt")],
+        ),
+        ("Germany will deliver 40 Marder infantry fighting vehicles to Ukraine.", [("Germany", 40, "Ukraine")]),
+        # "40 to Nasser" goes on from "200 were taken to", not from the dead; a hospital is no country
+        ("The attack killed 30 people, and 200 were taken to Al-Shifa hospital, 40 to Nasser.", [(None, 30, None)]),
+    ],
+)
+def test_what_the_review_of_the_new_rules_found(text: str, expected: list[tuple[str | None, int, str | None]]) -> None:
+    assert [(f.who, f.quantity, f.where) for f in extract_facts(text)] == expected
+
+
+def test_a_cleaned_html_table_is_read_by_its_headings_not_by_the_rule_under_them() -> None:
+    html = ("<html><body><article><h1>Toll</h1><p>The dead and wounded of the war, by country, as the ministry "
+            "counts them in its latest report on the fighting.</p><table><tr><th>Country</th><th>Dead</th>"
+            "<th>Wounded</th></tr><tr><td>Ukraine</td><td>300</td><td>1,200</td></tr><tr><td>Russia</td>"
+            "<td>500</td><td>2,000</td></tr></table><p>More fighting is expected in the coming weeks, officials "
+            "said on Monday in the capital.</p></article></body></html>")  # fmt: skip
+    facts = [(f.who, f.quantity, f.unit) for f in extract_facts(from_html(html).text)]
+    assert facts == [("Ukraine", 300, "dead"), ("Ukraine", 1200, "wounded"), ("Russia", 500, "dead"),
+                     ("Russia", 2000, "wounded")]  # fmt: skip

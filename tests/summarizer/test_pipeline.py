@@ -116,6 +116,34 @@ async def test_the_models_load_once_for_callers_arriving_together(
     assert pipeline.encoder is encoder
 
 
+async def test_a_warm_start_runs_each_encoder_once_and_a_failing_warm_up_stops_nothing(
+    settings: Settings, encoder: Any, extractive: Any
+) -> None:
+    encoded: list[int] = []
+
+    class Counting:
+        dimension = 384
+
+        def encode(self, texts: list[str], batch_size: int = 32) -> Any:
+            encoded.append(len(texts))
+            return encoder.encode(texts)
+
+    counting = Counting()
+    for _ in range(2):  # two pipelines sharing one encoder, as the bot's tests do
+        await Pipeline(settings, backend=extractive, encoder=counting).start(warm=True)  # type: ignore[arg-type]
+    assert len(encoded) == 1 and encoded[0] > 0
+
+    class Broken:
+        dimension = 384
+
+        def encode(self, texts: list[str], batch_size: int = 32) -> Any:
+            raise RuntimeError("no kernels today")
+
+    broken = Pipeline(settings, backend=extractive, encoder=Broken())  # type: ignore[arg-type]
+    await broken.start(warm=True)  # logged; the first request pays the first-call costs instead
+    assert broken.backend is extractive
+
+
 async def test_a_source_that_fails_says_why_in_one_line_of_its_kind(settings: Settings, tmp_path: Path) -> None:
     pipeline = Pipeline(settings)
     with pytest.raises(PipelineError) as refused:
