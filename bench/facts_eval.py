@@ -1,7 +1,7 @@
 """Key-fact extraction on the annotated set: precision, recall and F1 per category, and timing.
 
     python bench/facts_eval.py [--data FOLDER...] [--verbose]
-    (default: tests/data/facts/{blind,dev,heldout}, then tests/data/facts-real/{dev,heldout,heldout-2}; the
+    (default: tests/data/facts/{blind,dev,heldout}, then tests/data/facts-real/{dev,heldout-1,heldout-2}; the
     real-reporting blind splits are scored only when named, once, at the end of the work they judge)
 
 Also times facts against the summary on the sample article, the figure issue #4 asks for.
