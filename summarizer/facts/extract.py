@@ -13,6 +13,7 @@ from summarizer.facts.heads import (
     FROM_TO,
     NOT_COUNT,
     NOUN_PATTERN,
+    TO_FROM,
     is_model_number,
     noun_head,
     what_it_counts,
@@ -161,7 +162,7 @@ def _facts_in_sentence(sentence: str, context: Context) -> list[Fact]:
         candidates: list[Mention | None] = [*owners] if owners else [None]
         role = quantity.role
         before = sentence[max(0, quantity.start - LOOK_BACK) : quantity.start]
-        earlier = DOWN_FROM.search(before) or FROM_CURRENT.search(before) or _TO_FROM.search(before)
+        earlier = DOWN_FROM.search(before) or FROM_CURRENT.search(before) or TO_FROM.search(before)
         if facts and earlier and facts[-1].category == head.category:
             facts[-1] = replace(facts[-1], role="after")  # "8,700 soldiers in Iraq, down from about 40,000"
             role = "before"
@@ -200,10 +201,6 @@ def _fact(
     )
 
 
-# "cut the number of troops in Iraq to 2,500 from 5,100": the new figure first
-_TO_FROM = re.compile(
-    r"\bto\s+(?:about\s+|around\s+|some\s+)?[\d,.]+\s+(?:[a-z]+\s+){0,2}from\s+(?:about\s+|around\s+)?$"
-)
 _RESPECTIVELY = re.compile(r"\brespectively\b")
 
 

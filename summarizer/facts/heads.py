@@ -120,6 +120,10 @@ _APPROX_WORD = (
 )
 
 _DEATH_TOLL = re.compile(
+    r"\b(?:revised|raised|lowered|adjusted|put)\s+(?:down\s+|up\s+)?(?:the\s+)?(?:death\s+toll|toll|"
+    r"number\s+(?:of\s+(?:[\w-]+\s+){0,2})?(?:dead|killed|deaths))\b(?:[^.;]|\.(?=[\w-])){0,120}?\b(?:to|at)\s+"
+    + _APPROX_WORD
+    + "$|"  # "Iran has revised down the number killed in Bam to 26,271", "revised the toll … down to 253"
     r"\b(?:death\s+toll|toll|deaths|number\s+of\s+(?:[\w-]+\s+){0,3}?(?:dead|deaths|fatalities|killed))\b(?:[^.;]|\.(?=[\w-])){0,120}?"
     r"\b(?:rose|risen|climbed|reached|stands|stood|is|was|hit|jumped|increased|adjusted|revised|raised|"
     r"put|rises|climbs|bring|brings|brought|bringing)\b(?:[^.;]|\.(?=[\w-])){0,40}?\b(?:to|at|from)\s+"
@@ -293,7 +297,13 @@ _STRONG = re.compile(
 _TOLL_AFTER = re.compile(r"^\s+(?:[A-Z][\w.’'-]*['’]s\s+)?(?:death\s+)?toll\b")
 
 FROM_CURRENT = re.compile(
-    r"\bfrom\s+(?:its|their|the|a)\s+(?:current|present|existing|previous|earlier)\s+(?:level\s+of\s+)?$"
+    r"\bfrom\s+(?:its|their|the|a|an)\s+(?:current|present|existing|previous|earlier|initial)\s+"
+    r"(?:(?:level|figure|total|toll|tally|estimate|number|count)\s+of\s+)?$"
+)  # "from its current 850", "from the previous figure of 359"
+
+# "cut the number of troops in Iraq to 2,500 from 5,100", "to 12,500 troops from 7,000": the new figure first
+TO_FROM = re.compile(
+    r"\bto\s+(?:about\s+|around\s+|some\s+)?[\d,.]+\s+(?:[a-z]+\s+){0,2}from\s+(?:about\s+|around\s+)?$"
 )
 
 FROM_TO = re.compile(r"\bfrom\s+(?:about\s+|around\s+)?[\d,.]+\s+(?:[\w-]+\s+){1,2}to\s+(?:about\s+|around\s+)?$")
@@ -394,6 +404,7 @@ def _elliptic_head(
         or owner_named
         or DOWN_FROM.search(before)
         or FROM_CURRENT.search(before)
+        or TO_FROM.search(before)
         or (FROM_TO.search(before))
     ):
         return Head(previous.category, previous.unit, quantity.end, quantity.end, quantity.end)

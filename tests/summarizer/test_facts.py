@@ -368,6 +368,15 @@ def test_a_table_of_money_in_millions_is_scaled_and_read_once() -> None:
             "The US military will reach 2,172,100 troops by 2024, down from the 2,186,500 planned.",
             [("United States", 2_172_100, "after"), ("United States", 2_186_500, "before")],
         ),
+        # the new figure first: "to 26,271 from 41,000", "to 12,500 troops from 7,000"
+        (
+            "Iran has revised down the number killed in the Bam earthquake to 26,271 from 41,000.",
+            [("Iran", 26_271, "after"), ("Iran", 41_000, "before")],
+        ),
+        (
+            "The Security Council voted to increase the UN force in South Sudan to 12,500 troops from 7,000.",
+            [("UN", 12_500, "after"), ("UN", 7_000, "before")],
+        ),
         # an ethnic group is no state
         ("Many of Kosovo's 1.8 million ethnic Albanians were already displaced.", [(None, 1_800_000, None)]),
         # "which it acquired": the buyer pays, not the company bought
