@@ -34,14 +34,14 @@ _NOUNS = _lexicon(
             "force forces special-forces military-personnel blue-helmets boots-on-the-ground reservists "
             "conscripts carabinieri gendarmes legionnaires police-officers policemen"
         ),
-        "casualties": "fatalities casualties deaths dead",
+        "casualties": "fatalities casualties deaths dead death bodies",
         "displaced": (
             "refugees evacuees asylum-seekers internally-displaced-people displaced-people "
             "internally-displaced-persons displaced-persons IDPs"
         ),
         "people": (
-            "people civilians children residents villagers migrants persons men women workers diplomats journalists "
-            "nationals passengers tourists foreigners victims individuals foreigner "
+            "people person civilians children residents villagers migrants persons men women workers diplomats "
+            "journalists nationals passengers tourists foreigners victims individuals foreigner "
             "protesters demonstrators pilgrims students hostages militants rebels insurgents"
         ),
         "other": (

@@ -368,6 +368,11 @@ def test_a_table_of_money_in_millions_is_scaled_and_read_once() -> None:
             "The US military will reach 2,172,100 troops by 2024, down from the 2,186,500 planned.",
             [("United States", 2_172_100, "after"), ("United States", 2_186_500, "before")],
         ),
+        # "one death", "one person", bodies found: counts, each elided country its own
+        (
+            "One death was reported in Jamaica, 11 in Cuba and one in the Bahamas.",
+            [("Jamaica", 1, None), ("Cuba", 11, None), ("Bahamas", 1, None)],
+        ),
         # the new figure first: "to 26,271 from 41,000", "to 12,500 troops from 7,000"
         (
             "Iran has revised down the number killed in the Bam earthquake to 26,271 from 41,000.",
