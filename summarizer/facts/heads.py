@@ -311,6 +311,7 @@ FROM_TO = re.compile(r"\bfrom\s+(?:about\s+|around\s+)?[\d,.]+\s+(?:[\w-]+\s+){1
 _MORE = re.compile(r"^\s+(?:more|others|extra)\b")
 
 DOWN_FROM = re.compile(
+    r"\b(?:compared\s+(?:with|to)|against)\s+(?:about\s+|around\s+|some\s+|nearly\s+)?$|"  # "…, compared with Rs20bn"
     r"\b(?:down|up)\s+from\s+(?:a\s+(?:high|peak|low)\s+of\s+|the\s+)?(?:about\s+|around\s+|some\s+|nearly\s+)?$"
 )
 
@@ -384,7 +385,7 @@ def _elliptic_head(
     if previous.category == "money":  # "will rise by 1.2 billion euros in 2016 to 34.2 billion"
         scaled = re.search(r"(?:million|billion|trillion|crore|bn|tn)$", quantity.text)
         linked = re.search(
-            r"\b(?:to|from|and|or)\s+(?:about\s+|around\s+|some\s+|nearly\s+)?$",
+            r"\b(?:to|from|and|or|compared\s+(?:with|to)|against)\s+(?:about\s+|around\s+|some\s+|nearly\s+)?$",
             sentence[max(0, quantity.start - LOOK_BACK) : quantity.start],
         )
         if scaled and linked:

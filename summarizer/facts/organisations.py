@@ -51,10 +51,10 @@ def organisation_owner(sentence: str, end: int, mentions: list[Mention], context
     if not verbs:
         return None
     verb = verbs[-1]  # "Shell paid $1 billion while BP raised $2 billion": BP's verb is the last before BP's sum
-    subject = sentence[: verb.start()]
+    dateline = LEADING_DATELINE.match(sentence[: verb.start()])  # "New Delhi, Sep 9 (PTI)", before acronyms go
+    subject = _ACRONYM.sub(lambda m: " " * len(m.group(0)), sentence[: verb.start()])  # "Millat Tractors (MTL)"
     if _COMPANY_REFERENCE.search(subject) and context.company is not None:
         return context.company
-    dateline = LEADING_DATELINE.match(subject)
     start = dateline.end() if dateline else 0
     runs = [run for run in _NAME_RUN.finditer(subject, start) if _is_name(run.group(0))]
     if not runs or len(subject[runs[-1].end() :].split()) > MAX_SUBJECT_GAP:
@@ -95,8 +95,11 @@ _DESCRIPTOR = re.compile(
     r"(?:(?:On|In|At|Last|This)\s+[A-Z]?[\w-]+,?\s+)?(?:(?:The|the|[A-Z][\w&.-]*['’]s|[A-Z]?[a-z][\w-]*(?:['’]s)?|US|U\.S\.|UK|EU)\s+){0,5}"
 )
 
-_CORPORATE_SUFFIX = re.compile(r"\s*&\s*Co\.?$|\s+(?:Co\.|Inc\.?|Corp\.?|Ltd\.?|plc|LLC|AG|SA|SE|NV|ASA|AB|S\.p\.A\.)$")
+_CORPORATE_SUFFIX = re.compile(
+    r"\s*&\s*Co\.?$|\s+(?:Co\.|Inc\.?|Corp\.?|Ltd\.?|Limited|plc|LLC|AG|SA|SE|NV|ASA|AB|S\.p\.A\.)$"
+)
 
+_ACRONYM = re.compile(r"\s*\([A-Z]{2,6}\)")
 _PRONOUN_SUBJECT = re.compile(r"\bwhich\s+(?:it|they|he|she|we)\b")
 _CLAUSE_START = re.compile(r"(?:[,;]|\b(?:while|whereas|but|and))\s+")
 WINDOW = 300  # characters before a figure where its subject may stand

@@ -368,6 +368,12 @@ def test_a_table_of_money_in_millions_is_scaled_and_read_once() -> None:
             "The US military will reach 2,172,100 troops by 2024, down from the 2,186,500 planned.",
             [("United States", 2_172_100, "after"), ("United States", 2_186_500, "before")],
         ),
+        # a company named with its acronym is "the company" after; "compared with" gives the figure before
+        (
+            "KARACHI: Millat Tractors Limited (MTL) on Friday reported a 72 percent drop in its net profit.\n"
+            "The company said its revenue dropped to Rs13.375 billion, compared with Rs20.046 billion a year earlier.",
+            [("Millat Tractors", 13_375_000_000, "after"), ("Millat Tractors", 20_046_000_000, "before")],
+        ),
         # "one death", "one person", bodies found: counts, each elided country its own
         (
             "One death was reported in Jamaica, 11 in Cuba and one in the Bahamas.",
