@@ -20,7 +20,7 @@ _ORGANISATION_VERB = re.compile(
     r"\b(?:raise[sd]?|raising|earn(?:ed|s)?|pay|paid|pays|posted|reported|invest(?:ed|s)?|spen[dt]s?|lost|loses|"
     r"sold|sells|bought|buys|fined|secured|won|signed|pledged|received|made|generated|netted|booked|borrowed|owes|"
     r"agreed\s+to\s+(?:pay|buy|acquire)|ordered|orders|placed|acquire[sd]?|purchas(?:e[sd]?|ing)|"
-    r"pick(?:s|ed)?\s+up)\b"
+    r"pick(?:s|ed)?\s+up|finali[sz](?:e|es|ed)|firm(?:s|ed)?\s+up)\b"
 )
 
 _NAME_RUN = re.compile(r"[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|&|of))*")
@@ -53,6 +53,9 @@ def organisation_owner(sentence: str, end: int, mentions: list[Mention], context
     verb = verbs[-1]  # "Shell paid $1 billion while BP raised $2 billion": BP's verb is the last before BP's sum
     dateline = LEADING_DATELINE.match(sentence[: verb.start()])  # "New Delhi, Sep 9 (PTI)", before acronyms go
     subject = _ACRONYM.sub(lambda m: " " * len(m.group(0)), sentence[: verb.start()])  # "Millat Tractors (MTL)"
+    aside = _APPOSITIVE.search(subject)  # "IndiGo, India's largest airline by market share, placed …"
+    if aside is not None and aside.start() > 0:
+        subject = subject[: aside.start()] + " " * (len(subject) - aside.start())
     if _COMPANY_REFERENCE.search(subject) and context.company is not None:
         return context.company
     start = dateline.end() if dateline else 0
@@ -100,6 +103,7 @@ _CORPORATE_SUFFIX = re.compile(
 )
 
 _ACRONYM = re.compile(r"\s*\([A-Z]{2,6}\)")
+_APPOSITIVE = re.compile(r",\s+(?:the|a|an|[A-Z][\w’'.-]*['’]s)\s[^,;]{1,80},\s*$")
 _PRONOUN_SUBJECT = re.compile(r"\bwhich\s+(?:it|they|he|she|we)\b")
 _CLAUSE_START = re.compile(r"(?:[,;]|\b(?:while|whereas|but|and))\s+")
 WINDOW = 300  # characters before a figure where its subject may stand

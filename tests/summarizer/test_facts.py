@@ -368,6 +368,12 @@ def test_a_table_of_money_in_millions_is_scaled_and_read_once() -> None:
             "The US military will reach 2,172,100 troops by 2024, down from the 2,186,500 planned.",
             [("United States", 2_172_100, "after"), ("United States", 2_186_500, "before")],
         ),
+        # an airline's order, past an aside that names its country, and "finalized"/"firmed up"
+        (
+            "IndiGo, India’s largest airline by market share, placed a firm order for 500 A320 family aircraft.",
+            [("IndiGo", 500, None)],
+        ),
+        ("Air India finalized an order for up to 290 new Boeing jets.", [("Air India", 290, None)]),
         # a company named with its acronym is "the company" after; "compared with" gives the figure before
         (
             "KARACHI: Millat Tractors Limited (MTL) on Friday reported a 72 percent drop in its net profit.\n"
