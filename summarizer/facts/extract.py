@@ -14,6 +14,7 @@ from summarizer.facts.heads import (
     NOT_COUNT,
     NOUN_PATTERN,
     TO_FROM,
+    compared_with_earlier,
     is_model_number,
     noun_head,
     what_it_counts,
@@ -162,7 +163,12 @@ def _facts_in_sentence(sentence: str, context: Context) -> list[Fact]:
         candidates: list[Mention | None] = [*owners] if owners else [None]
         role = quantity.role
         before = sentence[max(0, quantity.start - LOOK_BACK) : quantity.start]
-        earlier = DOWN_FROM.search(before) or FROM_CURRENT.search(before) or TO_FROM.search(before)
+        earlier = (
+            DOWN_FROM.search(before)
+            or FROM_CURRENT.search(before)
+            or TO_FROM.search(before)
+            or compared_with_earlier(before, sentence[quantity.end :])
+        )
         if facts and earlier and facts[-1].category == head.category:
             facts[-1] = replace(facts[-1], role="after")  # "8,700 soldiers in Iraq, down from about 40,000"
             role = "before"
@@ -258,6 +264,7 @@ def _is_measure(sentence: str, quantity: Quantity) -> bool:
 _ONE_COUNTS = re.compile(
     rf"\s+(?:[A-Z][\w-]*\s+)?(?i:{NOUN_PATTERN})\b(?!\s+of\b)"
     r"(?!,?\s+(?:\w+\s+)?(?:said|says|told|tells|added|explained|recalled|described|wrote)\b)"  # a source, not a count
+    r"(?!\s+(?:familiar|close|briefed|with\s+knowledge|who\s+(?:spoke|asked|declined|requested))\b)"
     r"|\s+(?:in|to)\s+(?:the\s+)?[A-Z]"
 )
 

@@ -34,7 +34,7 @@ _NOUNS = _lexicon(
             "force forces special-forces military-personnel blue-helmets boots-on-the-ground reservists "
             "conscripts carabinieri gendarmes legionnaires police-officers policemen"
         ),
-        "casualties": "fatalities casualties deaths dead death bodies",
+        "casualties": "fatalities casualties deaths dead death",
         "displaced": (
             "refugees evacuees asylum-seekers internally-displaced-people displaced-people "
             "internally-displaced-persons displaced-persons IDPs"
@@ -63,7 +63,8 @@ _MODIFIER = (
 
 _HEAD = re.compile(
     rf"^(?:-strong\s+|-plus\s+|\s+)(?:of\s+)?(?P<mods>(?:{_MODIFIER}\s+){{0,4}}?)(?P<noun>(?i:{NOUN_PATTERN}))\b"
-)
+    r"(?!\s+(?:sentences?|threats?|row|camps?|penalty|penalties|squads?|certificates?|toll|rates?)\b)"
+)  # not "20 death sentences", "3 death threats"
 
 NOT_COUNT = re.compile(
     r"^\s?(?:%|per\s?cent|percent|km\b|kilomet|mi\b|miles?\b|m\b|metres?|meters?|feet|ft\b|kg\b|tonnes?|tons?\b|"
@@ -121,7 +122,7 @@ _APPROX_WORD = (
 
 _DEATH_TOLL = re.compile(
     r"\b(?:revised|raised|lowered|adjusted|put)\s+(?:down\s+|up\s+)?(?:the\s+)?(?:death\s+toll|toll|"
-    r"number\s+(?:of\s+(?:[\w-]+\s+){0,2})?(?:dead|killed|deaths))\b(?:[^.;]|\.(?=[\w-])){0,120}?\b(?:to|at)\s+"
+    r"number\s+(?:of\s+(?:[\w-]+\s+){0,2})?(?:dead|killed|deaths))\b[^.;,\d$€£]{0,100}?\b(?:to|at)\s+"
     + _APPROX_WORD
     + "$|"  # "Iran has revised down the number killed in Bam to 26,271", "revised the toll … down to 253"
     r"\b(?:death\s+toll|toll|deaths|number\s+of\s+(?:[\w-]+\s+){0,3}?(?:dead|deaths|fatalities|killed))\b(?:[^.;]|\.(?=[\w-])){0,120}?"
@@ -310,14 +311,32 @@ FROM_TO = re.compile(r"\bfrom\s+(?:about\s+|around\s+)?[\d,.]+\s+(?:[\w-]+\s+){1
 
 _MORE = re.compile(r"^\s+(?:more|others|extra)\b")
 
+# "…, compared with Rs20.046 billion a year earlier": a figure before, when the words after it say it was earlier
+COMPARED = re.compile(r"\b(?:compared\s+(?:with|to)|against)\s+(?:about\s+|around\s+|some\s+|nearly\s+)?$")
+_EARLIER_AFTER = re.compile(
+    r"^\s+(?:[a-z]+\s+){0,2}?(?:(?:a|the|one)\s+year\s+(?:earlier|ago|before)|last\s+year|previously|earlier|"
+    r"at\s+the\s+(?:peak|start|end)|the\s+(?:previous|prior|same)\s+(?:year|quarter|period|month)|in\s+(?:19|20)\d\d)\b"
+)
+
+
+def compared_with_earlier(before: str, after: str) -> bool:
+    """ "revenue dropped to Rs13.4 billion, compared with Rs20 billion a year earlier"; not "1,200 troops in Mali,
+    compared with 5,100 for France", two owners' figures side by side."""
+    return COMPARED.search(before) is not None and _EARLIER_AFTER.match(after) is not None
+
+
 DOWN_FROM = re.compile(
-    r"\b(?:compared\s+(?:with|to)|against)\s+(?:about\s+|around\s+|some\s+|nearly\s+)?$|"  # "…, compared with Rs20bn"
     r"\b(?:down|up)\s+from\s+(?:a\s+(?:high|peak|low)\s+of\s+|the\s+)?(?:about\s+|around\s+|some\s+|nearly\s+)?$"
 )
 
 _IN_PLACE = re.compile(
     r"^\s+(?:more\s+)?(?:(?:in|from)\s+(?:the\s+)?[A-Z]|(?:in|by)\s+(?:19|20)\d\d\b|the\s+following\b)"
 )
+
+
+_BODIES = re.compile(r"^\s+(?:more\s+)?bodies\b(?!\s+of\b)")
+_FOUND = re.compile(r"\b(?:found|recovered|pulled|retrieved|identified|exhumed|discovered|unearthed)\b")
+_OWN_NOUN = re.compile(r"\s+(?:[a-z-]+\s+)?[a-z]+s\b")
 
 
 def _to_country_again(after: str) -> bool:
@@ -384,11 +403,9 @@ def _elliptic_head(
     previous = facts[-1]
     if previous.category == "money":  # "will rise by 1.2 billion euros in 2016 to 34.2 billion"
         scaled = re.search(r"(?:million|billion|trillion|crore|bn|tn)$", quantity.text)
-        linked = re.search(
-            r"\b(?:to|from|and|or|compared\s+(?:with|to)|against)\s+(?:about\s+|around\s+|some\s+|nearly\s+)?$",
-            sentence[max(0, quantity.start - LOOK_BACK) : quantity.start],
-        )
-        if scaled and linked:
+        before = sentence[max(0, quantity.start - LOOK_BACK) : quantity.start]
+        linked = re.search(r"\b(?:to|from|and|or)\s+(?:about\s+|around\s+|some\s+|nearly\s+)?$", before)
+        if scaled and (linked or compared_with_earlier(before, after)):
             return Head("money", previous.unit, quantity.end, quantity.end, quantity.end)
         return None
     before = sentence[max(0, quantity.start - LOOK_BACK) : quantity.start]
@@ -405,7 +422,8 @@ def _elliptic_head(
         or owner_named
         or DOWN_FROM.search(before)
         or FROM_CURRENT.search(before)
-        or TO_FROM.search(before)
+        or (TO_FROM.search(before) and not _OWN_NOUN.match(after))  # not "to 12,500 troops from 40 countries"
+        or compared_with_earlier(before, after)
         or (FROM_TO.search(before))
     ):
         return Head(previous.category, previous.unit, quantity.end, quantity.end, quantity.end)
@@ -420,7 +438,7 @@ def what_it_counts(
     money = money_head(sentence, quantity)
     if money is not None:
         return money
-    if _DEATH_TOLL.search(before):
+    if _DEATH_TOLL.search(before) and not quantity.currency:
         return Head("casualties", "dead", quantity.end, quantity.end, quantity.end)
     if _DISPLACED_BEFORE.search(before) or (
         noun_head(sentence, quantity) is None
@@ -447,6 +465,8 @@ def what_it_counts(
             return Head(context.last.category, context.last.unit, quantity.end, quantity.end, quantity.end)
         if context.last is None and MILITARY.search(sentence):  # "a halving of the number … from 8,000 to 4,000"
             return Head("troops", "troops", quantity.end, quantity.end, quantity.end)
+    if _BODIES.match(after) and _FOUND.search(sentence):  # "23 bodies have been found", not "15 government bodies"
+        return Head("casualties", "bodies", quantity.end, quantity.end, quantity.end + len("bodies") + 1)
     head = noun_head(sentence, quantity)
     if head is None or head.category == "people":  # "690 Danes" in a sentence about a battlegroup are troops
         head = _demonym_head(sentence, quantity) or head

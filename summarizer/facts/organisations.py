@@ -54,7 +54,7 @@ def organisation_owner(sentence: str, end: int, mentions: list[Mention], context
     dateline = LEADING_DATELINE.match(sentence[: verb.start()])  # "New Delhi, Sep 9 (PTI)", before acronyms go
     subject = _ACRONYM.sub(lambda m: " " * len(m.group(0)), sentence[: verb.start()])  # "Millat Tractors (MTL)"
     aside = _APPOSITIVE.search(subject)  # "IndiGo, India's largest airline by market share, placed …"
-    if aside is not None and aside.start() > 0:
+    if aside is not None and _NAME_BEFORE.search(subject, 0, aside.start()):  # not "The buyer, the Tata Group, paid"
         subject = subject[: aside.start()] + " " * (len(subject) - aside.start())
     if _COMPANY_REFERENCE.search(subject) and context.company is not None:
         return context.company
@@ -103,7 +103,10 @@ _CORPORATE_SUFFIX = re.compile(
 )
 
 _ACRONYM = re.compile(r"\s*\([A-Z]{2,6}\)")
-_APPOSITIVE = re.compile(r",\s+(?:the|a|an|[A-Z][\w’'.-]*['’]s)\s[^,;]{1,80},\s*$")
+_APPOSITIVE = re.compile(
+    r",\s+(?:the|a|an|[A-Z][\w’'.-]*['’]s)\s[^,;]{1,80},\s*(?:(?:has|had|have|will|would)\s+(?:been\s+)?)?$"
+)
+_NAME_BEFORE = re.compile(r"\b[A-Z][\w&.'’-]*$")
 _PRONOUN_SUBJECT = re.compile(r"\bwhich\s+(?:it|they|he|she|we)\b")
 _CLAUSE_START = re.compile(r"(?:[,;]|\b(?:while|whereas|but|and))\s+")
 WINDOW = 300  # characters before a figure where its subject may stand

@@ -733,3 +733,38 @@ def test_a_cleaned_html_table_is_read_by_its_headings_not_by_the_rule_under_them
     facts = [(f.who, f.quantity, f.unit) for f in extract_facts(from_html(html).text)]
     assert facts == [("Ukraine", 300, "dead"), ("Ukraine", 1200, "wounded"), ("Russia", 500, "dead"),
                      ("Russia", 2000, "wounded")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # two owners' or places' figures side by side are no change; "a year earlier" makes one
+        ("Germany has 1,200 troops in Mali, compared with 5,100 for France.", [("Germany", 1200, None)]),
+        ("Nigeria deployed 5,000 troops against 3,000 Boko Haram fighters.", [("Nigeria", 5000, None)]),
+        (
+            "Microsoft earned $20 billion, against $16 billion a year earlier.",
+            [("Microsoft", 20_000_000_000, "after"), ("Microsoft", 16_000_000_000, "before")],
+        ),
+        # "from 40 countries" counts countries, not troops before
+        ("The UN mission will grow to 12,500 troops from 40 countries.", [("UN", 12_500, None)]),
+        # a toll's "to N" is the first figure after it, never money, never past a clause
+        ("Officials put the death toll at 40, and said 300 people were taken to 5 hospitals.", [(None, 40, None)]),
+        ("The state raised the toll on the bridge to $5 for 40,000 cars a day.", []),
+        # a noun that modifies another counts nothing; bodies count when found; a source is no casualty
+        ("Iran handed down 20 death sentences last year.", []),
+        ("Officials said 15 government bodies would review the deployment.", []),
+        ("Rescuers recovered 12 bodies from the rubble.", [(None, 12, None)]),
+        ("One person familiar with the matter said 3 soldiers were killed in the attack.", [(None, 3, None)]),
+        # a name inside the aside is the subject; an aside before "had finalized" is skipped
+        (
+            "Its largest shareholder, the Qatar Investment Authority, invested $2 billion in the fund.",
+            [("Qatar Investment Authority", 2_000_000_000, None)],
+        ),
+        (
+            "Boeing said on Tuesday that Air India, the Tata-owned carrier, had finalized an order for 250 jets.",
+            [("Air India", 250, None)],
+        ),
+    ],
+)
+def test_what_the_second_review_found(text: str, expected: list[tuple[str | None, int, str | None]]) -> None:
+    assert [(f.who, f.quantity, f.role) for f in extract_facts(text)] == expected
