@@ -287,7 +287,7 @@ async def serve(
 
         torch.set_num_threads(config.worker_threads)
     pipeline = pipeline or Pipeline(settings)
-    await pipeline.start(warm=True)
+    await pipeline.start()
     worker = _Worker(pipeline, redis, config, settings.bot.job_timeout_s)
     broker = make_broker(config)
     _register(broker, worker)
