@@ -253,9 +253,9 @@ class Pipeline:
 
     async def start(self, *, warm: bool = False) -> None:
         """Load the models once, in a thread with no time limit; callers arriving meanwhile wait for that load.
-        ``warm``: a long-running process (the bot, a worker) also takes the first-call costs now, not its first
-        user: trafilatura's first page cleans ~0.5 s slower than the next, the first facts build the country
-        lexicon, the encoder's first forward pass sets up its kernels."""
+        ``warm``: the bot also takes the first-call costs now, not its first user: trafilatura's first page cleans
+        ~0.5 s slower than the next, the first facts build the country lexicon, the encoder's first forward pass sets
+        up its kernels."""
         if self.remote is None:
             if self._loading is None:
                 self._loading = asyncio.ensure_future(asyncio.to_thread(self._load))

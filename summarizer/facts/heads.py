@@ -401,24 +401,19 @@ def _elliptic_head(
     if not facts or position == 0:
         return None
     previous = facts[-1]
+    before = sentence[max(0, quantity.start - LOOK_BACK) : quantity.start]
     if previous.category == "money":  # "will rise by 1.2 billion euros in 2016 to 34.2 billion"
         scaled = re.search(r"(?:million|billion|trillion|crore|bn|tn)$", quantity.text)
-        before = sentence[max(0, quantity.start - LOOK_BACK) : quantity.start]
         linked = re.search(r"\b(?:to|from|and|or)\s+(?:about\s+|around\s+|some\s+|nearly\s+)?$", before)
         if scaled and (linked or compared_with_earlier(before, after)):
             return Head("money", previous.unit, quantity.end, quantity.end, quantity.end)
         return None
-    before = sentence[max(0, quantity.start - LOOK_BACK) : quantity.start]
     earlier = quantities[position - 1]
     between = sentence[earlier.end : quantity.start]
     owner_named = any(_NEW_OWNER.search(between[: m.start]) for m in lexicon().mentions(between) if m.code)
     if (
         _IN_PLACE.match(after)
-        or (
-            _to_country_again(after)
-            and _TO_PLACE.search(between)
-            and previous.quantity_text == quantities[position - 1].text
-        )
+        or (_to_country_again(after) and _TO_PLACE.search(between) and previous.quantity_text == earlier.text)
         or owner_named
         or DOWN_FROM.search(before)
         or FROM_CURRENT.search(before)
@@ -465,8 +460,9 @@ def what_it_counts(
             return Head(context.last.category, context.last.unit, quantity.end, quantity.end, quantity.end)
         if context.last is None and MILITARY.search(sentence):  # "a halving of the number … from 8,000 to 4,000"
             return Head("troops", "troops", quantity.end, quantity.end, quantity.end)
-    if _BODIES.match(after) and _FOUND.search(sentence):  # "23 bodies have been found", not "15 government bodies"
-        return Head("casualties", "bodies", quantity.end, quantity.end, quantity.end + len("bodies") + 1)
+    bodies = _BODIES.match(after)
+    if bodies is not None and _FOUND.search(sentence):  # "23 bodies have been found", not "15 government bodies"
+        return Head("casualties", "bodies", quantity.end, quantity.end, quantity.end + bodies.end())
     head = noun_head(sentence, quantity)
     if head is None or head.category == "people":  # "690 Danes" in a sentence about a battlegroup are troops
         head = _demonym_head(sentence, quantity) or head

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from summarizer.countries import Mention, MentionKind, lexicon
+from summarizer.facts.mentions import is_ethnic_group
 from summarizer.numbers import Quantity, find_quantities
 
 __all__ = ["LABEL", "ListRow", "line_label", "list_rows"]
@@ -437,7 +438,7 @@ def _origin(intro: list[str]) -> Mention | None:
             if mention.code and (
                 (
                     mention.kind is MentionKind.DEMONYM
-                    and not before.endswith("ethnic ")  # "ethnic Albanians" of Kosovo are Kosovo's
+                    and not is_ethnic_group(line, mention)  # "ethnic Albanians" of Kosovo are Kosovo's
                     and re.match(r"^(?:s\b)?\s*(?:refugees|migrants|asylum|are|who|have|were)", after)
                 )
                 or (mention.possessive and re.match(r"^\s+(?:\w+\s+)?refugees", after))

@@ -35,14 +35,18 @@ def may_own(sentence: str, mention: Mention) -> bool:
         return False
     if mention.kind is MentionKind.BODY and sentence[max(0, mention.start - 2) : mention.start].strip() == "(":
         return False  # "The Latvian Ministry of Defence (MoD)": an acronym for the body just named
-    if mention.kind is MentionKind.DEMONYM and re.search(
-        r"\bethnic\s+$", sentence[max(0, mention.start - 8) : mention.start]
-    ):
-        return False  # "Kosovo's 1.8 million ethnic Albanians": a people, not a state
+    if is_ethnic_group(sentence, mention):
+        return False
     return not in_company_name(sentence, mention)
 
 
 _CAPS_LEAD = re.compile(r"^(?P<lead>[^\w]*)(?P<caps>(?:[A-Z][A-Z'’.-]+\s+){0,4}[A-Z][A-Z'’.-]+)\b(?=\W)")
+
+
+def is_ethnic_group(sentence: str, mention: Mention) -> bool:
+    """ "Kosovo's 1.8 million ethnic Albanians": a people, not a state; neither owner nor origin."""
+    before = sentence[max(0, mention.start - 8) : mention.start]
+    return mention.kind is MentionKind.DEMONYM and re.search(r"\bethnic\s+$", before) is not None
 
 
 def titled_lead(sentence: str) -> str:

@@ -129,9 +129,9 @@ def _is_price(sentence: str, quantity: Quantity) -> bool:
     after = sentence[quantity.end :]
     if re.match(r"\s+pounds\s+of\s+(?!(?:aid|funding|money|cash|investment|assistance|support)\b)", after):
         return True  # "5,200 pounds of water vapor": a weight
-    if quantity.value is not None and quantity.value < MIN_MONEY and _YEARLY.match(after):
-        return True  # "around $60,000 a year": a household's spending, a salary
     small = quantity.value is not None and quantity.value < MIN_MONEY
+    if small and _YEARLY.match(after):
+        return True  # "around $60,000 a year": a household's spending, a salary
     if small and _LEVEL_BEFORE.search(sentence[max(0, quantity.start - LOOK_BACK) : quantity.start]):
         return True
     before = sentence[max(0, quantity.start - LOOK_BACK) : quantity.start]
@@ -141,11 +141,7 @@ def _is_price(sentence: str, quantity: Quantity) -> bool:
         return True
     if _PRICE_BEFORE.search(before) or _LATER_CONVERSION.search(before):
         return True
-    return bool(
-        _PRICE_AFTER.match(sentence[quantity.end :])
-        or _CONVERSION_BEFORE.search(before)
-        or _TARIFF_BEFORE.search(before)
-    )
+    return bool(_PRICE_AFTER.match(after) or _CONVERSION_BEFORE.search(before) or _TARIFF_BEFORE.search(before))
 
 
 # a currency only one state issues: a public budget written in it is that state's

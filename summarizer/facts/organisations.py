@@ -51,8 +51,9 @@ def organisation_owner(sentence: str, end: int, mentions: list[Mention], context
     if not verbs:
         return None
     verb = verbs[-1]  # "Shell paid $1 billion while BP raised $2 billion": BP's verb is the last before BP's sum
-    dateline = LEADING_DATELINE.match(sentence[: verb.start()])  # "New Delhi, Sep 9 (PTI)", before acronyms go
-    subject = _ACRONYM.sub(lambda m: " " * len(m.group(0)), sentence[: verb.start()])  # "Millat Tractors (MTL)"
+    said = sentence[: verb.start()]
+    dateline = LEADING_DATELINE.match(said)  # "New Delhi, Sep 9 (PTI)", read before its acronym is blanked
+    subject = _ACRONYM.sub(lambda m: " " * len(m.group(0)), said)  # "Millat Tractors (MTL)"
     aside = _APPOSITIVE.search(subject)  # "IndiGo, India's largest airline by market share, placed …"
     if aside is not None and _NAME_BEFORE.search(subject, 0, aside.start()):  # not "The buyer, the Tata Group, paid"
         subject = subject[: aside.start()] + " " * (len(subject) - aside.start())
