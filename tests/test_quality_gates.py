@@ -120,12 +120,14 @@ def test_real_reporting_floors(section: str, folder: str) -> None:
     def extract(text: str, language: str) -> list[dict[str, Any]]:
         return [f.to_dict() for f in extract_facts(text, language)]
 
+    shown = folder == "dev"  # a held-out set's misses are never printed, lest someone tune on them
+
     lists = evaluate([p for p in passages if p.form in ("list", "table")], extract)
-    assert lists.overall.recall >= floors["list_table_recall"], lists.misses
+    assert lists.overall.recall >= floors["list_table_recall"], lists.misses if shown else "(held-out misses hidden)"
     report = evaluate(passages, extract)
     assert report.categories["money"].precision >= floors["money_precision"]
     assert report.categories["troops"].f1 >= floors["troops_f1"]
     changes = evaluate([p for p in passages if p.form == "change"], extract)
-    assert changes.overall.recall >= floors["change_recall"], changes.misses
+    assert changes.overall.recall >= floors["change_recall"], changes.misses if shown else "(held-out misses hidden)"
     business = evaluate([p for p in passages if p.domain in ("business", "markets")], extract)
     assert business.passages_with_wrong_facts / business.passages <= floors["business_wrong_passages_max"]

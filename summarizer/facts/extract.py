@@ -19,6 +19,8 @@ from summarizer.facts.heads import (
     noun_head,
     what_it_counts,
 )
+from summarizer.facts.layout import heading_of, unwrapped
+from summarizer.facts.learned import FigureModel, bundled_model, learned_head
 from summarizer.facts.lists import ListRow, line_label, list_rows
 from summarizer.facts.mentions import in_company_name, in_dateline, may_own, starts_with_dateline, titled_lead
 from summarizer.facts.money import CURRENCY_SIGNS, CURRENCY_WORD, CURRENCY_WORDS
@@ -108,7 +110,7 @@ MAX_SENTENCE = 2_000  # characters of one sentence read for figures
 MAX_FIGURES = 40  # figures read in one sentence: each costs a look at the words around it
 
 
-def _facts_in_sentence(sentence: str, context: Context) -> list[Fact]:
+def _facts_in_sentence(sentence: str, context: Context, model: FigureModel | None) -> list[Fact]:
     named = lexicon().mentions(titled_lead(sentence))
     mentions = [
         m
@@ -142,7 +144,11 @@ def _facts_in_sentence(sentence: str, context: Context) -> list[Fact]:
             part = _part_of_previous(sentence, quantity, facts, mentions, window_end, context)
             if part is not None:
                 facts.append(part)
-            continue
+                continue
+            head = learned_head(model, sentence, quantity, context)
+            if head is None:
+                continue
+
         fined = fined_party(sentence, quantity.start) if head.category == "money" else None
         owners = [fined] if fined else stated_owners(sentence, quantity, head, mentions, context)
         if company:  # "Garuda Indonesia … its order for 49 jets": "its" is the airline's, not an earlier country's
@@ -313,42 +319,27 @@ def _key(fact: Fact) -> tuple[object, ...]:
     return (fact.category, fact.who, fact.quantity, fact.quantity_text if fact.quantity is None else "", fact.role)
 
 
-_WRAPPED = re.compile(r"^[a-z(]|^\d")
-
-
-def _unwrapped(lines: list[str]) -> list[str]:
-    """Paragraphs hard-wrapped at a fixed width ("The Pentagon planned to reduce the number of American troops to /
-    about 110,000 by mid-2004.") joined again, so a sentence is read whole. A line joins the one before when that
-    one ends mid-sentence and it goes on in lower case; list rows and headings start upper case and stay apart."""
-    joined: list[str] = []
-    target = -1  # the line the next continuation would join
-    for line in lines:
-        previous = joined[target].rstrip() if target >= 0 else ""
-        if previous and previous[-1] not in '.:;!?"”’)' and _WRAPPED.match(line.lstrip()) and not _BULLETED.match(line):
-            joined[target] = f"{previous} {line.strip()}"
-            joined.append("")  # keep line numbers: a list row's line still names the same row
-        else:
-            joined.append(line)
-            target = len(joined) - 1
-    return joined
-
-
-_BULLETED = re.compile(r"^\s*(?:[-–—•*_·]|\d{1,2}[.)]\s)")
-
-
 def extract_facts(text: str, language: str | None = "en") -> list[Fact]:
-    """Every figure in an English article: its sentences' figures in reading order, then its list and table rows.
-    Other languages give none (yet)."""
+    """Every key fact of an English article: the rules' reading, revised by the learned figure model. Other
+    languages give none (yet)."""
     if language not in (None, "en"):
         return []
     text = text[:MAX_TEXT]  # facts come from an article's body; past this, a "text" is a dump, and its cost is bounded
+    return rule_facts(text, bundled_model())
+
+
+def rule_facts(text: str, model: FigureModel | None = None) -> list[Fact]:
+    """Its sentences' figures in reading order, then its list and table rows. ``model`` reads the figures whose
+    words no rule knows; None leaves them out."""
+    text = text[:MAX_TEXT]  # facts come from an article's body; past this, a "text" is a dump, and its cost is bounded
     context = Context()
     facts: list[Fact] = []
-    lines = _unwrapped(text.splitlines())
+    lines = unwrapped(text.splitlines())
     for sentence in split_sentences(lines, "en"):
         read = sentence.text[:MAX_SENTENCE]  # a "sentence" longer than this is a pasted table or a run-on
         context.label = line_label(lines[sentence.paragraph][:MAX_SENTENCE])
-        facts.extend(_facts_in_sentence(read, context))
+        context.line, context.heading = lines[sentence.paragraph], heading_of(lines, sentence.paragraph)
+        facts.extend(_facts_in_sentence(read, context, model))
         remember(read, context)
     facts = _once(facts)
     listed = [_from_row(row) for row in list_rows(text)]

@@ -13,7 +13,8 @@ from summarizer.facts.record import Context
 
 _CONFLICT_IN = re.compile(
     r"\b(?:war|fighting|conflict|violence|crisis|invasion|persecution|attacks?|crackdown)\s+"
-    r"(?:in|of)\s+(?:the\s+)?$",
+    r"(?:in|of)\s+(?:the\s+)?$"
+    r"|\b(?:fled|fleeing|left|leaving|escaped)\s+(?:from\s+)?$",  # "have left Kosovo", "fled from Sudan"
     re.IGNORECASE,
 )
 

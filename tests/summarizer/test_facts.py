@@ -4,6 +4,7 @@ import pytest
 
 from summarizer.clean import from_html, from_text
 from summarizer.facts import Fact, extract_facts
+from summarizer.facts.extract import rule_facts
 
 
 def as_expected(fact: Fact) -> dict[str, Any]:
@@ -329,7 +330,7 @@ def test_a_list_of_refugees_per_country_counts_them_where_they_are_unless_it_say
         "The whereabouts of the refugees, according to the UNHCR:\nAlbania 363,100\nMacedonia 135,200"
     )
     assert [(f.who, f.quantity, f.where) for f in extract_facts(hosts) if f.quantity and f.quantity > 100_000] == [
-        ("Kosovo", 363_100, "Albania"), ("Kosovo", 135_200, "North Macedonia")]  # fmt: skip
+        ("Kosovo", 600_000, None), ("Kosovo", 363_100, "Albania"), ("Kosovo", 135_200, "North Macedonia")]  # fmt: skip
     unnamed = "The whereabouts of the refugees, according to the UNHCR:\nAlbania 363,100\nMacedonia 135,200"
     assert [(f.who, f.where) for f in extract_facts(unnamed)] == [(None, "Albania"), (None, "North Macedonia")]
     origins = "Refugees by country of origin:\nSyria 6.6 million\nAfghanistan 2.7 million"
@@ -480,7 +481,8 @@ def test_respectively_pairs_each_figure_with_its_country() -> None:
 def test_elided_figures_ones_and_common_country_names(
     text: str, expected: list[tuple[str, str | None, int, str | None]]
 ) -> None:
-    assert [(f.category, f.who, f.quantity, f.where) for f in extract_facts(text)] == expected
+    # the rules' own reading: what the learned figure model adds is tested in test_learned_facts.py
+    assert [(f.category, f.who, f.quantity, f.where) for f in rule_facts(text)] == expected
 
 
 def test_a_toll_around_the_world_and_a_count_of_cities_are_nobodys() -> None:
@@ -721,7 +723,8 @@ def test_labelled_rows_with_commentary_between_them_are_one_list() -> None:
     ],
 )
 def test_what_the_review_of_the_new_rules_found(text: str, expected: list[tuple[str | None, int, str | None]]) -> None:
-    assert [(f.who, f.quantity, f.where) for f in extract_facts(text)] == expected
+    # the rules' own reading: what the learned figure model adds is tested in test_learned_facts.py
+    assert [(f.who, f.quantity, f.where) for f in rule_facts(text)] == expected
 
 
 def test_a_cleaned_html_table_is_read_by_its_headings_not_by_the_rule_under_them() -> None:
@@ -767,4 +770,5 @@ def test_a_cleaned_html_table_is_read_by_its_headings_not_by_the_rule_under_them
     ],
 )
 def test_what_the_second_review_found(text: str, expected: list[tuple[str | None, int, str | None]]) -> None:
-    assert [(f.who, f.quantity, f.role) for f in extract_facts(text)] == expected
+    # the rules' own reading: what the learned figure model adds is tested in test_learned_facts.py
+    assert [(f.who, f.quantity, f.role) for f in rule_facts(text)] == expected
