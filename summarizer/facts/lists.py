@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from summarizer.countries import Mention, MentionKind, lexicon
 from summarizer.facts.mentions import is_ethnic_group
+from summarizer.facts.organisations import organisation
 from summarizer.numbers import Quantity, find_quantities
 
 __all__ = ["LABEL", "ListRow", "line_label", "list_rows"]
@@ -91,7 +92,7 @@ class ListRow:
     unit: str
     evidence: str
     line: int
-    origin: Mention | None = None  # where a list of refugees per host country says they came from
+    origin: Mention | None = None  # whose the figure is where the row names a host: refugees' origin, troops' sender
     hosted: bool = False  # the row's country hosts the refugees (and the list does not say where they came from)
 
 
@@ -149,7 +150,28 @@ def _owner_then_figure(segment: str, line: int, evidence: str) -> ListRow | None
     category, unit = _row_category(after[quantity.end :], quantity)
     if category is None and label_category is not None:
         category, unit = label_category, _UNITS[label_category]
+    sender = _sender(after[quantity.end :]) if owner is not None else None
+    if sender is not None and sender.code != owner.code:  # type: ignore[union-attr]
+        # "Bahrain: More than 7,000 US troops": the row names the host, the troops say whose they are
+        return ListRow(owner=owner, quantity=quantity, category=category, unit=unit, evidence=evidence, line=line,
+                       origin=sender)  # fmt: skip
     return ListRow(owner=owner, quantity=quantity, category=category, unit=unit, evidence=evidence, line=line)
+
+
+_SENDER = re.compile(
+    r"^\s+(?P<who>[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)\s+(?:military\s+|combat\s+|service\s+)?"
+    r"(?:troops|soldiers|forces|personnel|servicemen|service\s+members|marines|sailors|airmen)\b"
+)
+
+
+def _sender(rest: str) -> Mention | None:
+    """The demonym or country right before a row's counted troops ("7,000 US troops", "13,000 American troops")."""
+    match = _SENDER.match(rest)
+    if match is None:
+        return None
+    mentions = lexicon().mentions(match.group("who"))
+    whole = [m for m in mentions if m.start == 0 and m.end == len(match.group("who")) and m.code]
+    return whole[0] if whole else None
 
 
 _LABEL_NOUN = re.compile(
@@ -166,6 +188,8 @@ def is_year_shaped(quantity: Quantity) -> bool:
 def _rows_in_line(line: str, number: int, header: list[str] | None = None) -> list[ListRow]:
     """A table row ("Germany | 4,341", every figure of "Indonesia | 126,473 | 93,943" under its column's heading),
     a list line ("Britain: 9,500"), or inline items in a sentence."""
+    if "|" in line and header and _company_column(header) is not None:
+        return _company_sums(line, number, header)
     if "|" in line:
         row = _table_row(line, number)
         if row is None or not header:
@@ -179,6 +203,8 @@ def _rows_in_line(line: str, number: int, header: list[str] | None = None) -> li
     whole = _owner_then_figure(line, number, line)
     if whole is None and _BULLET.match(line):  # "• 18 Canada", "• 32 passengers were Kenyan", "– 1,255 from Nepal"
         whole = _figure_then_owner(_BULLET.sub("", line), number, line)
+    if whole is None:
+        whole = _company_then_sum(line, number)
     return [whole] if whole is not None and (len(line) <= 160 or LABEL.match(line)) else []
 
 
@@ -287,6 +313,52 @@ def _figure_then_owner(segment: str, line: int, evidence: str) -> ListRow | None
     return ListRow(owner=shifted, quantity=quantity, category=None, unit="", evidence=evidence, line=line)
 
 
+# "- Goldman Sachs, US – $3.97 billion", "Bank Hapoalim (Israel): $892.67 million": a company, its home, a sum
+_COMPANY_ROW = re.compile(
+    r"^\s*(?:[-–—•*_·]+|\d{1,2}[.)])?\s*(?P<name>[A-Z][\w&.'’-]*(?:\s+(?:&\s+)?(?:[A-Z][\w&.'’-]*|bank|group))"
+    r"{0,4})"
+    r"(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?|\s+\([A-Z][\w. ]*\))?\s*[:–—-]\s+"
+)
+
+
+def _company_then_sum(line: str, number: int) -> ListRow | None:
+    """A row of a company league table ("the biggest fines", "the largest deals"): the sum is the company's, never
+    its home country's. Only sums: a company's row with soldiers in it is no such table."""
+    match = _COMPANY_ROW.match(line)
+    if match is None or any(m.start == 0 for m in lexicon().mentions(_titled(match.group("name")))):
+        return None  # a country's row is _owner_then_figure's
+    quantities = find_quantities(line[match.end() :])
+    if not quantities or quantities[0].start > MAX_OWNER_GAP or not quantities[0].currency:
+        return None
+    quantity = replace(quantities[0], start=quantities[0].start + match.end(), end=quantities[0].end + match.end())
+    owner = organisation(match.group("name"), match.start("name"))
+    return ListRow(owner=owner, quantity=quantity, category="money", unit="", evidence=line, line=number)
+
+
+_COMPANY_HEADING = re.compile(r"(?:company|companies|bank|firm|lender|insurer|airline|corporation|group)", re.I)
+
+
+def _company_column(header: list[str]) -> int | None:
+    """The column of a table that names companies ("Rank | Company | HQ Country | Total Amount Penalised")."""
+    return next((i for i, cell in enumerate(header) if _COMPANY_HEADING.fullmatch(cell.strip())), None)
+
+
+def _company_sums(line: str, number: int, header: list[str]) -> list[ListRow]:
+    """The sums in a row of a table of companies, each the company's; its other figures (a count of fines, a rank,
+    the staff) are no key facts, and its country column is where the company is, not who owns the sum."""
+    cells = [cell.strip() for cell in line.split("|")]
+    column = _company_column(header)
+    if column is None or column >= len(cells) or not cells[column]:
+        return []
+    owner = organisation(cells[column], line.find(cells[column]))
+    rows = []
+    for cell in cells[column + 1 :]:
+        sums = [q for q in find_quantities(cell) if q.currency and q.value is not None]
+        if sums:
+            rows.append(ListRow(owner=owner, quantity=sums[0], category="money", unit="", evidence=line, line=number))
+    return rows
+
+
 def _intro_category(lines: list[str]) -> str | None:
     """The category an introduction names, the most specific first (a list of "military deaths" is deaths)."""
     intro = " ".join(lines)
@@ -366,7 +438,7 @@ def _settle(block: list[ListRow], intro: list[str], before: list[str] | None = N
         unit = row.unit or _UNITS[category]
         displaced = (row.category or category) == "displaced"
         by_nationality = row.owner is not None and row.owner.kind is MentionKind.DEMONYM  # "Somalis (245,000)"
-        origin = None
+        origin = row.origin  # the sender a row of troops names ("Bahrain: 7,000 US troops")
         if displaced and not by_nationality:
             origin = _origin(intro) or _origin(before or [])  # "or": a second table of one crisis
         hosted = displaced and origin is None and _rows_are_hosts(intro, before or [], row)

@@ -72,7 +72,7 @@ def organisation_owner(sentence: str, end: int, mentions: list[Mention], context
         return None  # the subject is the sentence's own, not a name deep in a clause ("after Elon Musk said")
     if any(m.start < run.end() and m.end > run.start() for m in mentions) or _is_country(run.group(0)):
         return None  # a country or alliance ("the Swiss bank … agreed to pay"): the usual owner rules speak for those
-    return _organisation(run.group(0), run.start())
+    return organisation(run.group(0), run.start())
 
 
 def _is_country(name: str) -> bool:
@@ -85,10 +85,11 @@ def fined_party(sentence: str, end: int) -> Mention | None:
     if fined is None or fined.end() != end:
         return None
     name = fined.group("a") or fined.group("b")
-    return _organisation(name, fined.start("a") if fined.group("a") else fined.start("b"))
+    return organisation(name, fined.start("a") if fined.group("a") else fined.start("b"))
 
 
-def _organisation(text: str, start: int) -> Mention:
+def organisation(text: str, start: int) -> Mention:
+    """A company named at ``start``, without its legal form ("Exxon Mobil Corp." is "Exxon Mobil")."""
     name = _CORPORATE_SUFFIX.sub("", re.sub(r"['’]s$", "", text)).strip()
     return Mention(start=start, end=start + len(name), text=name, code=None, who=name, kind=MentionKind.ORGANISATION)
 
@@ -100,7 +101,7 @@ _DESCRIPTOR = re.compile(
 )
 
 _CORPORATE_SUFFIX = re.compile(
-    r"\s*&\s*Co\.?$|\s+(?:Co\.|Inc\.?|Corp\.?|Ltd\.?|Limited|plc|LLC|AG|SA|SE|NV|ASA|AB|S\.p\.A\.)$"
+    r"\s*&\s*Co\.?$|\s+(?:Co\.|Inc\.?|Corp\.?|Ltd\.?|Limited|plc|PLC|LLC|AG|SA|SE|NV|ASA|AB|S\.p\.A\.)$"
 )
 
 _ACRONYM = re.compile(r"\s*\([A-Z]{2,6}\)")

@@ -772,3 +772,37 @@ def test_a_cleaned_html_table_is_read_by_its_headings_not_by_the_rule_under_them
 def test_what_the_second_review_found(text: str, expected: list[tuple[str | None, int, str | None]]) -> None:
     # the rules' own reading: what the learned figure model adds is tested in test_learned_facts.py
     assert [(f.who, f.quantity, f.role) for f in rule_facts(text)] == expected
+
+
+def test_a_row_that_names_the_host_gives_the_troops_to_their_sender() -> None:
+    text = (
+        "US forces in the region:\n"
+        "Bahrain: More than 7,000 US troops, mostly naval forces, are there.\n"
+        "Kuwait: Over 13,000 American troops are stationed in Kuwait.\n"
+        "Estonia: 1,000 troops"
+    )
+    assert [(f.who, f.quantity, f.where) for f in extract_facts(text)] == [
+        ("United States", 7000, "Bahrain"), ("United States", 13000, "Kuwait"), ("Estonia", 1000, None)]  # fmt: skip
+
+
+def test_a_league_table_of_companies_gives_each_sum_to_the_company_not_its_country() -> None:
+    listed = (
+        "The banks with the biggest fines this year were:\n"
+        "- Goldman Sachs, US – $3.97 billion\n- Westpac, Australia – $900.9 million\n"
+        "- SEB bank, Sweden – $112.53 million"
+    )
+    assert [(f.who, f.quantity) for f in extract_facts(listed)] == [
+        ("Goldman Sachs", 3_970_000_000), ("Westpac", 900_900_000), ("SEB bank", 112_530_000)]  # fmt: skip
+    pledges = "Pledges at the conference:\n- Britain, UK – $30 million\n- Germany: $20 million"
+    assert [(f.who, f.quantity) for f in extract_facts(pledges)] == [
+        ("United Kingdom", 30_000_000),
+        ("Germany", 20_000_000),
+    ]
+    table = (
+        "Finance companies fined the most\n"
+        "Rank | Company | HQ Country | Fine Count | Total Amount Penalised\n"
+        "1 | Bank of America | United States | 124 | $60,627,451,587\n"
+        "2 | NatWest Group PLC | United Kingdom | 30 | $13,463,546,857"
+    )
+    assert [(f.who, f.quantity) for f in extract_facts(table)] == [
+        ("Bank of America", 60_627_451_587), ("NatWest Group", 13_463_546_857)]  # fmt: skip
