@@ -47,6 +47,12 @@ def organisation_owner(sentence: str, end: int, mentions: list[Mention], context
     fined = fined_party(sentence, end)
     if fined is not None:
         return fined
+    buyer = _ORDER_FROM.search(sentence)  # "Boeing won a 30-plane 787 order from Korean Air Lines": the buyer's
+    if buyer is not None and _is_name(buyer.group("buyer")):
+        named = [m for m in mentions if buyer.start("buyer") <= m.start < buyer.end("buyer")]
+        if named:
+            return named[0]  # "an order for 20 jets from the US Air Force"
+        return organisation(buyer.group("buyer").rstrip("."), buyer.start("buyer"))
     verbs = list(_ORGANISATION_VERB.finditer(sentence, max(0, end - WINDOW), end))
     if not verbs:
         return None
@@ -104,6 +110,9 @@ _CORPORATE_SUFFIX = re.compile(
     r"\s*&\s*Co\.?$|\s+(?:Co\.|Inc\.?|Corp\.?|Ltd\.?|Limited|plc|PLC|LLC|AG|SA|SE|NV|ASA|AB|S\.p\.A\.)$"
 )
 
+_ORDER_FROM = re.compile(
+    r"\borders?\s+(?:[\w-]+\s+){0,3}?from\s+(?:the\s+)?(?P<buyer>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3})"
+)
 _ACRONYM = re.compile(r"\s*\([A-Z]{2,6}\)")
 _APPOSITIVE = re.compile(
     r",\s+(?:the|a|an|[A-Z][\w’'.-]*['’]s)\s[^,;]{1,80},\s*(?:(?:has|had|have|will|would)\s+(?:been\s+)?)?$"

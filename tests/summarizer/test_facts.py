@@ -806,3 +806,15 @@ def test_a_league_table_of_companies_gives_each_sum_to_the_company_not_its_count
     )
     assert [(f.who, f.quantity) for f in extract_facts(table)] == [
         ("Bank of America", 60_627_451_587), ("NatWest Group", 13_463_546_857)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Boeing won a 30-plane 787 order from Korean Air Lines.", [("Korean Air Lines", 30)]),
+        ("Boeing won an order for 50 jets from Ryanair.", [("Ryanair", 50)]),
+        ("Airbus ordered 300 engines from Rolls-Royce.", []),  # "ordered … from" names the seller: no order of jets
+    ],
+)
+def test_an_order_from_a_buyer_is_the_buyers(text: str, expected: list[tuple[str, int]]) -> None:
+    assert [(f.who, f.quantity) for f in extract_facts(text)] == expected
