@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from facts_metric import Passage, evaluate, load_passages  # noqa: E402
 
-from summarizer.facts.extract import MAX_TEXT, rule_facts  # noqa: E402
-from summarizer.facts.learned import Figure, FigureModel, figure_features, figures  # noqa: E402
+from summarizer.facts.extract import figures, read_facts  # noqa: E402
+from summarizer.facts.learned import Figure, FigureModel, figure_features  # noqa: E402
 
 DEFAULT_DATA = [ROOT / "tests" / "data" / "facts-real" / name for name in ("dev", "heldout-1")]
 OUT = ROOT / "summarizer" / "data" / "fact_model.json"
@@ -51,22 +51,32 @@ def data_hash(passages: Sequence[Passage]) -> str:
     return digest.hexdigest()
 
 
-def label(figure: Figure, gold: list[dict[str, Any]]) -> str:
-    """The category of the annotated fact with this figure's number, or "none"."""
+def label(figure: Figure, gold: list[dict[str, Any]], text: str) -> str:
+    """The category of the annotated fact stated by this figure, or "none". A fact is matched by its number and,
+    where the annotation's words for it stand in the passage, by those words in the figure's sentence ("a 30-member
+    team" is no label for "nearly 30 nations")."""
     value = figure.quantity.value
+    sentence, passage = figure.sentence.casefold(), text.casefold()
     for fact in gold:
+        words = str(fact.get("quantity_text") or "").casefold()
         if fact["quantity"] is None:
-            words = str(fact.get("quantity_text", "")).casefold()
             if value is None and words and words in figure.quantity.text.casefold():
                 return str(fact["category"])
-        elif value is not None and abs(float(fact["quantity"]) - value) < 1e-6:
+        elif value is not None and abs(float(fact["quantity"]) - value) < 1e-6 and _here(words, sentence, passage):
             return str(fact["category"])
     return "none"
 
 
+def _here(words: str, sentence: str, passage: str) -> bool:
+    """Whether an annotation's words for a figure point at this sentence: they stand in it, or nowhere at all."""
+    return not words or words in sentence or words not in passage
+
+
 def examples(passages: Sequence[Passage]) -> Rows:
-    """Each passage's figures as (features, label)."""
-    return {p.name: [(figure_features(f), label(f, p.gold)) for f in figures(p.text[:MAX_TEXT])] for p in passages}
+    """Each passage's figures as (features, label). All of them, not only those no rule reads: what the words
+    around a figure mean is learnt from every figure (cross-validated, F1 0.713 against 0.706 for training on the
+    unread ones alone), and the threshold is chosen end to end, on the figures the model does read."""
+    return {p.name: [(figure_features(f), label(f, p.gold, p.text)) for f in figures(p.text)] for p in passages}
 
 
 def train(rows: list[tuple[list[str], str]], *, threshold: float, c: float) -> FigureModel:
@@ -87,7 +97,7 @@ def train(rows: list[tuple[list[str], str]], *, threshold: float, c: float) -> F
 
 def _score(passages: list[Passage], model: FigureModel | None) -> list[int]:
     def extract(text: str, _language: str) -> list[dict[str, Any]]:
-        return [fact.to_dict() for fact in rule_facts(text[:MAX_TEXT], model)]
+        return [fact.to_dict() for fact in read_facts(text, model)]
 
     report = evaluate(passages, extract)
     business = [p for p in passages if p.domain in ("business", "markets")]

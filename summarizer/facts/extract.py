@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 
 from summarizer.countries import Mention, MentionKind, lexicon
@@ -20,7 +21,7 @@ from summarizer.facts.heads import (
     what_it_counts,
 )
 from summarizer.facts.layout import heading_of, unwrapped
-from summarizer.facts.learned import FigureModel, bundled_model, learned_head
+from summarizer.facts.learned import Figure, FigureReader, bundled_model, learned_head
 from summarizer.facts.lists import ListRow, line_label, list_rows
 from summarizer.facts.mentions import in_company_name, in_dateline, may_own, starts_with_dateline, titled_lead
 from summarizer.facts.money import CURRENCY_SIGNS, CURRENCY_WORD, CURRENCY_WORDS
@@ -110,7 +111,30 @@ MAX_SENTENCE = 2_000  # characters of one sentence read for figures
 MAX_FIGURES = 40  # figures read in one sentence: each costs a look at the words around it
 
 
-def _facts_in_sentence(sentence: str, context: Context, model: FigureModel | None) -> list[Fact]:
+def _sentences(text: str, *, headings: bool) -> Iterator[tuple[str, str, str]]:
+    """Each sentence as the facts read it (cut at MAX_SENTENCE: longer is a pasted table or a run-on), with its
+    line and, when asked for, the heading of the list the line belongs to."""
+    lines = unwrapped(text.splitlines())
+    for sentence in split_sentences(lines, "en"):
+        heading = heading_of(lines, sentence.paragraph) if headings else ""
+        yield sentence.text[:MAX_SENTENCE], lines[sentence.paragraph], heading
+
+
+def _quantities(sentence: str) -> list[Quantity]:
+    """The figures of a sentence that may count something: not a model number ("787-9"), MAX_FIGURES at most."""
+    found = [q for q in find_quantities(sentence, ones=_ONE_COUNTS) if not is_model_number(sentence, q)]
+    return found[:MAX_FIGURES]
+
+
+def figures(text: str) -> Iterator[Figure]:
+    """Every figure of a text as the figure model would read it, whether or not a rule reads it first: what it is
+    trained on (bench/train_facts.py). Table cells, which the model never reads, are left out."""
+    for read, line, heading in _sentences(text[:MAX_TEXT], headings=True):
+        if "|" not in line:
+            yield from (Figure(read, quantity, heading, line) for quantity in _quantities(read))
+
+
+def _facts_in_sentence(sentence: str, context: Context, model: FigureReader | None) -> list[Fact]:
     named = lexicon().mentions(titled_lead(sentence))
     mentions = [
         m
@@ -118,8 +142,7 @@ def _facts_in_sentence(sentence: str, context: Context, model: FigureModel | Non
         if may_own(sentence, m) and not starts_with_dateline(sentence, m) and not in_dateline(sentence, m)
     ]
     company = any(in_company_name(sentence, m) for m in named)  # "Garuda Indonesia … 49 Max jets": the airline's
-    quantities = [q for q in find_quantities(sentence, ones=_ONE_COUNTS) if not is_model_number(sentence, q)]
-    quantities = quantities[:MAX_FIGURES]
+    quantities = _quantities(sentence)
     facts: list[Fact] = []
     shares: list[tuple[Quantity, Quantity]] = []
     respective = _respective(sentence, quantities, mentions)
@@ -320,25 +343,22 @@ def _key(fact: Fact) -> tuple[object, ...]:
 
 
 def extract_facts(text: str, language: str | None = "en") -> list[Fact]:
-    """Every key fact of an English article: the rules' reading, revised by the learned figure model. Other
-    languages give none (yet)."""
+    """Every key fact of an English article: the rules' reading, and the learned figure model's for the figures no
+    rule reads. Other languages give none (yet)."""
     if language not in (None, "en"):
         return []
-    text = text[:MAX_TEXT]  # facts come from an article's body; past this, a "text" is a dump, and its cost is bounded
-    return rule_facts(text, bundled_model())
+    return read_facts(text, bundled_model())
 
 
-def rule_facts(text: str, model: FigureModel | None = None) -> list[Fact]:
-    """Its sentences' figures in reading order, then its list and table rows. ``model`` reads the figures whose
-    words no rule knows; None leaves them out."""
+def read_facts(text: str, model: FigureReader | None = None) -> list[Fact]:
+    """A text's facts: its sentences' figures in reading order, then its list and table rows. ``model`` reads the
+    figures whose words no rule knows; None leaves them out (the rules alone)."""
     text = text[:MAX_TEXT]  # facts come from an article's body; past this, a "text" is a dump, and its cost is bounded
     context = Context()
     facts: list[Fact] = []
-    lines = unwrapped(text.splitlines())
-    for sentence in split_sentences(lines, "en"):
-        read = sentence.text[:MAX_SENTENCE]  # a "sentence" longer than this is a pasted table or a run-on
-        context.label = line_label(lines[sentence.paragraph][:MAX_SENTENCE])
-        context.line, context.heading = lines[sentence.paragraph], heading_of(lines, sentence.paragraph)
+    for read, line, heading in _sentences(text, headings=model is not None):
+        context.label = line_label(line[:MAX_SENTENCE])
+        context.line, context.heading = line, heading
         facts.extend(_facts_in_sentence(read, context, model))
         remember(read, context)
     facts = _once(facts)

@@ -36,8 +36,12 @@ def is_row(line: str) -> bool:
     return 0 < len(stripped) < 160 and ("|" in stripped or not stripped.endswith(".") or ":" in stripped[:40])
 
 
+MAX_HEADING = 200  # characters of a heading read: a longer "heading" is prose, and each of its words costs
+
+
 def heading_of(lines: list[str], number: int) -> str:
-    """The nearest line above a row that introduces its list ("… contributors:") or its table (the header row)."""
+    """The line that introduces the list a row belongs to ("The main contributors:") or its table's header row;
+    "" for prose, and for a row under anything else."""
     if not is_row(lines[number]):
         return ""
     for back in range(number - 1, max(-1, number - 60), -1):
@@ -45,7 +49,7 @@ def heading_of(lines: list[str], number: int) -> str:
         if not line:
             continue  # a blank line between rows, or one a wrapped paragraph was joined from
         if line.endswith(":") or ("|" in line and (back == 0 or "|" not in lines[back - 1])):
-            return line
+            return line[:MAX_HEADING]
         if not is_row(line):
-            return line
+            return ""
     return ""

@@ -15,23 +15,24 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
 
-from summarizer.facts.layout import heading_of, is_row, unwrapped
+from summarizer.facts.layout import is_row
+from summarizer.facts.money import CURRENCY_WORD
 from summarizer.facts.record import CATEGORIES, Context, Head
-from summarizer.numbers import Quantity, find_quantities
-from summarizer.sentences import split_sentences
+from summarizer.numbers import Quantity
 
-__all__ = ["LABELS", "Figure", "FigureModel", "bundled_model", "figure_features", "figures", "learned_head"]
+__all__ = ["LABELS", "Figure", "FigureModel", "FigureReader", "bundled_model", "figure_features", "learned_head"]
 
 LABELS = ("none", *CATEGORIES)
 
 _WORD = re.compile(r"[A-Za-z]+|[$€£¥%]")
-_ONES = re.compile(r"\s+(?:[A-Z][\w-]*\s+)?[a-z]+")  # "one" is a figure where a word follows; the model decides
+_COUNTED_NOUN = re.compile(
+    r"\s+(?P<adjective>[a-z][\w-]*\s+)?(?P<noun>[a-z][a-z-]*s)\b"
+)  # "3 hospitals", "300 nuclear warheads"
 _HEAD_WORDS = re.compile(r"(?:\s+[A-Za-z][\w'-]*){0,3}")
 
 
@@ -64,16 +65,6 @@ def _bag(text: str) -> frozenset[str]:
     return frozenset(_words(text))
 
 
-def figures(text: str) -> Iterator[Figure]:
-    """Every number of ``text``, sentence by sentence, with what the model reads around it."""
-    lines = unwrapped(text.splitlines())
-    for sentence in split_sentences(lines, "en"):
-        read = sentence.text[:2_000]
-        heading = heading_of(lines, sentence.paragraph)
-        for quantity in find_quantities(read, ones=_ONES)[:40]:
-            yield Figure(read, quantity, heading, lines[sentence.paragraph])
-
-
 def _magnitude(value: float | None) -> str:
     if value is None:
         return "vague"
@@ -91,7 +82,7 @@ def figure_features(figure: Figure) -> list[str]:
     features += [f"s={w}" for w in _bag(sentence)]
     features += [f"h={w}" for w in _bag(figure.heading)]
     text = quantity.text
-    if quantity.currency or re.search(r"[$€£¥]|\b(?:dollars?|euros?|pounds?|yen|yuan|francs?|rupees?)\b", text):
+    if quantity.currency or re.search(rf"[$€£¥]|\b(?:{CURRENCY_WORD})\b", text):
         features.append("currency")
     if re.search(r"\b(?:million|billion|trillion|bn|m)\b", text, re.IGNORECASE):
         features.append("scale")
@@ -112,6 +103,12 @@ def figure_features(figure: Figure) -> list[str]:
     return features
 
 
+class FigureReader(Protocol):
+    """What reads the figures no rule reads: the model, or (to train it) a recorder of exactly those figures."""
+
+    def category(self, figure: Figure) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class FigureModel:
     """The weights ``bench/train_facts.py`` wrote: per label, per feature."""
@@ -121,9 +118,11 @@ class FigureModel:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FigureModel:
+        """The model from its stored form (``weights``, ``threshold``; the file keeps its provenance beside)."""
         return cls(weights=data["weights"], threshold=data["threshold"])
 
     def probabilities(self, features: list[str]) -> dict[str, float]:
+        """Each label's probability: a softmax over the sums of the features' weights (absent features weigh 0)."""
         scores = {label: sum(weights.get(f, 0.0) for f in features) for label, weights in self.weights.items()}
         top = max(scores.values())
         exp = {label: math.exp(score - top) for label, score in scores.items()}
@@ -131,10 +130,19 @@ class FigureModel:
         return {label: value / total for label, value in exp.items()}
 
     def category(self, figure: Figure) -> str | None:
-        """The figure's category where the model is sure enough, else None."""
+        """The figure's category where the model is sure enough, else None. A figure that counts a thing by name
+        ("3 hospitals", "6 aftershocks") needs a name the model has learnt counts that category: the words around
+        a figure in a casualty sentence do not make hospitals casualties."""
         scores = self.probabilities(figure_features(figure))
         best = max(CATEGORIES, key=scores.__getitem__)
-        return best if scores[best] >= self.threshold else None
+        if scores[best] < self.threshold:
+            return None
+        noun = _COUNTED_NOUN.match(figure.sentence, figure.quantity.end)
+        if noun is not None:
+            position = "a1" if noun.group("adjective") else "a0"
+            if self.weights[best].get(f"{position}={_stem(noun.group('noun'))}", 0.0) <= 0.0:
+                return None
+        return best
 
 
 @cache
@@ -147,15 +155,16 @@ def bundled_model() -> FigureModel | None:
     return FigureModel.from_json(json.loads(data))
 
 
-def learned_head(model: FigureModel | None, sentence: str, quantity: Quantity, context: Context) -> Head | None:
+def learned_head(model: FigureReader | None, sentence: str, quantity: Quantity, context: Context) -> Head | None:
     """What the model says a figure counts, as a head spanning the few words after it (where "120 German …"
-    keeps its demonym for the owner rules)."""
+    keeps its demonym for the owner rules). Never money: a sum no rule calls money is a price, a rate or a
+    valuation more often than a fact (cross-validated, money from the model added wrong facts to business pages).
+    Never a table's cell: those are the list rules' to read, under the table's own header."""
     if model is None or "|" in context.line:
-        return None  # a table's cells are the list rules' to read, under the table's own header
+        return None
     category = model.category(Figure(sentence, quantity, context.heading, context.line))
     if category is None or category == "money":
-        return None  # a sum no rule calls money is a price, a rate or a valuation more often than a fact
-    # (cross-validated on the training passages, money from the model added wrong facts to business pages)
+        return None
     words = _HEAD_WORDS.match(sentence, quantity.end)
     end = words.end() if words else quantity.end
     return Head(category, "", quantity.end, end, end)

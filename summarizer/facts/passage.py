@@ -14,7 +14,9 @@ from summarizer.facts.record import Context
 _CONFLICT_IN = re.compile(
     r"\b(?:war|fighting|conflict|violence|crisis|invasion|persecution|attacks?|crackdown)\s+"
     r"(?:in|of)\s+(?:the\s+)?$"
-    r"|\b(?:fled|fleeing|left|leaving|escaped)\s+(?:from\s+)?$",  # "have left Kosovo", "fled from Sudan"
+    r"|\b(?:fled|fleeing)\s+(?:from\s+)?$"  # "fled from Sudan"
+    # "600,000 people … have left Kosovo"; not "The delegation left Germany on Monday"
+    r"|\b(?:have|has|had)\s+(?:now\s+|already\s+)?left\s+$",
     re.IGNORECASE,
 )
 

@@ -55,8 +55,8 @@ class Context:
     company: Mention | None = None  # the last company that owned money or an order
     owners: dict[str, Mention] = field(default_factory=dict)  # the last owner of each category's figures
     last: Head | None = None  # what the last figure counted, for "Around 200 more will fly"
-    line: str = ""  # the line the sentence stands in, and the heading of the list that line belongs to, if any
-    heading: str = ""
+    line: str = ""  # the line the sentence stands in
+    heading: str = ""  # the heading of the list that line belongs to, if any (read for the figure model only)
 
 
 def plain_number(value: float | None) -> int | float | None:

@@ -4,7 +4,7 @@ import pytest
 
 from summarizer.clean import from_html, from_text
 from summarizer.facts import Fact, extract_facts
-from summarizer.facts.extract import rule_facts
+from summarizer.facts.extract import read_facts
 
 
 def as_expected(fact: Fact) -> dict[str, Any]:
@@ -482,7 +482,7 @@ def test_elided_figures_ones_and_common_country_names(
     text: str, expected: list[tuple[str, str | None, int, str | None]]
 ) -> None:
     # the rules' own reading: what the learned figure model adds is tested in test_learned_facts.py
-    assert [(f.category, f.who, f.quantity, f.where) for f in rule_facts(text)] == expected
+    assert [(f.category, f.who, f.quantity, f.where) for f in read_facts(text)] == expected
 
 
 def test_a_toll_around_the_world_and_a_count_of_cities_are_nobodys() -> None:
@@ -724,7 +724,7 @@ def test_labelled_rows_with_commentary_between_them_are_one_list() -> None:
 )
 def test_what_the_review_of_the_new_rules_found(text: str, expected: list[tuple[str | None, int, str | None]]) -> None:
     # the rules' own reading: what the learned figure model adds is tested in test_learned_facts.py
-    assert [(f.who, f.quantity, f.where) for f in rule_facts(text)] == expected
+    assert [(f.who, f.quantity, f.where) for f in read_facts(text)] == expected
 
 
 def test_a_cleaned_html_table_is_read_by_its_headings_not_by_the_rule_under_them() -> None:
@@ -771,7 +771,7 @@ def test_a_cleaned_html_table_is_read_by_its_headings_not_by_the_rule_under_them
 )
 def test_what_the_second_review_found(text: str, expected: list[tuple[str | None, int, str | None]]) -> None:
     # the rules' own reading: what the learned figure model adds is tested in test_learned_facts.py
-    assert [(f.who, f.quantity, f.role) for f in rule_facts(text)] == expected
+    assert [(f.who, f.quantity, f.role) for f in read_facts(text)] == expected
 
 
 def test_a_row_that_names_the_host_gives_the_troops_to_their_sender() -> None:

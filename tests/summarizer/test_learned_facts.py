@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from summarizer.facts import extract_facts
-from summarizer.facts.extract import rule_facts
-from summarizer.facts.learned import LABELS, FigureModel, bundled_model, figure_features, figures
+from summarizer.facts.extract import figures, read_facts
+from summarizer.facts.learned import LABELS, Figure, FigureModel, bundled_model, figure_features
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -28,7 +28,7 @@ def test_the_bundled_model_was_trained_on_the_annotated_data_as_it_is() -> None:
     passages = [p for folder in stored["trained_on"] for p in load_passages(ROOT / folder)]
     assert stored["data_sha256"] == data_hash(passages), "run: python bench/train_facts.py"
     assert set(stored["weights"]) == set(LABELS)
-    assert 0.5 <= stored["threshold"] <= 1.0
+    assert 0.5 <= stored["threshold"] <= 1.01  # 1.01: cross-validation found the rules alone better
 
 
 @pytest.mark.parametrize(
@@ -45,7 +45,7 @@ def test_the_bundled_model_was_trained_on_the_annotated_data_as_it_is() -> None:
     ],
 )
 def test_the_model_adds_figures_no_rule_reads(text: str, expected: list[tuple[str, str, int]]) -> None:
-    assert len(rule_facts(text)) < len(expected)
+    assert len(read_facts(text)) < len(expected)
     assert [(f.category, f.who, f.quantity) for f in extract_facts(text)] == expected
 
 
@@ -56,20 +56,47 @@ def _certain(category: str) -> FigureModel:
 
 def test_the_model_never_makes_money_nor_reads_table_cells() -> None:
     """A sum no rule calls money is a price or a valuation more often than a fact; a table's cells are read under
-    its header by the list rules, which know its columns."""
-    sentence = "The group is worth 40 billion at today's prices."
-    assert rule_facts(sentence, _certain("money")) == rule_facts(sentence)
-    table = "Country | Soldiers\nRuritania | 400 | 12"
-    assert rule_facts(table, _certain("troops")) == rule_facts(table)
-    assert [f.quantity for f in rule_facts("It brings 400 home.", _certain("troops"))] == []  # nobody owns them
-    assert [(f.category, f.quantity) for f in rule_facts("Chad brings 400 home.", _certain("troops"))] == [
-        ("troops", 400)
+    its header by the list rules, which know its columns. Each text has an owner, so a figure the model were allowed
+    to read would become a fact."""
+    sentence = "Germany is worth 40 billion at today's prices."
+    assert read_facts(sentence, _certain("money")) == read_facts(sentence) == []
+    assert [(f.category, f.who) for f in read_facts(sentence, _certain("troops"))] == [("troops", "Germany")]
+    table = "Country | Score | Rank\nChad | 400 | 12"
+    assert read_facts(table, _certain("troops")) == read_facts(table) == []
+    assert [(f.category, f.who) for f in read_facts("Chad brings 400 home.", _certain("troops"))] == [
+        ("troops", "Chad")
     ]
+    assert read_facts("Chad brings 400 home.") == []  # no model: the rules alone, which read no "400" here
 
 
-def test_no_model_means_the_rules_alone() -> None:
-    text = "Chad brings 400 home."
-    assert rule_facts(text) == rule_facts(text, None) == []
+class _Seen:
+    """A reader that keeps what it is shown, to check what the model reads of a figure at work."""
+
+    def __init__(self) -> None:
+        self.figures: list[Figure] = []
+
+    def category(self, figure: Figure) -> str | None:
+        self.figures.append(figure)
+        return None
+
+
+def test_the_model_reads_a_rows_heading_and_line_at_work_as_in_training() -> None:
+    text = "Troops pledged to the force:\nRuritania: 400\nFreedonia: 300"
+    seen = _Seen()
+    read_facts(text, seen)
+    trained = list(figures(text))
+    assert [(f.sentence, f.quantity.text, f.heading, f.line) for f in seen.figures] == [
+        (f.sentence, f.quantity.text, f.heading, f.line) for f in trained
+    ]
+    assert [f.heading for f in trained] == ["Troops pledged to the force:"] * 2
+    assert "h=troop" in figure_features(trained[0]) and "row" in figure_features(trained[0])
+
+
+def test_a_long_heading_costs_no_more_than_its_first_words() -> None:
+    heading = " ".join(f"word{i}" for i in range(5_000)) + ":"
+    text = heading + "\n" + "\n".join(f"Ab {i} {i + 1}" for i in range(50))
+    read = list(figures(text))
+    assert read and all(len(f.heading) <= 200 for f in read)
 
 
 def test_training_writes_weights_that_read_figures_again() -> None:
@@ -89,20 +116,32 @@ def test_labels_come_from_the_annotated_number() -> None:
         {"category": "troops", "quantity": 1200},
         {"category": "displaced", "quantity": None, "quantity_text": "thousands"},
     ]
-    figure = next(figures("Chad sent 1,200 soldiers."))
-    assert label(figure, gold) == "troops"
+    text = "Chad sent 1,200 soldiers."
+    assert label(next(figures(text)), gold, text) == "troops"
     vague = next(figures("Thousands of people fled."))
-    assert vague.quantity.value is None and label(vague, gold) == "displaced"
-    assert label(next(figures("In 2019 it rained.")), gold) == "none"
-
-
-def test_the_model_reads_the_heading_of_a_list() -> None:
-    text = "Troops pledged to the force:\nRuritania: 400\nFreedonia: 300"
-    read = list(figures(text))
-    assert [f.heading for f in read] == ["Troops pledged to the force:"] * 2
-    assert "h=troop" in figure_features(read[0]) and "row" in figure_features(read[0])
+    assert vague.quantity.value is None and label(vague, gold, "Thousands of people fled.") == "displaced"
+    text = "In 2019 it rained."
+    assert label(next(figures(text)), gold, text) == "none"
+    # the annotation's words name the sentence: "30 nations" is not the "30-member team" annotated
+    text = "Nearly 30 nations joined. A 30-member medical team arrived."
+    team = [{"category": "troops", "quantity": 30, "quantity_text": "30-member"}]
+    assert [label(f, team, text) for f in figures(text)] == ["none", "troops"]
 
 
 def test_the_bundled_model_loads() -> None:
     model = bundled_model()
     assert model is not None and model.threshold == json.loads(MODEL.read_text("utf-8"))["threshold"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The attack killed 12 civilians in Kabul, where 3 hospitals were overwhelmed.",
+        "Floods killed 40 people in Pakistan, cutting 12 roads.",
+        "The earthquake killed 300 people in Turkey, and 6 aftershocks followed.",
+    ],
+)
+def test_things_counted_by_name_in_a_casualty_sentence_are_no_casualties(text: str) -> None:
+    """The words around a figure say "casualty"; its own noun says hospitals, roads, aftershocks, which the model
+    never learnt to count as anything: no fact."""
+    assert len(extract_facts(text)) == 1
