@@ -127,6 +127,7 @@ def test_real_reporting_floors(section: str, folder: str) -> None:
     report = evaluate(passages, extract)
     assert report.categories["money"].precision >= floors["money_precision"]
     assert report.categories["troops"].f1 >= floors["troops_f1"]
+    assert report.overall.precision >= floors["all_precision"]
     changes = evaluate([p for p in passages if p.form == "change"], extract)
     assert changes.overall.recall >= floors["change_recall"], changes.misses if shown else "(held-out misses hidden)"
     business = evaluate([p for p in passages if p.domain in ("business", "markets")], extract)
