@@ -104,7 +104,7 @@ def figure_features(figure: Figure) -> list[str]:
 
 
 class FigureReader(Protocol):
-    """What reads the figures no rule reads: the model, or (to train it) a recorder of exactly those figures."""
+    """What reads the figures no rule reads: the model, or (in a test) a reader that records what it is shown."""
 
     def category(self, figure: Figure) -> str | None: ...
 

@@ -150,12 +150,12 @@ def _owner_then_figure(segment: str, line: int, evidence: str) -> ListRow | None
     category, unit = _row_category(after[quantity.end :], quantity)
     if category is None and label_category is not None:
         category, unit = label_category, _UNITS[label_category]
+    # "Bahrain: More than 7,000 US troops": the row names the host, the troops say whose they are
     sender = _sender(after[quantity.end :]) if owner is not None else None
-    if sender is not None and sender.code != owner.code:  # type: ignore[union-attr]
-        # "Bahrain: More than 7,000 US troops": the row names the host, the troops say whose they are
-        return ListRow(owner=owner, quantity=quantity, category=category, unit=unit, evidence=evidence, line=line,
-                       origin=sender)  # fmt: skip
-    return ListRow(owner=owner, quantity=quantity, category=category, unit=unit, evidence=evidence, line=line)
+    origin = sender if sender is not None and owner is not None and sender.code != owner.code else None
+    return ListRow(
+        owner=owner, quantity=quantity, category=category, unit=unit, evidence=evidence, line=line, origin=origin
+    )
 
 
 _SENDER = re.compile(
@@ -188,8 +188,9 @@ def is_year_shaped(quantity: Quantity) -> bool:
 def _rows_in_line(line: str, number: int, header: list[str] | None = None) -> list[ListRow]:
     """A table row ("Germany | 4,341", every figure of "Indonesia | 126,473 | 93,943" under its column's heading),
     a list line ("Britain: 9,500"), or inline items in a sentence."""
-    if "|" in line and header and _company_column(header) is not None:
-        return _company_sums(line, number, header)
+    company = _company_column(header) if "|" in line and header else None
+    if company is not None:
+        return _company_sums(line, number, company)
     if "|" in line:
         row = _table_row(line, number)
         if row is None or not header:
@@ -343,12 +344,12 @@ def _company_column(header: list[str]) -> int | None:
     return next((i for i, cell in enumerate(header) if _COMPANY_HEADING.fullmatch(cell.strip())), None)
 
 
-def _company_sums(line: str, number: int, header: list[str]) -> list[ListRow]:
-    """The sums in a row of a table of companies, each the company's; its other figures (a count of fines, a rank,
-    the staff) are no key facts, and its country column is where the company is, not who owns the sum."""
+def _company_sums(line: str, number: int, column: int) -> list[ListRow]:
+    """The sums in a row of a table of companies (their names in ``column``), each the company's; its other figures
+    (a count of fines, a rank, the staff) are no key facts, and its country column is where the company is, not who
+    owns the sum."""
     cells = [cell.strip() for cell in line.split("|")]
-    column = _company_column(header)
-    if column is None or column >= len(cells) or not cells[column]:
+    if column >= len(cells) or not cells[column]:
         return []
     owner = organisation(cells[column], line.find(cells[column]))
     rows = []
