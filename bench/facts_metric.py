@@ -2,12 +2,15 @@
 
 A predicted fact matches a gold one when the category, the owner (country code, or the name of an alliance
 or total when there is no code) and the quantity agree (for vague amounts: both null and the same words).
+A company is the same company however its name is written: with or without its legal form ("Exxon Mobil
+Corporation", "ExxonMobil"), or as the acronym the article defines ("SHKFGL", "Sun Hung Kai Financial Group").
 Matching is one-to-one per passage. Locations and the approx flag are scored on matched pairs only.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -90,7 +93,54 @@ def _same_owner(gold: dict[str, Any], predicted: dict[str, Any]) -> bool:
     gold_who, predicted_who = gold.get("who"), predicted.get("who")
     if not gold_who or not predicted_who:
         return not gold_who and not predicted_who
-    return str(gold_who).casefold() == str(predicted_who).casefold()
+    if gold.get("country_code") or predicted.get("country_code"):
+        return str(gold_who).casefold() == str(predicted_who).casefold()  # "Qatar" is not "Qatar Airways"
+    return same_organisation(str(gold_who), str(predicted_who))
+
+
+# words that say what kind of body a name is, not which: "Capital One Bank" is Capital One
+_LEGAL_FORMS = frozenset(
+    (
+        *("inc", "incorporated", "corp", "corporation", "co", "company", "plc", "ltd", "limited", "llc", "lp"),
+        *("ag", "sa", "se", "nv", "bv", "spa", "group", "holdings", "holding", "bank", "airline"),
+    )
+)
+_SKIPPED_IN_ACRONYMS = frozenset(("of", "and", "the", "for"))
+
+
+def _name_words(name: str) -> list[str]:
+    words = re.sub(r"[.,'’()]", "", name.replace("&", " and ")).casefold().split()
+    if words and words[0] == "the":
+        words = words[1:]
+    return words
+
+
+def _without_form(words: list[str]) -> list[str]:
+    while len(words) > 1 and words[-1] in _LEGAL_FORMS and (words[-1] != "bank" or len(words) > 2):
+        words = words[:-1]  # but "World Bank" stays itself
+    return words
+
+
+def _is_acronym_of(acronym: str, words: list[str]) -> bool:
+    """ "ICBC" for Industrial and Commercial Bank of China, "RRVL" for Reliance Retail Ventures (Limited)."""
+    letters = acronym.replace(".", "")
+    if not (MIN_ACRONYM <= len(letters) <= MAX_ACRONYM and letters.isalpha() and letters.isupper()):
+        return False
+    initials = "".join(w[0] for w in words if w not in _SKIPPED_IN_ACRONYMS).upper()
+    core = "".join(w[0] for w in _without_form(words) if w not in _SKIPPED_IN_ACRONYMS).upper()
+    legal_letter = letters[-1] in "LCI"  # "…Limited", "…Corp", "…Inc" spelled out in the acronym only
+    return letters in (initials, core) or (legal_letter and letters[:-1] in (initials, core))
+
+
+MIN_ACRONYM, MAX_ACRONYM = 2, 8
+
+
+def same_organisation(first: str, second: str) -> bool:
+    """The same company or body, its name written either way."""
+    first_words, second_words = _name_words(first), _name_words(second)
+    if "".join(_without_form(first_words)) == "".join(_without_form(second_words)):
+        return True
+    return _is_acronym_of(first.strip(), second_words) or _is_acronym_of(second.strip(), first_words)
 
 
 def _same_quantity(gold: dict[str, Any], predicted: dict[str, Any]) -> bool:

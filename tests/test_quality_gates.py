@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXTRACTION = ROOT.parent / "shared" / "bench" / "extraction"
 sys.path.insert(0, str(ROOT / "bench"))
 from extraction_metric import page_counts, score  # noqa: E402
-from facts_metric import evaluate, load_passages  # noqa: E402
+from facts_metric import Passage, evaluate, load_passages, same_organisation  # noqa: E402
 
 from summarizer.facts import extract_facts  # noqa: E402
 
@@ -33,6 +33,35 @@ def test_metric_matches_its_definition() -> None:
     assert (tp, fp, fn) == (pytest.approx(1 / 3), pytest.approx(1 / 3), pytest.approx(1 / 3))
     result = score([("a b c d", "a b c d"), ("", "w x y z")])  # second page: no prediction, recall 0
     assert (result.precision, result.recall) == (1.0, 0.5)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Capital One Bank", "Capital One"),
+        ("Exxon Mobil Corporation", "ExxonMobil"),
+        ("NatWest Group", "NatWest Group PLC"),
+        ("I.L.F.C.", "International Lease Finance Corp."),
+        ("ICBC", "Industrial and Commercial Bank of China"),
+        ("SHKFGL", "Sun Hung Kai Financial Group"),
+    ],
+)
+def test_a_company_is_the_same_however_its_name_is_written(first: str, second: str) -> None:
+    assert same_organisation(first, second) and same_organisation(second, first)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("Virgin", "Virgin Atlantic"), ("World", "World Bank"), ("Starlux", "Riyadh Air")]
+)
+def test_different_bodies_stay_different(first: str, second: str) -> None:
+    assert not same_organisation(first, second)
+
+
+def test_a_country_is_not_the_company_named_after_it() -> None:
+    gold = {"category": "other", "who": "Emirates Airline", "country_code": None, "quantity": 30}
+    found = {"category": "other", "who": "Emirates", "country_code": "AE", "quantity": 30, "quantity_text": "30"}
+    passage = Passage("p", "text", "en", [gold])
+    assert evaluate([passage], lambda text, language: [found]).overall.true_positives == 0
 
 
 def required_bench(folder: Path) -> Path:
