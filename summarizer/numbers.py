@@ -31,7 +31,8 @@ _CURRENCY = r"(?:US\$|A\$|C\$|NZ\$|HK\$|\$|€|£|¥|₹|₽|\b(?:USD|EUR|GBP|CH
 # Indian grouping first ("2,70,000", "1,64,000"), then thousands by commas, spaces or apostrophes, then digits
 _DIGITS = (
     r"\d{1,2}(?:,\d{2})+,\d{3}(?!\d)(?:\.\d+)?"
-    r"|\d{1,3}(?:(?:,\d{3})+|(?:[ \u00a0\u202f'’]\d{3})+)(?:\.\d+)?"  # "1,200", "600 000", Swiss "1'400"
+    # "1,200", "600 000", Swiss "1'400"; not "35 777-8 jets" or "90 777X airplanes", a count and then a model
+    r"|\d{1,3}(?:(?:,\d{3})+|(?:[ \u00a0\u202f'’]\d{3})+(?![-–]\d|[A-Za-z]))(?:\.\d+)?"
     r"|\d+(?:\.\d+)?"
 )
 _WORD_NUMBER = (

@@ -25,7 +25,7 @@ from summarizer.facts.learned import Figure, FigureReader, bundled_model, learne
 from summarizer.facts.lists import ListRow, line_label, list_rows
 from summarizer.facts.mentions import in_company_name, in_dateline, may_own, starts_with_dateline, titled_lead
 from summarizer.facts.money import CURRENCY_SIGNS, CURRENCY_WORD, CURRENCY_WORDS
-from summarizer.facts.organisations import fined_party, organisation_owner
+from summarizer.facts.organisations import buyer_of, described_company, fined_party, organisation_owner
 from summarizer.facts.owners import COLLECTIVE, OWNED, implied_owner, stated_owners
 from summarizer.facts.passage import fled_from, remember
 from summarizer.facts.places import LOOK_BACK, is_locative, place_name, where_of
@@ -172,10 +172,9 @@ def _facts_in_sentence(sentence: str, context: Context, model: FigureReader | No
             if head is None:
                 continue
 
-        fined = fined_party(sentence, quantity.start) if head.category == "money" else None
-        owners = [fined] if fined else stated_owners(sentence, quantity, head, mentions, context)
+        owners = _owners(sentence, quantity, head, mentions, context)
         if company:  # "Garuda Indonesia … its order for 49 jets": "its" is the airline's, not an earlier country's
-            owners = [owner for owner in owners if owner in mentions]
+            owners = [owner for owner in owners if owner in mentions or owner.kind is MentionKind.ORGANISATION]
         if not owners and head.category in ("money", "other"):
             organisation = organisation_owner(sentence, quantity.start, mentions, context)
             owners = [organisation] if organisation else []
@@ -215,6 +214,22 @@ def _facts_in_sentence(sentence: str, context: Context, model: FigureReader | No
             owner_where = None if owner is not None and where == owner.who else where
             facts.append(_fact(quantity, head, owner, where=owner_where, evidence=sentence, role=role))
     return _with_shares(facts, shares)
+
+
+def _owners(sentence: str, quantity: Quantity, head: Head, mentions: list[Mention], context: Context) -> list[Mention]:
+    """Who the sentence says a figure belongs to. Money and orders go to the company fined, bought from or sold to,
+    and to the company a country only describes ("Irish lessor Avolon ordered 40 jets"), before the country."""
+    if head.category not in ("money", "other"):
+        return stated_owners(sentence, quantity, head, mentions, context)
+    fined = fined_party(sentence, quantity.start) if head.category == "money" else None
+    buyer = fined or buyer_of(sentence, quantity.start, quantity.end, mentions)
+    if buyer is not None:
+        return [buyer]
+    owners = stated_owners(sentence, quantity, head, mentions, context)
+    if len(owners) == 1 and owners[0].code and owners[0].end <= quantity.start:
+        company = described_company(sentence, owners[0], quantity.start)
+        return [company] if company else owners
+    return owners
 
 
 def _fact(

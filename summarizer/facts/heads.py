@@ -217,9 +217,26 @@ def is_model_number(sentence: str, quantity: Quantity) -> bool:
     if "," in quantity.text or quantity.value is None:
         return False
     before, after = sentence[max(0, quantity.start - LOOK_BACK) : quantity.start], sentence[quantity.end :]
-    if _MODEL_WORD_AFTER.match(after):
+    backward = _RANGE.fullmatch(quantity.text)  # "777-9": no range runs backwards, so it names a model
+    if _MODEL_WORD_AFTER.match(after) or (backward and int(backward.group(2)) < int(backward.group(1))):
         return True
+    if _JETLINER.fullmatch(quantity.text) and _COUNT_BEFORE.search(before) and _JETLINER_AFTER.match(after):
+        return True  # "five more 787 jets", "its 787 backlog": a count or an owner stands before the model
     return bool(_BRAND_BEFORE.search(before) and _EQUIPMENT_AFTER.match(after))
+
+
+_RANGE = re.compile(r"(\d{3,4})[-–](\d{1,2})")
+_JETLINER = re.compile(r"7[0-8]7")  # Boeing's 707 to 787
+_JETLINER_AFTER = re.compile(
+    r"^s?\s+(?:[A-Z][\w-]*\s+){0,2}(?:jets?|aircraft|planes?|airplanes?|airliners?|freighters?|backlog|fleet|orders?|"
+    r"deliveries|programme|program|family|Dreamliners?)\b",
+    re.IGNORECASE,
+)
+_COUNT_BEFORE = re.compile(
+    r"(?:\b\d[\d,]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozen|several)|"
+    r"\b(?:its|their|the)|\bmore|\bnew|\badditional)\s+$",
+    re.IGNORECASE,
+)
 
 
 _BRAND_BEFORE = re.compile(
@@ -231,7 +248,9 @@ _EQUIPMENT_AFTER = re.compile(
     r"fighters?|helicopters?|howitzers?|launchers?|systems?|vehicles?|missiles?|drones?|bombers?|superjumbos?|family)\b",
     re.IGNORECASE,
 )
-_MODEL_WORD_AFTER = re.compile(r"^(?:-\d+)?\s+(?:Max|MAX|Dreamliners?|XWB|neo|NG)\b|^-\d+(?:ER|LR|XLR)?s?\b")
+_MODEL_WORD_AFTER = re.compile(
+    r"^(?:-\d+)?\s+(?:Max|MAX|Dreamliners?|XWB|neo|NG)\b|^-\d+(?:ER|LR|XLR)?s?\b|^(?:X|MAX|ER|LR|XLR|neo)s?\b"
+)
 
 
 def noun_head(sentence: str, quantity: Quantity) -> Head | None:
@@ -431,9 +450,9 @@ def what_it_counts(
     quantity = quantities[position]
     before, after = sentence[max(0, quantity.start - LOOK_BACK) : quantity.start], sentence[quantity.end :]
     money = money_head(sentence, quantity)
-    if money is not None:
-        return money
-    if _DEATH_TOLL.search(before) and not quantity.currency:
+    if money is not None or quantity.currency:
+        return money  # "$17 billion worth of aircraft" is a price, whatever it buys, never a count
+    if _DEATH_TOLL.search(before):
         return Head("casualties", "dead", quantity.end, quantity.end, quantity.end)
     if _DISPLACED_BEFORE.search(before) or (
         noun_head(sentence, quantity) is None

@@ -75,7 +75,7 @@ def in_company_name(sentence: str, mention: Mention) -> bool:
 
 # a capitalised word after a demonym that is not an office, a body or a title makes a brand: "Saudi Aramco",
 # but not "French President Macron", "Israeli Defence Forces", "German Chancellor"
-_OFFICES = (
+OFFICES = (
     "President|Prime|Premier|Foreign|Defen[cs]e|Finance|Interior|Home|Army|Navy|Air|Armed|Government|Ministry|Minister|"
     "Chancellor|Embassy|Parliament|Senate|Congress|Cabinet|Special|Marines?|Coast|National|Federal|Central|Supreme|"
     "Constitutional|Guards?|Revolutionary|Royal|Health|Energy|Economy|Economic|Trade|Transport|Justice|Labou?r|King|"
@@ -87,7 +87,7 @@ _OFFICES = (
     "Academy|Opposition|People|Peoples|Workers|Party|Social|Democratic|Liberal|Conservative|Green|Left|Right|"
     "Catholic|Orthodox|Protestant|Sunni|Shia|Shiite|Arab|Jewish|Islamic|Christian"
 )
-_BRAND_AFTER = re.compile(rf"^\s+(?!(?:{_OFFICES})\b)[A-Z][a-z]+\b")
+_BRAND_AFTER = re.compile(rf"^\s+(?!(?:{OFFICES})\b)[A-Z][a-z]+\b")
 
 
 _SUPERLATIVE_BY = re.compile(
@@ -99,7 +99,8 @@ _BANK_OF = re.compile(r"\b(?:Bank|Company|Corporation|Airlines|Insurance|Trust)\
 COMPANY_NOUN = (
     r"(?:carrier|airline|firm|company|group|bank|lender|retailer|maker|manufacturer|giant|investor|fund|"
     r"conglomerate|insurer|start-?up|subsidiary|miner|producer|exporter|importer|shares|stocks|"
-    r"chipmaker|automaker|carmaker|planemaker|operator|brokerage|developer|juggernaut|behemoth|titan|powerhouse)"
+    r"chipmaker|automaker|carmaker|planemaker|operator|brokerage|developer|juggernaut|behemoth|titan|powerhouse|"
+    r"branch|affiliate|lessor|platform)"
 )
 
 COMPANY_NOUN_AFTER = re.compile(rf"^(?:['’]s)?\s+(?:[\w-]+\s+){{0,3}}?{COMPANY_NOUN}\b")
@@ -171,8 +172,10 @@ def country_mention(code: str) -> Mention:
 
 
 _DATELINE_PLACE = re.compile(
-    r"^[^.;()]{0,40}?(?:\s*\([^)]{0,30}\))?(?:;|\s*[—–-]+\s)"
-)  # "Bagram, Afghanistan; 3 April 2002 (RFE/RL) --"
+    r"^[^.;()]{0,40}?(?:\s*\([^)]{0,30}\))?(?:;|\s*[—–-]+\s)"  # "Bagram, Afghanistan; 3 April 2002 (RFE/RL) --"
+    # "MEXICO CITY Oct 28"
+    r"|^[A-Z][A-Z .]{2,30}\s(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s\d{1,2}\b"
+)
 
 
 def in_dateline(sentence: str, mention: Mention) -> bool:

@@ -78,7 +78,7 @@ _LATER_CONVERSION = re.compile(
 )
 
 _VALUATION_BEFORE = re.compile(
-    r"\b(?:(?:valuation|market\s+(?:value|capitali[sz]ation)|market\s+cap)\s+(?:of\s+)?"
+    r"\b(?:(?:valuation|market\s+(?:value|capitali[sz]ation)|market\s+cap|net\s+asset\s+value)\s+(?:of\s+|to\s+|at\s+)?"
     r"|(?:stake|holding|shares|stock|assets|fortune|wealth|portfolio)\s+(?:\w+\s+){0,2}?(?:worth|valued\s+at)\s+)"
     r"(?:about\s+|around\s+|nearly\s+|some\s+|more\s+than\s+)?$",
     re.IGNORECASE,
@@ -141,7 +141,14 @@ def _is_price(sentence: str, quantity: Quantity) -> bool:
         return True
     if _PRICE_BEFORE.search(before) or _LATER_CONVERSION.search(before):
         return True
+    if _SIZE_AFTER.match(after):  # "to create a $65 billion industrial gases group": a size, not a sum that moves
+        return True
     return bool(_PRICE_AFTER.match(after) or _CONVERSION_BEFORE.search(before) or _TARIFF_BEFORE.search(before))
+
+
+_SIZE_AFTER = re.compile(
+    r"^\s+(?:[a-z-]+\s+){0,3}?(?:group|company|firm|giant|conglomerate|empire|industry|market|economy)\b(?!\s+of\b)"
+)
 
 
 # a currency only one state issues: a public budget written in it is that state's

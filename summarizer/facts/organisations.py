@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from summarizer.countries import Mention, MentionKind, lexicon
-from summarizer.facts.mentions import COMPANY_NOUN, LEADING_DATELINE
+from summarizer.facts.mentions import COMPANY_NOUN, LEADING_DATELINE, OFFICES
 from summarizer.facts.places import NOT_PLACES
 from summarizer.facts.record import Context
 
@@ -13,19 +13,25 @@ _NOT_ORGANISATIONS = (
     "The|A|An|In|On|At|It|He|She|They|We|I|But|And|Or|So|This|That|These|Those|Its|Their|His|Her|Our|However|"
     "Meanwhile|Last|Next|Earlier|Later|Analysts|Investors|Officials|Shares|According|After|Before|While|When|If|"
     "Under|Over|With|For|From|By|As|Since|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|President|"
-    "Mr|Mrs|Ms|Dr|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Several|Many|Some|All|Both|Most|Few"
+    "Mr|Mrs|Ms|Dr|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Several|Many|Some|All|Both|Most|Few|Including|"
+    "Excluding|Despite|Among|Amid|Together|Combined|Boosted|Following|Overall|Total|Altogether"
 )
 
 _ORGANISATION_VERB = re.compile(
     r"\b(?:raise[sd]?|raising|earn(?:ed|s)?|pay|paid|pays|posted|reported|invest(?:ed|s)?|spen[dt]s?|lost|loses|"
     r"sold|sells|bought|buys|fined|secured|won|signed|pledged|received|made|generated|netted|booked|borrowed|owes|"
     r"agreed\s+to\s+(?:pay|buy|acquire)|ordered|orders|placed|acquire[sd]?|purchas(?:e[sd]?|ing)|"
-    r"pick(?:s|ed)?\s+up|finali[sz](?:e|es|ed)|firm(?:s|ed)?\s+up)\b"
+    r"pick(?:s|ed)?\s+up|finali[sz](?:e|es|ed)|firm(?:s|ed)?\s+up|buying|selling|paying|investing|spending|"
+    r"acquiring|ordering|placing)\b"
 )
 
 _NAME_RUN = re.compile(r"[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|&|of))*")
 
-_NOT_NAMES = frozenset(_NOT_ORGANISATIONS.split("|")) | NOT_PLACES | frozenset(("Nov", "Dec", "Jan", "Feb", "Sept"))
+_NOT_NAMES = (
+    frozenset(_NOT_ORGANISATIONS.split("|"))
+    | NOT_PLACES
+    | frozenset(("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"))
+)
 
 # "The home-improvement retailer earned $2.8 billion", "the company was planning to spend": a company named before
 _COMPANY_REFERENCE = re.compile(
@@ -33,7 +39,7 @@ _COMPANY_REFERENCE = re.compile(
 )
 # "decided to fine Alibaba Group 18.2 billion yuan", "handing carmaker Daimler a fine of 870 million euros"
 _FINED = re.compile(
-    r"\bfine[ds]?\s+(?:(?:[A-Z][a-z]+\s+)?(?:company|firm|bank|lender|group|carrier|insurer|giant)\s+)?(?P<a>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s+(?:a\s+total\s+of\s+)?$"
+    r"\bfine[ds]?\s+(?:the\s+)?(?:(?:[A-Z][a-z]+\s+)?(?:company|firm|bank|lender|group|carrier|insurer|giant)\s+)?(?P<a>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s+(?:a\s+total\s+of\s+)?$"
     r"|\b(?:hand(?:s|ed|ing)?|impos(?:e|es|ed|ing)\s+on|slapp(?:ed|ing)\s+on|levied\s+on|order(?:s|ed)?)\s+"
     r"(?:[a-z]+\s+){0,2}(?P<b>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s+(?:with\s+)?an?\s+(?:\w+\s+)?(?:fine|penalty)\s+of\s+$"
 )
@@ -66,10 +72,16 @@ def organisation_owner(sentence: str, end: int, mentions: list[Mention], context
     if _COMPANY_REFERENCE.search(subject) and context.company is not None:
         return context.company
     start = dateline.end() if dateline else 0
-    runs = [run for run in _NAME_RUN.finditer(subject, start) if _is_name(run.group(0))]
+    runs = [
+        run
+        for run in _NAME_RUN.finditer(subject, start)
+        if _is_name(run.group(0)) and not (_IN_PLACE.search(subject, 0, run.start()) and _is_country(run.group(0)))
+    ]  # "Starlux in Taiwan ordered 10 Airbus airliners": Starlux orders, not Taiwan
     if not runs or len(subject[runs[-1].end() :].split()) > MAX_SUBJECT_GAP:
         return None
     run = runs[-1]
+    if _ITS.search(subject, 0, run.start()):
+        return None  # "ICBC and its New York branch agreed to pay": a part of a company named before, not a company
     if _PRONOUN_SUBJECT.search(subject, run.end()):
         return None  # "layoffs at Meetup, which it acquired for $200 million": "it" pays, not Meetup
     clauses = [m.end() for m in _CLAUSE_START.finditer(subject, start, run.start())]
@@ -79,6 +91,42 @@ def organisation_owner(sentence: str, end: int, mentions: list[Mention], context
     if any(m.start < run.end() and m.end > run.start() for m in mentions) or _is_country(run.group(0)):
         return None  # a country or alliance ("the Swiss bank … agreed to pay"): the usual owner rules speak for those
     return organisation(run.group(0), run.start())
+
+
+def buyer_of(sentence: str, start: int, end: int, mentions: list[Mention]) -> Mention | None:
+    """The company a sale is made to, when the figure at ``start:end`` is the sale's: "a $17 billion sale to Qatar
+    Airways", "sell 865 stores to Fred's Inc for $950 million", "supply 430 … aircraft to US investment firm Indigo
+    Partners, at a catalogue price of US$49.5 billion". A country buyer is left to the owner rules."""
+    for sale in [*_SOLD_TO.finditer(sentence), *_ORDER_FROM.finditer(sentence)]:
+        near = sale.start() - BEFORE_SALE <= start and end <= sale.end() + AFTER_SALE
+        near = near and not _ANOTHER_CLAUSE.search(sentence, sale.end(), max(start, sale.end()))
+        name = sale.group("buyer").rstrip(".,")
+        if not near or ";" in sentence[min(start, sale.start()) : max(end, sale.end())] or not _is_name(name):
+            continue
+        named = [m for m in mentions if sale.start("buyer") <= m.start < sale.end("buyer")]
+        if sale.re is _ORDER_FROM and named:
+            return named[0]  # "an order for 20 jets from the US Air Force"
+        if not named and not _is_country(name):
+            return organisation(name, sale.start("buyer"))
+    return None
+
+
+def described_company(sentence: str, country: Mention, end: int) -> Mention | None:
+    """The company a country only describes, when the company acts before the figure at ``end``: "Canada's Enbridge
+    is buying …", "Irish lessor Avolon ordered 40 …", "Mexico's state-run oil company Pemex reported a loss of …"."""
+    after = sentence[country.end : end]
+    described = _DESCRIBED.match(after)
+    name = _NAME_RUN.match(after, described.end()) if described else None
+    if name is None or not _is_name(name.group(0)) or _is_country(name.group(0)):
+        return None
+    if re.match(rf"(?:{OFFICES})\b", name.group(0)):
+        return None  # "German Chancellor Merkel pledged …": the state's money
+    verb = _ORGANISATION_VERB.search(after, name.end())
+    if verb is None or len(after[name.end() : verb.start()].split()) > MAX_SUBJECT_GAP:
+        return None
+    if re.search(r"\b[A-Z]", after[name.end() : verb.start()]):
+        return None  # another name stands between: "MEXICO CITY Oct 28 Mexico's … Pemex reported"
+    return organisation(name.group(0), country.end + name.start())
 
 
 def _is_country(name: str) -> bool:
@@ -113,11 +161,23 @@ _CORPORATE_SUFFIX = re.compile(
 _ORDER_FROM = re.compile(
     r"\borders?\s+(?:[\w-]+\s+){0,3}?from\s+(?:the\s+)?(?P<buyer>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3})"
 )
+_SOLD_TO = re.compile(
+    r"\b(?:sales?|sell(?:s|ing)?|sold|supply|supplies|supplied|supplying)\s+(?:[^.;:]{0,80}?\s)?to\s+(?:the\s+)?"
+    r"(?:(?:[A-Z]{2,3}|U\.S\.|[A-Z][a-z]+(?:an|ish|ese|i))\s+)?(?:[a-z][\w-]*\s+){0,3}"
+    r"(?P<buyer>[A-Z][A-Za-z&.'’-]*(?:\s+[A-Z][A-Za-z&.'’-]*){0,3})\b"
+)
+# "… a sale to Qatar Airways and a $10 billion order from US Airways": the next sum has its own deal
+_ANOTHER_CLAUSE = re.compile(r"\b(?:and|but|while|whereas|order|orders|deal)\b")
+BEFORE_SALE, AFTER_SALE = 40, 60  # characters a sale's figure stands from its words: "$17 billion sale to …"
+# what a country may say of a company it describes: "Canada's Enbridge", "Irish payment processing platform Stripe"
+_DESCRIBED = re.compile(r"(?:['’]s)?\s+(?:[a-z][\w-]*\s+){0,4}")
 _ACRONYM = re.compile(r"\s*\([A-Z]{2,6}\)")
 _APPOSITIVE = re.compile(
     r",\s+(?:the|a|an|[A-Z][\w’'.-]*['’]s)\s[^,;]{1,80},\s*(?:(?:has|had|have|will|would)\s+(?:been\s+)?)?$"
 )
 _NAME_BEFORE = re.compile(r"\b[A-Z][\w&.'’-]*$")
+_IN_PLACE = re.compile(r"\b(?:in|at|from|of)\s+$")
+_ITS = re.compile(r"\b(?:its|their)\s+$")
 _PRONOUN_SUBJECT = re.compile(r"\bwhich\s+(?:it|they|he|she|we)\b")
 _CLAUSE_START = re.compile(r"(?:[,;]|\b(?:while|whereas|but|and))\s+")
 WINDOW = 300  # characters before a figure where its subject may stand

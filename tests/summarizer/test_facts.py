@@ -5,6 +5,7 @@ import pytest
 from summarizer.clean import from_html, from_text
 from summarizer.facts import Fact, extract_facts
 from summarizer.facts.extract import read_facts
+from summarizer.numbers import find_quantities
 
 
 def as_expected(fact: Fact) -> dict[str, Any]:
@@ -818,3 +819,63 @@ def test_a_league_table_of_companies_gives_each_sum_to_the_company_not_its_count
 )
 def test_an_order_from_a_buyer_is_the_buyers(text: str, expected: list[tuple[str, int]]) -> None:
     assert [(f.who, f.quantity) for f in extract_facts(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a sale is the buyer's, as an order is
+        ("Airbus used the show to unveil a firmed-up $17 billion sale to Qatar Airways.",
+         [("money", "Qatar Airways", 17_000_000_000)]),
+        ("Rite Aid Corp said it would sell 865 stores to Fred's Inc for $950 million.",
+         [("money", "Fred's", 950_000_000)]),
+        ("Airbus has secured an order to supply 430 A320 aircraft to US investment firm Indigo Partners, at a "
+         "catalogue price of US$49.5 billion.", [("other", "Indigo Partners", 430), ("money", "Indigo Partners",
+                                                                                      49_500_000_000)]),
+        # each sum with its own deal: the sale's buyer does not take the next clause's order
+        ("Airbus unveiled a $17 billion sale to Qatar Airways and a $10 billion order from US Airways.",
+         [("money", "Qatar Airways", 17_000_000_000), ("money", "US Airways", 10_000_000_000)]),
+        # a country that only describes the company acting owns nothing
+        ("Canada's Enbridge is buying Houston-based Spectra Energy for about $28 billion.",
+         [("money", "Enbridge", 28_000_000_000)]),
+        ("Irish payment processing platform Stripe has secured over $6.5 billion in a funding round.",
+         [("money", "Stripe", 6_500_000_000)]),
+        ("Irish lessor Avolon ordered 40 Boeing 737 MAX airplanes.", [("other", "Avolon", 40)]),
+        ("German Chancellor Angela Merkel pledged 500 million euros to Ukraine.", [("money", "Germany", 500_000_000)]),
+        # a fine is the fined company's, "the" or not; a branch of a company is no company
+        ("The regulator fined the ICBC $30 million for failing to correct deficiencies.",
+         [("money", "ICBC", 30_000_000)]),
+        ("The bank and its New York branch agreed to pay $32.4 million in penalties.", []),
+        # a company "in" a country orders, not the country
+        ("Starlux in Taiwan ordered 10 Airbus jets.", [("other", "Starlux", 10)]),
+        ("Including orders from those two airlines and Kuwaiti aircraft financing company ALAFCO, Airbus clinched a "
+         "total of 114 deals for the A350 XWB.", []),  # "Including" names no company
+    ],
+)  # fmt: skip
+def test_business_owners_are_who_buys_and_who_acts(text: str, expected: list[tuple[str, str, int]]) -> None:
+    assert [(f.category, f.who, f.quantity) for f in extract_facts(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Emirates has placed an order for 90 777X airplanes, including 55 777-9 and 35 777-8 jets.",
+        "Emirates is buying five more 787 jets, growing its 787 backlog to 35.",
+        "Linde signed a deal to create a $65 billion industrial gases group.",
+        "Stripe said it had internally reduced its valuation to $63 billion in January.",
+        "The unit posted net asset value at HK$3.3 billion.",
+        "Airbus also said Qatar Airways had ordered $17 billion worth of aircraft.",
+    ],
+)
+def test_models_sizes_and_valuations_give_no_count_and_no_wrong_sum(text: str) -> None:
+    facts = extract_facts(text)
+    assert not [f for f in facts if f.quantity in (35_777, 777, 787, 65e9, 63e9, 3.3e9)]
+    assert not [f for f in facts if f.category != "money" and f.quantity_text.startswith("$")]
+
+
+def test_grouped_thousands_stop_before_a_model_number() -> None:
+    assert [q.value for q in find_quantities("55 777-9 and 35 777-8 jets; 600 000 people; a 5 000-strong force")][
+        :4
+    ] == [55, 777, 35, 777]
+    assert 600_000 in [q.value for q in find_quantities("600 000 people fled")]
+    assert 5_000 in [q.value for q in find_quantities("a 5 000-strong force")]
