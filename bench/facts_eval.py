@@ -91,7 +91,8 @@ def report_on(name: str, passages: list, verbose: bool) -> None:  # type: ignore
     for label, score in rows:
         counts = f"{score.gold:>5} {score.predicted:>6} {score.true_positives:>6}"
         print(f"{label:<12} {counts} {score.precision:>9.3f} {score.recall:>7.3f} {score.f1:>6.3f}")
-    print(f"location right on {report.where_right}/{report.where_checked} matched facts; "
+    print(f"location right on {report.where_right}/{report.where_checked} matched facts, "
+          f"given where none is stated on {report.where_unstated}; "
           f"approx right on {report.approx_right}/{report.approx_checked}")  # fmt: skip
     forms = {"prose": ("prose",), "list/table": ("list", "table"), "change": ("change",)}
     for label, kinds in forms.items():

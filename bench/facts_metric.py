@@ -67,6 +67,7 @@ class Report:
     categories: dict[str, CategoryScore] = field(default_factory=lambda: defaultdict(CategoryScore))
     where_right: int = 0
     where_checked: int = 0
+    where_unstated: int = 0  # matched facts given a place where the passage states none for them
     approx_right: int = 0
     approx_checked: int = 0
     misses: list[str] = field(default_factory=list)
@@ -188,6 +189,7 @@ def evaluate(passages: Iterable[Passage], extract: Callable[[str, str], list[dic
                 continue
             unmatched.remove(found)
             report.categories[gold["category"]].true_positives += 1
+            report.where_unstated += bool(found.get("where")) and not gold.get("where")
             if gold.get("where"):
                 report.where_checked += 1
                 right = same_place(gold["where"], found.get("where"))

@@ -879,3 +879,8 @@ def test_grouped_thousands_stop_before_a_model_number() -> None:
     ] == [55, 777, 35, 777]
     assert 600_000 in [q.value for q in find_quantities("600 000 people fled")]
     assert 5_000 in [q.value for q in find_quantities("a 5 000-strong force")]
+
+
+def test_troops_stay_where_the_passage_last_placed_them() -> None:
+    text = "Several Nato countries keep trainers in Iraq.\nGermany has about 130 soldiers, Denmark 140."
+    assert [(f.who, f.where) for f in extract_facts(text) if f.category == "troops"][:1] == [("Germany", "Iraq")]
