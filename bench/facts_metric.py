@@ -117,6 +117,10 @@ def _name_words(name: str) -> list[str]:
 
 
 def _without_form(words: list[str]) -> list[str]:
+    if len(words) > 3 and words[-3:-1] == ["and", "co"]:  # "KKR & Co Inc"
+        words = words[:-3]
+    elif len(words) > 2 and words[-2:] == ["and", "co"]:  # "JPMorgan & Co"
+        words = words[:-2]
     while len(words) > 1 and words[-1] in _LEGAL_FORMS and (words[-1] != "bank" or len(words) > 2):
         words = words[:-1]  # but "World Bank" stays itself
     return words

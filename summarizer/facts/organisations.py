@@ -14,7 +14,7 @@ _NOT_ORGANISATIONS = (
     "Meanwhile|Last|Next|Earlier|Later|Analysts|Investors|Officials|Shares|According|After|Before|While|When|If|"
     "Under|Over|With|For|From|By|As|Since|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|President|"
     "Mr|Mrs|Ms|Dr|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Several|Many|Some|All|Both|Most|Few|Including|"
-    "Excluding|Despite|Among|Amid|Together|Combined|Boosted|Following|Overall|Total|Altogether"
+    "Excluding|Despite|Among|Amid|Together|Combined|Boosted|Following|Overall|Total|Altogether|Within|Donor|Donors"
 )
 
 _ORGANISATION_VERB = re.compile(
@@ -144,6 +144,9 @@ def fined_party(sentence: str, end: int) -> Mention | None:
 
 def organisation(text: str, start: int) -> Mention:
     """A company named at ``start``, without its legal form ("Exxon Mobil Corp." is "Exxon Mobil")."""
+    owned_by = re.match(r".+?['’]s\s+(?=[A-Z])", text)  # "Warren Buffett's Berkshire Hathaway": the company
+    if owned_by is not None and _CORPORATE_SUFFIX.sub("", " " + text[owned_by.end() :]).strip():  # not "Fred's Inc"
+        text, start = text[owned_by.end() :], start + owned_by.end()
     name = _CORPORATE_SUFFIX.sub("", re.sub(r"['’]s$", "", text)).strip()
     return Mention(start=start, end=start + len(name), text=name, code=None, who=name, kind=MentionKind.ORGANISATION)
 

@@ -841,6 +841,8 @@ def test_an_order_from_a_buyer_is_the_buyers(text: str, expected: list[tuple[str
         ("Irish payment processing platform Stripe has secured over $6.5 billion in a funding round.",
          [("money", "Stripe", 6_500_000_000)]),
         ("Irish lessor Avolon ordered 40 Boeing 737 MAX airplanes.", [("other", "Avolon", 40)]),
+        ("Warren Buffett’s Berkshire Hathaway agreed to buy the firm for around $37.2 billion.",
+         [("money", "Berkshire Hathaway", 37_200_000_000)]),
         ("German Chancellor Angela Merkel pledged 500 million euros to Ukraine.", [("money", "Germany", 500_000_000)]),
         # a fine is the fined company's, "the" or not; a branch of a company is no company
         ("The regulator fined the ICBC $30 million for failing to correct deficiencies.",
