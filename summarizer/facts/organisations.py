@@ -39,7 +39,7 @@ _COMPANY_REFERENCE = re.compile(
 )
 # "decided to fine Alibaba Group 18.2 billion yuan", "handing carmaker Daimler a fine of 870 million euros"
 _FINED = re.compile(
-    r"\bfine[ds]?\s+(?:the\s+)?(?:(?:[A-Z][a-z]+\s+)?(?:company|firm|bank|lender|group|carrier|insurer|giant)\s+)?(?P<a>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s+(?:a\s+total\s+of\s+)?$"
+    r"\bfine[ds]?\s+(?:the\s+)?(?:(?:[A-Z][a-z]+\s+)?(?:[a-z][\w-]*\s+){1,3})?(?P<a>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s+(?:a\s+total\s+of\s+)?$"
     r"|\b(?:hand(?:s|ed|ing)?|impos(?:e|es|ed|ing)\s+on|slapp(?:ed|ing)\s+on|levied\s+on|order(?:s|ed)?)\s+"
     r"(?:[a-z]+\s+){0,2}(?P<b>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s+(?:with\s+)?an?\s+(?:\w+\s+)?(?:fine|penalty)\s+of\s+$"
 )

@@ -34,7 +34,8 @@ _WITHDRAW = re.compile(
 
 _OWNER_AFTER = re.compile(r"^[^.;,]{0,30}?\b(?:that|which|whom|by)\s+(?:the\s+)?$")
 
-_ASIDE = re.compile(r",\s*(?:which|who|whose|where|a country that)\b[^,]*,")  # "Hungary, which commands KFOR, …"
+# "Hungary, which commands KFOR, …", "Saudi Arabian Airlines, the national flag carrier of Saudi Arabia, expanded"
+_ASIDE = re.compile(r",\s*(?:which|who|whose|where|a country that|the\s+[a-z][\w\s-]*\s+of)\b[^,]*,")
 
 _BACK_REFERENCE = re.compile(r"\b(?:the country|the nation|its|their)\b")
 

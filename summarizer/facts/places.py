@@ -28,7 +28,10 @@ _LOCATIVE = re.compile(
 
 STRUCK = re.compile(r"\b(?:hit|struck|devastated|rocked|battered|shook|jolted)\s+(?:the\s+)?(?:[a-z]+\s+)?$")
 
-_RECIPIENT = re.compile(r"\b(?:provides|provided|gives|gave|offers|offered|supplies|supplied|hands|handed)\s+$")
+_RECIPIENT = re.compile(
+    r"\b(?:provides|provided|gives|gave|offers|offered|supplies|supplied|hands|handed|sent|sends|lent|lends|"
+    r"granted|grants|awarded|awards|disbursed)\s+$"
+)  # "provides Israel with …", "The European Union has sent Ukraine 1 billion euros"
 
 _HOST = re.compile(
     r"^\s+(?:\w+ly\s+|now\s+)?(?:hosts|houses|is home to|has (?:received|taken in|welcomed)|shelters|is sheltering)\b"
