@@ -99,11 +99,12 @@ def _same_owner(gold: dict[str, Any], predicted: dict[str, Any]) -> bool:
     return same_organisation(str(gold_who), str(predicted_who))
 
 
-# words that say what kind of body a name is, not which: "Capital One Bank" is Capital One
+# a company's legal form, which says nothing of which company it is: "NatWest Group PLC" is NatWest Group ("Bank",
+# "Group", "Airline" stay: "Virgin Group" is not Virgin Atlantic)
 _LEGAL_FORMS = frozenset(
     (
         *("inc", "incorporated", "corp", "corporation", "co", "company", "plc", "ltd", "limited", "llc", "lp"),
-        *("ag", "sa", "se", "nv", "bv", "spa", "group", "holdings", "holding", "bank", "airline"),
+        *("ag", "sa", "se", "nv", "bv", "spa"),
     )
 )
 _SKIPPED_IN_ACRONYMS = frozenset(("of", "and", "the", "for"))
@@ -121,8 +122,8 @@ def _without_form(words: list[str]) -> list[str]:
         words = words[:-3]
     elif len(words) > 2 and words[-2:] == ["and", "co"]:  # "JPMorgan & Co"
         words = words[:-2]
-    while len(words) > 1 and words[-1] in _LEGAL_FORMS and (words[-1] != "bank" or len(words) > 2):
-        words = words[:-1]  # but "World Bank" stays itself
+    while len(words) > 1 and words[-1] in _LEGAL_FORMS:
+        words = words[:-1]
     return words
 
 
@@ -134,10 +135,11 @@ def _is_acronym_of(acronym: str, words: list[str]) -> bool:
     initials = "".join(w[0] for w in words if w not in _SKIPPED_IN_ACRONYMS).upper()
     core = "".join(w[0] for w in _without_form(words) if w not in _SKIPPED_IN_ACRONYMS).upper()
     legal_letter = letters[-1] in "LCI"  # "…Limited", "…Corp", "…Inc" spelled out in the acronym only
-    return letters in (initials, core) or (legal_letter and letters[:-1] in (initials, core))
+    spelled = legal_letter and len(letters) > MIN_ACRONYM
+    return letters in (initials, core) or (spelled and letters[:-1] in (initials, core))
 
 
-MIN_ACRONYM, MAX_ACRONYM = 2, 8
+MIN_ACRONYM, MAX_ACRONYM = 3, 8  # two letters match too many names ("BA", "GM")
 
 
 def same_organisation(first: str, second: str) -> bool:

@@ -38,7 +38,6 @@ def test_metric_matches_its_definition() -> None:
 @pytest.mark.parametrize(
     ("first", "second"),
     [
-        ("Capital One Bank", "Capital One"),
         ("Exxon Mobil Corporation", "ExxonMobil"),
         ("NatWest Group", "NatWest Group PLC"),
         ("I.L.F.C.", "International Lease Finance Corp."),
@@ -52,15 +51,25 @@ def test_a_company_is_the_same_however_its_name_is_written(first: str, second: s
 
 
 @pytest.mark.parametrize(
-    ("first", "second"), [("Virgin", "Virgin Atlantic"), ("World", "World Bank"), ("Starlux", "Riyadh Air")]
+    ("first", "second"),
+    [
+        ("Virgin", "Virgin Atlantic"),
+        ("World", "World Bank"),
+        ("Starlux", "Riyadh Air"),
+        ("Virgin Group", "Virgin Airline"),
+        ("Silicon Valley Bank", "Silicon Valley"),
+        ("AI", "Airbus"),
+        ("BA", "British Airways"),
+        ("GM", "General Mills"),
+    ],
 )
 def test_different_bodies_stay_different(first: str, second: str) -> None:
     assert not same_organisation(first, second)
 
 
 def test_a_country_is_not_the_company_named_after_it() -> None:
-    gold = {"category": "other", "who": "Emirates Airline", "country_code": None, "quantity": 30}
-    found = {"category": "other", "who": "Emirates", "country_code": "AE", "quantity": 30, "quantity_text": "30"}
+    gold = {"category": "money", "who": "Japan Inc", "country_code": None, "quantity": 30}  # Japan's companies
+    found = {"category": "money", "who": "Japan", "country_code": "JP", "quantity": 30, "quantity_text": "$30"}
     passage = Passage("p", "text", "en", [gold])
     assert evaluate([passage], lambda text, language: [found]).overall.true_positives == 0
 

@@ -180,8 +180,6 @@ def _facts_in_sentence(sentence: str, context: Context, model: FigureReader | No
             owners = [organisation] if organisation else []
             context.company = organisation or context.company
         where = where_of(sentence, quantity, head, window_end, owners, mentions, context)
-        if where is None and head.category == "troops":
-            where = context.place  # "… troops in Iraq. Germany has 130 soldiers": still in Iraq
         if not owners and context.label is not None:
             owners = [context.label]
         if not owners and not company:

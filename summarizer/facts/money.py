@@ -147,7 +147,7 @@ def _is_price(sentence: str, quantity: Quantity) -> bool:
 
 
 _SIZE_AFTER = re.compile(
-    r"^\s+(?:[a-z-]+\s+){0,3}?(?:group|company|firm|giant|conglomerate|empire|industry|market|economy)\b(?!\s+of\b)"
+    r"^\s+(?:(?!(?:in|into|for|to|on|from|at|by|with|of|the|a|an)\b)[a-z-]+\s+){0,3}?(?:group|company|firm|giant|conglomerate|empire|industry|market|economy)\b(?!\s+of\b)"
 )
 
 

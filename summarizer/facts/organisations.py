@@ -112,8 +112,8 @@ def buyer_of(sentence: str, start: int, end: int, mentions: list[Mention]) -> Me
 
 
 def described_company(sentence: str, country: Mention, end: int) -> Mention | None:
-    """The company a country only describes, when the company acts before the figure at ``end``: "Canada's Enbridge
-    is buying …", "Irish lessor Avolon ordered 40 …", "Mexico's state-run oil company Pemex reported a loss of …"."""
+    """The company a country only describes, when the company acts before the figure at ``end``: "Irish lessor Avolon
+    ordered 40 …", "Mexico's state-run oil company Pemex reported a loss of …"."""
     after = sentence[country.end : end]
     described = _DESCRIBED.match(after)
     name = _NAME_RUN.match(after, described.end()) if described else None
@@ -144,7 +144,9 @@ def fined_party(sentence: str, end: int) -> Mention | None:
 
 def organisation(text: str, start: int) -> Mention:
     """A company named at ``start``, without its legal form ("Exxon Mobil Corp." is "Exxon Mobil")."""
-    owned_by = re.match(r".+?['’]s\s+(?=[A-Z])", text)  # "Warren Buffett's Berkshire Hathaway": the company
+    owned_by = re.match(
+        r"[A-Z][\w.-]*\s+[A-Z][\w.-]*['’]s\s+(?=[A-Z])", text
+    )  # "Warren Buffett's Berkshire Hathaway": the company
     if owned_by is not None and _CORPORATE_SUFFIX.sub("", " " + text[owned_by.end() :]).strip():  # not "Fred's Inc"
         text, start = text[owned_by.end() :], start + owned_by.end()
     name = _CORPORATE_SUFFIX.sub("", re.sub(r"['’]s$", "", text)).strip()
@@ -166,14 +168,14 @@ _ORDER_FROM = re.compile(
 )
 _SOLD_TO = re.compile(
     r"\b(?:sales?|sell(?:s|ing)?|sold|supply|supplies|supplied|supplying)\s+(?:[^.;:]{0,80}?\s)?to\s+(?:the\s+)?"
-    r"(?:(?:[A-Z]{2,3}|U\.S\.|[A-Z][a-z]+(?:an|ish|ese|i))\s+)?(?:[a-z][\w-]*\s+){0,3}"
-    r"(?P<buyer>[A-Z][A-Za-z&.'’-]*(?:\s+[A-Z][A-Za-z&.'’-]*){0,3})\b"
-)
+    rf"(?:(?:(?:[A-Z]{{2,3}}|U\.S\.|[A-Z][a-z]+(?:an|ish|ese|i))\s+)?(?:[a-z][\w-]*\s+){{0,2}}{COMPANY_NOUN}\s+)?"
+    r"(?P<buyer>[A-Z][A-Za-z&.'’-]*(?:\s+[A-Z][A-Za-z&.'’-]*){0,3})\b(?!\s+[a-z]+s\b)"
+)  # "to US investment firm Indigo Partners"; not "to Asian customers", "to fund his Twitter bid"
 # "… a sale to Qatar Airways and a $10 billion order from US Airways": the next sum has its own deal
 _ANOTHER_CLAUSE = re.compile(r"\b(?:and|but|while|whereas|order|orders|deal)\b")
 BEFORE_SALE, AFTER_SALE = 40, 60  # characters a sale's figure stands from its words: "$17 billion sale to …"
-# what a country may say of a company it describes: "Canada's Enbridge", "Irish payment processing platform Stripe"
-_DESCRIBED = re.compile(r"(?:['’]s)?\s+(?:[a-z][\w-]*\s+){0,4}")
+# what a country may say of a company it describes: "Irish payment processing platform Stripe"
+_DESCRIBED = re.compile(rf"(?:['’]s)?\s+(?:[a-z][\w-]*\s+){{0,3}}{COMPANY_NOUN}\s+")  # not "Germany's Olaf Scholz"
 _ACRONYM = re.compile(r"\s*\([A-Z]{2,6}\)")
 _APPOSITIVE = re.compile(
     r",\s+(?:the|a|an|[A-Z][\w’'.-]*['’]s)\s[^,;]{1,80},\s*(?:(?:has|had|have|will|would)\s+(?:been\s+)?)?$"
