@@ -1,7 +1,7 @@
 """Key-fact extraction on the annotated set: precision, recall and F1 per category, and timing.
 
     python bench/facts_eval.py [--data FOLDER...] [--verbose]
-    (default: tests/data/facts/{blind,dev,heldout}, then tests/data/facts-real/{dev,heldout-1,heldout-2}; the
+    (default: tests/data/facts/{blind,dev,heldout}, then tests/data/facts-real/{dev,heldout-1,...}; the
     real-reporting blind splits are scored only when named, once, at the end of the work they judge, and so is a
     folder holding an UNSCORED file, kept for a first sight; delete the file when that first sight is reported)
 

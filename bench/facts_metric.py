@@ -19,7 +19,7 @@ from typing import Any
 
 from summarizer.countries import lexicon
 
-__all__ = ["CategoryScore", "Passage", "Report", "evaluate", "load_passages"]
+__all__ = ["CategoryScore", "Passage", "Report", "evaluate", "load_passages", "same_owner", "same_quantity"]
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class Report:
         return total
 
 
-def _same_owner(gold: dict[str, Any], predicted: dict[str, Any]) -> bool:
+def same_owner(gold: dict[str, Any], predicted: dict[str, Any]) -> bool:
     """Same country code; or, where either side has none (an alliance, a company, Kosovo before it had a
     code here), the same name."""
     if gold.get("country_code") and predicted.get("country_code"):
@@ -150,7 +150,7 @@ def same_organisation(first: str, second: str) -> bool:
     return _is_acronym_of(first.strip(), second_words) or _is_acronym_of(second.strip(), first_words)
 
 
-def _same_quantity(gold: dict[str, Any], predicted: dict[str, Any]) -> bool:
+def same_quantity(gold: dict[str, Any], predicted: dict[str, Any]) -> bool:
     if gold["quantity"] is None:
         wanted = str(gold.get("quantity_text", "")).casefold()
         return predicted["quantity"] is None and (not wanted or wanted in str(predicted["quantity_text"]).casefold())
@@ -158,9 +158,7 @@ def _same_quantity(gold: dict[str, Any], predicted: dict[str, Any]) -> bool:
 
 
 def _matches(gold: dict[str, Any], predicted: dict[str, Any]) -> bool:
-    return (
-        gold["category"] == predicted["category"] and _same_owner(gold, predicted) and _same_quantity(gold, predicted)
-    )
+    return gold["category"] == predicted["category"] and same_owner(gold, predicted) and same_quantity(gold, predicted)
 
 
 def _place_code(place: str) -> str | None:

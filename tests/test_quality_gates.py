@@ -151,7 +151,12 @@ def test_troop_fact_f1_floor() -> None:
 
 @pytest.mark.parametrize(
     ("section", "folder"),
-    [("facts-real", "dev"), ("facts-real-heldout-2", "heldout-2"), ("facts-real-heldout-3", "heldout-3")],
+    [
+        ("facts-real", "dev"),
+        ("facts-real-heldout-2", "heldout-2"),
+        ("facts-real-heldout-3", "heldout-3"),
+        ("facts-real-heldout-4", "heldout-4"),
+    ],
 )
 def test_real_reporting_floors(section: str, folder: str) -> None:
     """Issue #12's gates on the real-reporting sets: troops, lists and tables, changes, money precision, business

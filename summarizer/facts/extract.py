@@ -30,6 +30,7 @@ from summarizer.facts.owners import COLLECTIVE, OWNED, implied_owner, stated_own
 from summarizer.facts.passage import fled_from, remember
 from summarizer.facts.places import LOOK_BACK, is_locative, place_name, where_of
 from summarizer.facts.record import Context, Fact, Head, plain_number
+from summarizer.facts.trust import OwnerJudge, bundled_judge, judged
 from summarizer.numbers import Quantity, find_quantities
 from summarizer.sentences import split_sentences
 
@@ -362,12 +363,17 @@ def extract_facts(text: str, language: str | None = "en") -> list[Fact]:
     rule reads. Other languages give none (yet)."""
     if language not in (None, "en"):
         return []
-    return read_facts(text, bundled_model())
+    return read_facts(text, bundled_model(), judge=bundled_judge())
 
 
-def read_facts(text: str, model: FigureReader | None = None) -> list[Fact]:
+def read_facts(text: str, model: FigureReader | None = None, *, judge: OwnerJudge | None = None) -> list[Fact]:
     """A text's facts: its sentences' figures in reading order, then its list and table rows. ``model`` reads the
-    figures whose words no rule knows; None leaves them out (the rules alone)."""
+    figures whose words no rule knows; None leaves them out (the rules alone). ``judge`` leaves out the sums and
+    orders whose owner it doubts; None shows them all."""
+    return judged(_read(text, model), judge)
+
+
+def _read(text: str, model: FigureReader | None) -> list[Fact]:
     text = text[:MAX_TEXT]  # facts come from an article's body; past this, a "text" is a dump, and its cost is bounded
     context = Context()
     facts: list[Fact] = []

@@ -25,7 +25,16 @@ from summarizer.facts.money import CURRENCY_WORD
 from summarizer.facts.record import CATEGORIES, Context, Head
 from summarizer.numbers import Quantity
 
-__all__ = ["LABELS", "Figure", "FigureModel", "FigureReader", "bundled_model", "figure_features", "learned_head"]
+__all__ = [
+    "LABELS",
+    "Figure",
+    "FigureModel",
+    "FigureReader",
+    "bundled_model",
+    "figure_features",
+    "learned_head",
+    "words",
+]
 
 LABELS = ("none", *CATEGORIES)
 
@@ -55,14 +64,15 @@ def _stem(word: str) -> str:
     return word
 
 
-def _words(text: str) -> list[str]:
+def words(text: str) -> list[str]:
+    """A text's words, lower-cased and stemmed ("Soldiers" is "soldier"), currency signs kept."""
     return [_stem(w) for w in _WORD.findall(text)]
 
 
 @lru_cache(maxsize=32)
 def _bag(text: str) -> frozenset[str]:
     """A sentence's or a heading's words, read once for all the figures it holds."""
-    return frozenset(_words(text))
+    return frozenset(words(text))
 
 
 def _magnitude(value: float | None) -> str:
@@ -74,8 +84,8 @@ def _magnitude(value: float | None) -> str:
 def figure_features(figure: Figure) -> list[str]:
     """What the model reads of a figure: the words next to it and around it, its heading, its shape."""
     sentence, quantity = figure.sentence, figure.quantity
-    after = _words(sentence[quantity.end : quantity.end + 60])[:4]
-    before = _words(sentence[max(0, quantity.start - 60) : quantity.start])[-5:]
+    after = words(sentence[quantity.end : quantity.end + 60])[:4]
+    before = words(sentence[max(0, quantity.start - 60) : quantity.start])[-5:]
     features = ["bias", f"mag={_magnitude(quantity.value)}"]
     features += [f"a{i}={w}" for i, w in enumerate(after[:3])] + [f"ab={w}" for w in after]
     features += [f"b{i}={w}" for i, w in enumerate(reversed(before[-3:]))] + [f"bb={w}" for w in before]

@@ -25,7 +25,7 @@ _ORGANISATION_VERB = re.compile(
     r"acquiring|ordering|placing)\b"
 )
 
-_NAME_RUN = re.compile(r"[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|&|of))*")
+NAME_RUN = re.compile(r"[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|&|of))*")
 
 _NOT_NAMES = (
     frozenset(_NOT_ORGANISATIONS.split("|"))
@@ -54,7 +54,7 @@ def organisation_owner(sentence: str, end: int, mentions: list[Mention], context
     if fined is not None:
         return fined
     buyer = _ORDER_FROM.search(sentence)  # "Boeing won a 30-plane 787 order from Korean Air Lines": the buyer's
-    if buyer is not None and _is_name(buyer.group("buyer")):
+    if buyer is not None and is_name(buyer.group("buyer")):
         named = [m for m in mentions if buyer.start("buyer") <= m.start < buyer.end("buyer")]
         if named:
             return named[0]  # "an order for 20 jets from the US Air Force"
@@ -74,8 +74,8 @@ def organisation_owner(sentence: str, end: int, mentions: list[Mention], context
     start = dateline.end() if dateline else 0
     runs = [
         run
-        for run in _NAME_RUN.finditer(subject, start)
-        if _is_name(run.group(0)) and not (_IN_PLACE.search(subject, 0, run.start()) and _is_country(run.group(0)))
+        for run in NAME_RUN.finditer(subject, start)
+        if is_name(run.group(0)) and not (_IN_PLACE.search(subject, 0, run.start()) and _is_country(run.group(0)))
     ]  # "Starlux in Taiwan ordered 10 Airbus airliners": Starlux orders, not Taiwan
     if not runs or len(subject[runs[-1].end() :].split()) > MAX_SUBJECT_GAP:
         return None
@@ -101,7 +101,7 @@ def buyer_of(sentence: str, start: int, end: int, mentions: list[Mention]) -> Me
         near = sale.start() - BEFORE_SALE <= start and end <= sale.end() + AFTER_SALE
         near = near and not _ANOTHER_CLAUSE.search(sentence, sale.end(), max(start, sale.end()))
         name = sale.group("buyer").rstrip(".,")
-        if not near or ";" in sentence[min(start, sale.start()) : max(end, sale.end())] or not _is_name(name):
+        if not near or ";" in sentence[min(start, sale.start()) : max(end, sale.end())] or not is_name(name):
             continue
         named = [m for m in mentions if sale.start("buyer") <= m.start < sale.end("buyer")]
         if sale.re is _ORDER_FROM and named:
@@ -116,8 +116,8 @@ def described_company(sentence: str, country: Mention, end: int) -> Mention | No
     ordered 40 …", "Mexico's state-run oil company Pemex reported a loss of …"."""
     after = sentence[country.end : end]
     described = _DESCRIBED.match(after)
-    name = _NAME_RUN.match(after, described.end()) if described else None
-    if name is None or not _is_name(name.group(0)) or _is_country(name.group(0)):
+    name = NAME_RUN.match(after, described.end()) if described else None
+    if name is None or not is_name(name.group(0)) or _is_country(name.group(0)):
         return None
     if re.match(rf"(?:{OFFICES})\b", name.group(0)):
         return None  # "German Chancellor Merkel pledged …": the state's money
@@ -189,6 +189,11 @@ WINDOW = 300  # characters before a figure where its subject may stand
 MAX_SUBJECT_GAP = 6  # words between a company's name and its verb ("Alibaba is set to raise")
 
 
-def _is_name(run: str) -> bool:
+def is_organisation_verb(text: str) -> bool:
+    """Whether ``text`` holds a verb that moves money or places an order ("raised", "agreed to buy")."""
+    return _ORGANISATION_VERB.search(text) is not None
+
+
+def is_name(run: str) -> bool:
     words = run.split()
     return words[0] not in _NOT_NAMES and not all(w in _NOT_NAMES or w.lower() == w for w in words)
