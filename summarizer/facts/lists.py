@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from summarizer.countries import Mention, MentionKind, lexicon
-from summarizer.facts.mentions import is_ethnic_group
+from summarizer.facts.mentions import coordinated_after, is_ethnic_group
 from summarizer.facts.organisations import organisation
 from summarizer.numbers import Quantity, find_quantities
 
@@ -286,7 +286,7 @@ def _inline_rows(line: str, number: int) -> list[ListRow]:
         if row is not None and ("(" in item[: row.quantity.start + 20] or ";" in line or with_form):
             rows.append(row)
     if len(rows) < MIN_BLOCK and line.count(";") >= 2:  # "There are 35,000 US; 4,365 Germans; 2,800 Canadians"
-        rows = [row for segment in line.split(";") if (row := _figure_then_owner(segment, number, line))]
+        rows = [row for segment in _FIGURE_ITEMS.split(line) for row in _figure_then_owners(segment, number, line)]
     return rows if len(rows) >= MIN_BLOCK else []
 
 
@@ -312,6 +312,23 @@ def _figure_then_owner(segment: str, line: int, evidence: str) -> ListRow | None
         return None
     shifted = replace(mention, start=quantity.end + mention.start, end=quantity.end + mention.end)
     return ListRow(owner=shifted, quantity=quantity, category=None, unit="", evidence=evidence, line=line)
+
+
+# the items of "nine Ethiopians; eight each from China, the United States and Italy; ... three each from Russia and
+# Sweden and two each from Spain and Poland"
+_FIGURE_ITEMS = re.compile(r";|\s+and\s+(?=\S+\s+each\s+from\b)")
+_EACH_FROM = re.compile(r"\s+each\s+from\s")
+
+
+def _figure_then_owners(segment: str, line: int, evidence: str) -> list[ListRow]:
+    """ "4,365 Germans", or one row for each country of "eight each from China, the United States and Italy"."""
+    row = _figure_then_owner(segment, line, evidence)
+    if row is None or row.owner is None or not _EACH_FROM.match(segment[row.quantity.end :]):
+        return [row] if row is not None else []
+    mentions = lexicon().mentions(segment)
+    first = next((m for m in mentions if m.start == row.owner.start), None)
+    owners = coordinated_after(segment, mentions, first) if first is not None else [row.owner]
+    return [replace(row, owner=owner) for owner in owners if owner.code is not None]
 
 
 # "- Goldman Sachs, US – $3.97 billion", "Bank Hapoalim (Israel): $892.67 million": a company, its home, a sum

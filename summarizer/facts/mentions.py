@@ -195,3 +195,18 @@ NAMES_A_THING = re.compile(
     r"elections?|citizens|voters|customers|sales|shoppers|listing|unit|subsidiary|arm|operations|business|plants?|"
     r"factor(?:y|ies)|assets|takeover|deal|merger|acquisition)\b"
 )
+
+
+# what joins coordinated owners: "France, Italy and the United States", "Austria & Sweden"
+JOINED = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?", re.IGNORECASE)
+
+
+def coordinated_after(sentence: str, mentions: list[Mention], first: Mention) -> list[Mention]:
+    """``first`` and the owners joined to it after it by commas and "and" ("from China, the United States and
+    Italy")."""
+    group = [first]
+    for mention in (m for m in mentions if m.start >= first.end):
+        if not JOINED.fullmatch(sentence[group[-1].end : mention.start]):
+            break
+        group.append(mention)
+    return list({m.who: m for m in group}.values())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from summarizer.countries import Mention, MentionKind
-from summarizer.facts.mentions import COMPANY_NOUN_AFTER, NAMES_A_THING, country_mention
+from summarizer.facts.mentions import COMPANY_NOUN_AFTER, JOINED, NAMES_A_THING, coordinated_after, country_mention
 from summarizer.facts.money import NATIONAL_CURRENCIES, PUBLIC_MONEY
 from summarizer.facts.organisations import organisation_owner
 from summarizer.facts.passage import fled_from
@@ -16,7 +16,7 @@ from summarizer.numbers import Quantity
 # "With about 90,000 troops, the United States is …": the owner is the subject after the opening phrase
 _WITH_OPENING = re.compile(r"^\s*With\s+(?:\w+\s+){0,2}$")
 
-_FROM = re.compile(r"^\s+from\s+(?:the\s+)?$")
+_FROM = re.compile(r"^\s+(?P<each>each\s+)?from\s+(?:the\s+)?$")
 
 _WHICH_CLAUSE = re.compile(r",\s*(?:which|who)\b(?:[^,;]|,(?=\d))*$")
 _WERE = re.compile(r"\s+of\s+(?:those|the)\s+(?:\w+\s+){0,2}?(?:were|was)\s+")
@@ -58,8 +58,9 @@ def stated_owners(
             return [mention]
     withdrawn = _WITHDRAW.search(sentence[max(0, quantity.start - LOOK_BACK) : quantity.start])
     for mention in mentions:  # "70 soldiers from Sweden"; not "withdraw 1,600 troops from Iraq"
-        if not withdrawn and mention.start > head.end and _FROM.match(sentence[head.end : mention.start]):
-            return [mention]
+        gap = _FROM.match(sentence[head.end : mention.start]) if mention.start > head.end else None
+        if not withdrawn and gap is not None:  # "12 soldiers each from France, Italy and Spain": all three
+            return coordinated_after(sentence, mentions, mention) if gap.group("each") else [mention]
     if head.category == "casualties":
         were = next(
             (
@@ -129,15 +130,12 @@ def stated_owners(
     return []
 
 
-_JOINED = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?", re.IGNORECASE)
-
-
 def _coordinated(sentence: str, before: list[Mention]) -> list[Mention]:
     """The owners of "each": the last owner and those joined to it by commas and "and" ("Austria, Sweden and the
     United States each pledging EUR 2 million"), not every country earlier in the sentence."""
     group = [before[-1]]
     for mention in reversed(before[:-1]):
-        if not _JOINED.fullmatch(sentence[mention.end : group[0].start]):
+        if not JOINED.fullmatch(sentence[mention.end : group[0].start]):
             break
         group.insert(0, mention)
     return list({m.who: m for m in group}.values())

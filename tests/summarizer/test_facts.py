@@ -277,6 +277,24 @@ def test_the_issues_troop_forms(text: str, expected: dict[str, int]) -> None:
     assert owners(extract_facts(text), "troops") == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "each from" gives the figure to every country of the group, in a sentence and in an inline list
+        ("The dead included 12 soldiers each from France, Italy and Spain.", [("FR", 12), ("IT", 12), ("ES", 12)]),
+        ("Citizens of 35 countries are among the 157 people killed in the crash.\n"
+         "The victims include nine Ethiopians; eight each from China, the United States and Italy; seven each from "
+         "France and Britain; six from Egypt; three each from Russia and Sweden and two each from Spain and Poland.",
+         [(None, 157), ("ET", 9), ("CN", 8), ("US", 8), ("IT", 8), ("FR", 7), ("GB", 7), ("EG", 6), ("RU", 3),
+          ("SE", 3), ("ES", 2), ("PL", 2)]),
+        # without "each", the first country after "from" alone
+        ("The dead included 12 soldiers from France, and Italy mourned.", [("FR", 12)]),
+    ],
+)  # fmt: skip
+def test_each_from_a_group_of_countries(text: str, expected: list[tuple[str | None, int]]) -> None:
+    assert [(f.country_code, f.quantity) for f in extract_facts(text) if f.category == "casualties"] == expected
+
+
 def test_a_change_with_its_noun_before_the_figures() -> None:
     facts = extract_facts("Germany will reduce its troops from 5,100 to 2,500.")
     assert [(f.country_code, f.quantity) for f in facts if f.category == "troops"] == [("DE", 5100), ("DE", 2500)]
