@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from summarizer.countries import Mention, MentionKind, lexicon
-from summarizer.facts.mentions import coordinated_after, is_ethnic_group
+from summarizer.facts.mentions import JOINED, coordinated_after, coordinated_before, is_ethnic_group
 from summarizer.facts.organisations import organisation
 from summarizer.numbers import Quantity, find_quantities
 
@@ -284,10 +284,25 @@ def _inline_rows(line: str, number: int) -> list[ListRow]:
         row = _owner_then_figure(item, number, line)
         with_form = row is not None and re.match(r"^\s*(?:the\s+)?[A-Z][\w .'’-]*?\s+with\s+", item) is not None
         if row is not None and ("(" in item[: row.quantity.start + 20] or ";" in line or with_form):
-            rows.append(row)
+            rows.extend(replace(row, owner=owner) for owner in _sharing(line, start, item, row))
     if len(rows) < MIN_BLOCK and line.count(";") >= 2:  # "There are 35,000 US; 4,365 Germans; 2,800 Canadians"
         rows = [row for segment in _FIGURE_ITEMS.split(line) for row in _figure_then_owners(segment, number, line)]
     return rows if len(rows) >= MIN_BLOCK else []
+
+
+_EACH_AFTER = re.compile(r"[^;]{0,40}?\beach\b")
+
+
+def _sharing(line: str, start: int, item: str, row: ListRow) -> list[Mention | None]:
+    """The owners of an inline item: its own, and for "Denmark, Estonia, Thailand, two each" the countries listed
+    before it in the same clause."""
+    if row.owner is None or not _EACH_AFTER.match(item):
+        return [row.owner]
+    clause = max(line.rfind(";", 0, start), line.rfind(":", 0, start)) + 1
+    before = [m for m in lexicon().mentions(line[clause:start]) if m.code is not None]
+    if not before or not JOINED.fullmatch(line[clause + before[-1].end : start]):
+        return [row.owner]
+    return [*coordinated_before(line[clause:start], before), row.owner]
 
 
 _FIGURE_FIRST = re.compile(

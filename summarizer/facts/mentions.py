@@ -210,3 +210,14 @@ def coordinated_after(sentence: str, mentions: list[Mention], first: Mention) ->
             break
         group.append(mention)
     return list({m.who: m for m in group}.values())
+
+
+def coordinated_before(sentence: str, before: list[Mention]) -> list[Mention]:
+    """The owners of "each": the last owner and those joined to it by commas and "and" ("Austria, Sweden and the
+    United States each pledging EUR 2 million"), not every country earlier in the sentence."""
+    group = [before[-1]]
+    for mention in reversed(before[:-1]):
+        if not JOINED.fullmatch(sentence[mention.end : group[0].start]):
+            break
+        group.insert(0, mention)
+    return list({m.who: m for m in group}.values())

@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 
 from summarizer.countries import Mention, MentionKind
-from summarizer.facts.mentions import COMPANY_NOUN_AFTER, JOINED, NAMES_A_THING, coordinated_after, country_mention
+from summarizer.facts.mentions import (
+    COMPANY_NOUN_AFTER,
+    NAMES_A_THING,
+    coordinated_after,
+    coordinated_before,
+    country_mention,
+)
 from summarizer.facts.money import NATIONAL_CURRENCIES, PUBLIC_MONEY
 from summarizer.facts.organisations import organisation_owner
 from summarizer.facts.passage import fled_from
@@ -92,7 +98,7 @@ def stated_owners(
         and not any(start <= m.start < end for start, end in asides)
     ]
     if before and _EACH.search(sentence[before[-1].end : head.end + 8]):  # "France and Italy have 300 troops each"
-        return _coordinated(sentence, before)
+        return coordinated_before(sentence, before)
     if before and head.category == "money" and _RECEIVES.search(sentence[before[-1].end : quantity.start]):
         return []  # "Israel has annually received up to USD 3 billion": the money is its donor's
     if before and head.category == "money" and NAMES_A_THING.match(sentence[before[-1].end :]):
@@ -128,17 +134,6 @@ def stated_owners(
             return [subject or context.company]  # "Bayer said … its $63 billion takeover of Monsanto"
         return [context.actor] if context.actor else []
     return []
-
-
-def _coordinated(sentence: str, before: list[Mention]) -> list[Mention]:
-    """The owners of "each": the last owner and those joined to it by commas and "and" ("Austria, Sweden and the
-    United States each pledging EUR 2 million"), not every country earlier in the sentence."""
-    group = [before[-1]]
-    for mention in reversed(before[:-1]):
-        if not JOINED.fullmatch(sentence[mention.end : group[0].start]):
-            break
-        group.insert(0, mention)
-    return list({m.who: m for m in group}.values())
 
 
 OWNED = ("money", "troops", "other")
