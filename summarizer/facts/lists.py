@@ -276,7 +276,7 @@ _INLINE = re.compile(r"(?:^|[,;:]\s*|\band\s+|\bfrom\s+|\bfollowed\s+by\s+)(?=[A
 def _inline_rows(line: str, number: int) -> list[ListRow]:
     """ "from Britain (8,300 troops), Germany (3,650), Canada (2,850)" or "Britain, 1,200; Turkey, 60": the items
     of a list written inside a sentence, when there are at least two."""
-    rows = []
+    rows: list[ListRow] = []
     for start in (m.end() for m in _INLINE.finditer(line)):
         segment = line[start:]
         end = re.search(r"[;)]", segment)
