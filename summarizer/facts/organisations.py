@@ -25,7 +25,7 @@ _ORGANISATION_VERB = re.compile(
     r"acquiring|ordering|placing)\b"
 )
 
-NAME_RUN = re.compile(r"[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|&|of))*")
+NAME_RUN = re.compile(r"[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|&|of|and(?=\s+(?:Company|Co\b|Sons\b))))*")
 
 _NOT_NAMES = (
     frozenset(_NOT_ORGANISATIONS.split("|"))

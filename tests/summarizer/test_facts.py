@@ -870,6 +870,8 @@ def test_an_order_from_a_buyer_is_the_buyers(text: str, expected: list[tuple[str
         ("The European Union has sent Ukraine 1 billion euros of assistance.", [("money", "EU", 1_000_000_000)]),
         ("Saudi Arabian Airlines, the national flag carrier of Saudi Arabia, expanded its order to 100 aircraft.", []),
         ("Domino's Pizza reported a profit of $100 million.", [("money", "Domino's Pizza", 100_000_000)]),
+        ("Hosiery firm Rupa and Company reported a net profit of Rs 58.3 crore.",
+         [("money", "Rupa and Company", 583_000_000)]),  # "and Company" is the name's, not a second company
         ("Microsoft invested $10 billion in the company.", [("money", "Microsoft", 10_000_000_000)]),
         ("Musk sold $4 billion of Tesla shares to fund his Twitter bid.", [("money", "Musk", 4_000_000_000)]),
         ("Intel sold its memory business to SK Hynix for $9 billion.", [("money", "SK Hynix", 9_000_000_000)]),
