@@ -43,6 +43,12 @@ _OWNER_AFTER = re.compile(r"^[^.;,]{0,30}?\b(?:that|which|whom|by)\s+(?:the\s+)?
 # "Hungary, which commands KFOR, …", "Saudi Arabian Airlines, the national flag carrier of Saudi Arabia, expanded"
 _ASIDE = re.compile(r",\s*(?:which|who|whose|where|a country that|the\s+[a-z][\w\s-]*\s+of)\b[^,]*,")
 
+_ITS = re.compile(r"\b(?:its|their)\b")
+# a name after a preposition is no clause's subject: "a call from the US White House"
+_AFTER_PREPOSITION = re.compile(
+    r"\b(?:from|of|by|with|for|against|at|on|to|toward|towards|into|over|under)\s+(?:the\s+)?(?:[A-Z][\w.]*\s+){0,2}$"
+)
+
 _BACK_REFERENCE = re.compile(r"\b(?:the country|the nation|its|their)\b")
 
 _EACH = re.compile(r"\beach\b")
@@ -105,6 +111,10 @@ def stated_owners(
         return []  # "Trump's US tax reform and US$650 million", "U.S. lawsuits over …": the country names a thing
     if before and head.category == "casualties" and _REPORTER.match(sentence[before[-1].end :]):
         return []  # "Sri Lankan authorities have identified 42 foreign nationals among the 253 people killed"
+    if before and _ITS.search(sentence[before[-1].end : quantity.start]):  # "its" is its clause's subject's, not
+        actors = [m for m in before if not _AFTER_PREPOSITION.search(sentence[max(0, m.start - 40) : m.start])]
+        if actors:  # the last name's: "Australia answered a call from the US and pledged to increase its troops"
+            return actors[-1:]
     if before:  # "Spain keeps 350 personnel", "NATO has hundreds of personnel", "Danish PM … 140 soldiers"
         return [before[-1]]
     if _WITH_OPENING.match(sentence[: quantity.start]):  # "With about 90,000 troops, the United States is …"

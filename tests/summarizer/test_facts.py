@@ -280,6 +280,20 @@ def test_the_issues_troop_forms(text: str, expected: dict[str, int]) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # "its" is the clause subject's, not the name after "from"
+        ("Sydney - Australia on Wednesday answered a call from the US White House and pledged to increase its "
+         "military personnel in Afghanistan from 1,100 to 1,550.", [("AU", 1100, "before"), ("AU", 1550, "after")]),
+        ("Germany said France would increase its troops in Mali to 3,000.", [("FR", 3000, None)]),
+        ("Britain asked Germany to double its contingent to 1,000 soldiers.", [("DE", 1000, None)]),
+    ],
+)  # fmt: skip
+def test_its_troops_are_the_subjects(text: str, expected: list[tuple[str, int, str | None]]) -> None:
+    assert [(f.country_code, f.quantity, f.role) for f in extract_facts(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # "each from" gives the figure to every country of the group, in a sentence and in an inline list
         ("The dead included 12 soldiers each from France, Italy and Spain.", [("FR", 12), ("IT", 12), ("ES", 12)]),
         ("Citizens of 35 countries are among the 157 people killed in the crash.\n"
