@@ -368,12 +368,15 @@ def extract_facts(text: str, language: str | None = "en") -> list[Fact]:
 
 def read_facts(text: str, model: FigureReader | None = None, *, judge: OwnerJudge | None = None) -> list[Fact]:
     """A text's facts: its sentences' figures in reading order, then its list and table rows. ``model`` reads the
-    figures whose words no rule knows; None leaves them out (the rules alone). ``judge`` leaves out the sums and
-    orders whose owner it doubts; None shows them all."""
-    return judged(_read(text, model), judge)
+    figures whose words no rule knows; None leaves them out (the rules alone). ``judge`` leaves out the sentences'
+    sums and orders whose owner it doubts; None shows them all."""
+    stated, listed = read_parts(text, model)
+    return judged(stated, judge, rows=listed)
 
 
-def _read(text: str, model: FigureReader | None) -> list[Fact]:
+def read_parts(text: str, model: FigureReader | None) -> tuple[list[Fact], list[Fact]]:
+    """The facts of a text's sentences and, apart, those of its list and table rows, which are read under their
+    list's own heading."""
     text = text[:MAX_TEXT]  # facts come from an article's body; past this, a "text" is a dump, and its cost is bounded
     context = Context()
     facts: list[Fact] = []
@@ -384,11 +387,9 @@ def _read(text: str, model: FigureReader | None) -> list[Fact]:
         remember(read, context)
     facts = _once(facts)
     listed = [_from_row(row) for row in list_rows(text)]
-    if not listed:
-        return facts
     # a row read as a sentence lacks its list's heading: the row's own reading wins for the same figure
     kept = [f for f in facts if not any(_same_figure(f, row) or _repeats(row, f) for row in listed)]
-    return kept + listed
+    return kept, listed
 
 
 _ROW_CURRENCY = re.compile(rf"\b(?:(Canadian|Australian|New Zealand|Hong Kong)\s+)?({CURRENCY_WORD})\b")

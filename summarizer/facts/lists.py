@@ -73,7 +73,7 @@ _SEPARATOR = re.compile(
     r"^\s*(?:[:,=–—-]|\|)?\s*(?:with\s+)?(?:about\s+|around\s+|some\s+|over\s+|nearly\s+)?", re.IGNORECASE
 )
 # "- BRITAIN: Around 4,100. British forces will …": a labelled row may go on with commentary
-LABEL = re.compile(r"^\s*(?:[-–—•*_·]+\s*)?(?P<label>[A-Z][\w .'’-]{1,40}?)\s*:\s")
+LABEL = re.compile(r"^\s*(?:[-–—•*_·]+\s*)?(?P<label>[A-Z][\w .'’-]{1,40}?)(?:\s*:|\s+[–—])\s")  # "SRI LANKA – The"
 _TOTAL = re.compile(r"^\s*(?:total|other\s+(?:nations|countries|contributors)|others?|rest)\b", re.IGNORECASE)
 MIN_BLOCK = 2
 INTRO_LINES = 4

@@ -6,8 +6,9 @@ cases seen and missed the next ones (tests/data/facts-real/README.md). This mode
 and the owner the rules gave it, read as the words between them, which side of the figure the owner stands, what kind
 of name it is and the words around both. ``bench/train_judge.py`` trains it on every name a sentence offers as an
 owner of each money and order figure, right and wrong alike, not only on the rules' choices (on those, tuned on the
-same passages, a judge learnt nothing). A money or order fact whose owner the model doubts is left out: a reader
-would rather see no fact than a wrong one. It is a trade, not a fix: on fresh passages it left out about as many
+same passages, a judge learnt nothing). A sentence's money or order fact whose owner the model doubts is left out
+(a list's rows and a table's cells are read under their own heading, and not judged): a reader would rather see no
+fact than a wrong one. It is a trade, not a fix: on fresh passages it left out about as many
 right sums as wrong ones, and it has not learnt every pattern ("Reynolds American" still reads as American money).
 """
 
@@ -162,8 +163,8 @@ class OwnerJudge:
 
     def trusts(self, fact: Fact) -> bool:
         """Whether a money or order fact's owner is likely enough right to show it."""
-        if fact.category not in JUDGED or "|" in fact.evidence:
-            return True  # a table's cells are read under the table's own header
+        if fact.category not in JUDGED:
+            return True
         quantity = figure_of(fact)
         if quantity is None:
             return True
@@ -173,11 +174,13 @@ class OwnerJudge:
         return self.probability(features) >= self.threshold
 
 
-def judged(facts: list[Fact], judge: OwnerJudge | None) -> list[Fact]:
-    """The facts the judge trusts (all of them without a judge); a part whose whole is gone stands alone."""
+def judged(facts: list[Fact], judge: OwnerJudge | None, *, rows: list[Fact] | None = None) -> list[Fact]:
+    """The sentences' facts the judge trusts (all of them without a judge), then the list and table ``rows``, read
+    under their list's own heading and not judged; a part whose whole is gone stands alone."""
+    listed = rows or []
     if judge is None:
-        return facts
-    kept = [fact for fact in facts if judge.trusts(fact)]
+        return [*facts, *listed]
+    kept = [*(fact for fact in facts if judge.trusts(fact)), *listed]
     wholes = {f.quantity for f in kept}
     return [f if f.part_of is None or f.part_of in wholes else replace(f, part_of=None) for f in kept]
 

@@ -24,7 +24,8 @@ MODEL = ROOT / "summarizer" / "data" / "fact_model.json"
 def test_the_bundled_model_was_trained_on_the_annotated_data_as_it_is() -> None:
     """Annotations changed without retraining leave the model behind them: retrain with bench/train_facts.py."""
     stored = json.loads(MODEL.read_text("utf-8"))
-    assert stored["trained_on"] == ["tests/data/facts-real/dev", "tests/data/facts-real/heldout-1"]
+    retired = ("dev", "heldout-1", "heldout-2", "heldout-3")
+    assert stored["trained_on"] == [f"tests/data/facts-real/{name}" for name in retired]
     passages = [p for folder in stored["trained_on"] for p in load_passages(ROOT / folder)]
     assert stored["data_sha256"] == data_hash(passages), "run: python bench/train_facts.py"
     assert set(stored["weights"]) == set(LABELS)
@@ -45,8 +46,19 @@ def test_the_bundled_model_was_trained_on_the_annotated_data_as_it_is() -> None:
     ],
 )
 def test_the_model_adds_figures_no_rule_reads(text: str, expected: list[tuple[str, str, int]]) -> None:
+    """The bundled weights, at 0.7: cross-validation chose 0.9 for the shipped model once it trained on 894
+    passages (an F1 0.004 better), which reads only the surest of these (below)."""
+    model = bundled_model()
+    assert model is not None
     assert len(read_facts(text)) < len(expected)
-    assert [(f.category, f.who, f.quantity) for f in extract_facts(text)] == expected
+    less_sure = FigureModel(weights=model.weights, threshold=0.7)
+    assert [(f.category, f.who, f.quantity) for f in read_facts(text, less_sure)] == expected
+
+
+def test_the_shipped_model_adds_what_it_is_surest_of() -> None:
+    text = "Ghana has pledged 150 military and police to the force."
+    assert read_facts(text) == []
+    assert [(f.category, f.who, f.quantity) for f in extract_facts(text)] == [("troops", "Ghana", 150)]
 
 
 def _certain(category: str) -> FigureModel:

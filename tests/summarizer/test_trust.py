@@ -53,8 +53,10 @@ def test_a_doubted_owner_leaves_out_sums_and_orders_only() -> None:
     assert [(f.category, f.who) for f in read_facts(text, judge=DOUBTS_ALL)] == [("troops", "Chad")]
 
 
-def test_a_tables_cells_are_not_judged() -> None:
-    """A table's cells are read under the table's own header, not from a sentence's words."""
+def test_list_and_table_rows_are_not_judged() -> None:
+    """A list's rows and a table's cells are read under their own heading, not from a sentence's words."""
+    listed = "Biggest fines this year:\n- Goldman Sachs, US – $3.97 billion\n- Westpac, Australia – $900.9 million"
+    assert [f.who for f in read_facts(listed, judge=DOUBTS_ALL)] == ["Goldman Sachs", "Westpac"]
     rows = [
         "| Country | Aid pledged |",
         "|---|---|",
@@ -86,7 +88,7 @@ def test_the_article_route_uses_the_bundled_judge() -> None:
 def test_training_writes_a_judge_that_separates_its_own_examples() -> None:
     """bench/train_judge.py's fit on a few passages: the weights rank right owners above wrong ones."""
     folder = ROOT / "tests" / "data" / "facts-real" / "dev"
-    passages = load_passages(folder)[::20]  # every kind of passage: the figure models need every category
+    passages = load_passages(folder)[::12]  # every kind of passage: the figure models need every category
     folded = readings(passages, {p.name for p in passages}, folds=2)
     pairs = [pair for fold in folded for reading in fold for pair in reading.pairs]
     assert sum(right for _, right in pairs) >= 5 and sum(not right for _, right in pairs) >= 5
