@@ -86,18 +86,25 @@ def examples(passages: Sequence[Passage]) -> Rows:
 
 def train(rows: list[tuple[list[str], str]], *, threshold: float, c: float) -> FigureModel:
     """A multinomial logistic regression over the figures' features, its weights as plain dictionaries."""
+    return FigureModel(weights=logistic_weights(rows, c=c), threshold=threshold)
+
+
+def logistic_weights(rows: Sequence[tuple[list[str], Any]], *, c: float) -> dict[str, dict[str, float]]:
+    """A logistic regression's weights per class, as plain dictionaries (of two classes, the second's only):
+    features seen fewer than MIN_COUNT times and weights under 0.02 left out, the intercept as "bias"."""
     counts = Counter(f for features, _ in rows for f in set(features))
     vectorizer = DictVectorizer()
     matrix = vectorizer.fit_transform([{f: 1 for f in features if counts[f] >= MIN_COUNT} for features, _ in rows])
     classifier = LogisticRegression(C=c, max_iter=5000)
     classifier.fit(matrix, [label for _, label in rows])
     names = vectorizer.get_feature_names_out()
+    classes = classifier.classes_ if len(classifier.classes_) > 2 else classifier.classes_[1:]
     weights: dict[str, dict[str, float]] = {}
-    for row, name in enumerate(classifier.classes_):
+    for row, name in enumerate(classes):
         column = {f: round(float(w), 3) for f, w in zip(names, classifier.coef_[row], strict=True) if abs(w) >= 0.02}
         column["bias"] = round(column.get("bias", 0.0) + float(classifier.intercept_[row]), 3)
         weights[str(name)] = column
-    return FigureModel(weights=weights, threshold=threshold)
+    return weights
 
 
 def _score(passages: list[Passage], model: FigureModel | None) -> list[int]:
@@ -163,6 +170,20 @@ def cross_validate(passages: list[Passage], rows: Rows, folds: int, c: float) ->
     return next(key for key in order if key in eligible and eligible[key] >= best - EVEN), "\n".join(lines)
 
 
+def write_weights(
+    out: Path, *, folders: list[Path], passages: list[Passage], c: float, threshold: float, weights: dict[str, Any]
+) -> None:
+    """A trained model as the package reads it, with the hash of the data it came from (a test compares it)."""
+    payload = {
+        "trained_on": sorted(str(folder.relative_to(ROOT)) for folder in folders),
+        "data_sha256": data_hash(passages),
+        "c": c,
+        "threshold": threshold,
+        "weights": weights,
+    }
+    out.write_text(json.dumps(payload, indent=0, sort_keys=True) + "\n", "utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, nargs="+", default=DEFAULT_DATA)
@@ -178,14 +199,7 @@ def main() -> None:
     threshold = 1.01 if best == "rules" else float(best)
     print(f"chosen threshold: {threshold}")
     model = train([r for rs in rows.values() for r in rs], threshold=threshold, c=args.c)
-    payload = {
-        "trained_on": sorted(str(folder.relative_to(ROOT)) for folder in args.data),
-        "data_sha256": data_hash(passages),
-        "c": args.c,
-        "threshold": threshold,
-        "weights": model.weights,
-    }
-    args.out.write_text(json.dumps(payload, indent=0, sort_keys=True) + "\n", "utf-8")
+    write_weights(args.out, folders=args.data, passages=passages, c=args.c, threshold=threshold, weights=model.weights)
     print(f"wrote {args.out}: {sum(len(w) for w in model.weights.values())} weights")
 
 

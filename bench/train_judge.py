@@ -17,14 +17,10 @@ import argparse
 import hashlib
 import json
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.linear_model import LogisticRegression
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -32,7 +28,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from facts_metric import CategoryScore, Passage, evaluate, load_passages, same_owner, same_quantity  # noqa: E402
 from train_facts import DEFAULT_DATA as FIGURE_DATA  # noqa: E402
-from train_facts import MIN_COUNT, data_hash, examples, train  # noqa: E402
+from train_facts import examples, logistic_weights, train, write_weights  # noqa: E402
 
 from summarizer.facts.extract import read_parts  # noqa: E402
 from summarizer.facts.record import Fact  # noqa: E402
@@ -114,15 +110,7 @@ def readings(passages: list[Passage], figure_passages: set[str], folds: int) -> 
 
 def fit(pairs: list[Pair], *, c: float) -> OwnerJudge:
     """A logistic regression over the pairs' features, its weights as a plain dictionary."""
-    counts = Counter(f for features, _ in pairs for f in set(features))
-    vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform([{f: 1 for f in features if counts[f] >= MIN_COUNT} for features, _ in pairs])
-    classifier = LogisticRegression(C=c, max_iter=5000)
-    classifier.fit(matrix, [right for _, right in pairs])
-    names = vectorizer.get_feature_names_out()
-    weights = {f: round(float(w), 3) for f, w in zip(names, classifier.coef_[0], strict=True) if abs(w) >= 0.02}
-    weights["bias"] = round(weights.get("bias", 0.0) + float(classifier.intercept_[0]), 3)
-    return OwnerJudge(weights=weights, threshold=0.5)
+    return OwnerJudge(weights=logistic_weights(pairs, c=c)["True"], threshold=0.5)
 
 
 def _scored(chosen: list[Reading], judge: OwnerJudge | None) -> tuple[CategoryScore, int, int]:
@@ -171,14 +159,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(table)
     print(f"chosen threshold: {threshold}")
     judge = fit(pairs, c=args.c)
-    payload = {
-        "trained_on": sorted(str(folder.relative_to(ROOT)) for folder in args.data),
-        "data_sha256": data_hash(passages),
-        "c": args.c,
-        "threshold": threshold,
-        "weights": judge.weights,
-    }
-    args.out.write_text(json.dumps(payload, indent=0, sort_keys=True) + "\n", "utf-8")
+    write_weights(args.out, folders=args.data, passages=passages, c=args.c, threshold=threshold, weights=judge.weights)
     print(f"wrote {args.out}: {len(judge.weights)} weights")
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "Figure",
     "FigureModel",
     "FigureReader",
+    "bundled_json",
     "bundled_model",
     "figure_features",
     "learned_head",
@@ -155,14 +156,21 @@ class FigureModel:
         return best
 
 
+def bundled_json(name: str) -> dict[str, Any] | None:
+    """A model's JSON file shipped in summarizer/data; None where it is missing."""
+    try:
+        data = resources.files("summarizer").joinpath("data", name).read_text("utf-8")
+    except FileNotFoundError:
+        return None
+    loaded: dict[str, Any] = json.loads(data)
+    return loaded
+
+
 @cache
 def bundled_model() -> FigureModel | None:
     """The model shipped with the package; None (rules only) where its file is missing."""
-    try:
-        data = resources.files("summarizer").joinpath("data", "fact_model.json").read_text("utf-8")
-    except FileNotFoundError:
-        return None
-    return FigureModel.from_json(json.loads(data))
+    data = bundled_json("fact_model.json")
+    return FigureModel.from_json(data) if data is not None else None
 
 
 def learned_head(model: FigureReader | None, sentence: str, quantity: Quantity, context: Context) -> Head | None:

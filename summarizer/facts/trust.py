@@ -14,16 +14,14 @@ right sums as wrong ones, and it has not learnt every pattern ("Reynolds America
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from summarizer.countries import Mention, lexicon
-from summarizer.facts.learned import Figure, figure_features, words
+from summarizer.facts.learned import Figure, bundled_json, figure_features, words
 from summarizer.facts.mentions import COMPANY_NOUN, may_own
 from summarizer.facts.organisations import NAME_RUN, is_name, is_organisation_verb, organisation
 from summarizer.facts.record import Fact
@@ -188,8 +186,5 @@ def judged(facts: list[Fact], judge: OwnerJudge | None, *, rows: list[Fact] | No
 @cache
 def bundled_judge() -> OwnerJudge | None:
     """The judge shipped with the package; None (every fact shown) where its file is missing."""
-    try:
-        data = resources.files("summarizer").joinpath("data", "owner_judge.json").read_text("utf-8")
-    except FileNotFoundError:
-        return None
-    return OwnerJudge.from_json(json.loads(data))
+    data = bundled_json("owner_judge.json")
+    return OwnerJudge.from_json(data) if data is not None else None
