@@ -440,7 +440,10 @@ def _labelled_around(lines: list[str], number: int) -> bool:
 
 
 def _introduction(lines: list[str], start: int) -> list[str]:
-    """The lines before a block, back to a blank line, at most INTRO_LINES of them (a heading, a lead sentence)."""
+    """The lines before a block, back to a blank line, at most INTRO_LINES of them (a heading, a lead sentence); the
+    blank lines right above the block are passed over (pages that space every row)."""
+    while start > 0 and not lines[start - 1].strip():
+        start -= 1
     intro: list[str] = []
     for line in reversed(lines[max(0, start - INTRO_LINES) : start]):
         if not line.strip():
@@ -461,6 +464,7 @@ def _settle(block: list[ListRow], intro: list[str], before: list[str] | None = N
     settled = []
     force = (_force_of(intro) or _force_of(before or [])) if category == "troops" else None  # a troop list's
     scale = _intro_scale(intro) if category == "money" else 1
+    sender = _sender_abroad(intro[-1:]) if category == "troops" else None
     for row in block:
         if row.owner is None and force is not None and _TOTAL_ROW.match(_BULLET.sub("", row.evidence)):
             row = replace(row, owner=_alliance_in(row.evidence) or force)  # "TOTAL 2924" of Eufor's list: the EU's
@@ -471,7 +475,7 @@ def _settle(block: list[ListRow], intro: list[str], before: list[str] | None = N
         unit = row.unit or _UNITS[category]
         displaced = (row.category or category) == "displaced"
         by_nationality = row.owner is not None and row.owner.kind is MentionKind.DEMONYM  # "Somalis (245,000)"
-        origin = row.origin  # the sender a row of troops names ("Bahrain: 7,000 US troops")
+        origin = row.origin or (sender if row.category in (None, "troops") else None)  # "Bahrain: 7,000 US troops"
         if displaced and not by_nationality:
             origin = _origin(intro) or _origin(before or [])  # "or": a second table of one crisis
         hosted = displaced and origin is None and _rows_are_hosts(intro, before or [], row)
@@ -486,6 +490,20 @@ _TOTAL_ROW = re.compile(r"^\s*total\b", re.IGNORECASE)
 
 def _alliance_in(text: str) -> Mention | None:
     return next((m for m in lexicon().mentions(text) if m.kind is MentionKind.ALLIANCE), None)
+
+
+# "Largest contingents of U.S. troops around the world include:": the rows are where one country's troops are
+_ABROAD = re.compile(
+    r"\s+(?:troops|forces|soldiers|military\s+personnel|personnel|service\s+members)\b(?:\s+\w+){0,3}?\s+"
+    r"(?:abroad|overseas|around\s+the\s+world|worldwide|stationed|based|deployed)\b",
+    re.IGNORECASE,
+)
+
+
+def _sender_abroad(intro: list[str]) -> Mention | None:
+    """The one country whose troops abroad a list's introduction says its rows count, or None."""
+    senders = [m for line in intro for m in lexicon().mentions(line) if m.code and _ABROAD.match(line, m.end)]
+    return senders[0] if len({m.code for m in senders}) == 1 else None
 
 
 def _force_of(lines: list[str]) -> Mention | None:

@@ -287,6 +287,18 @@ def test_the_issues_troop_forms(text: str, expected: dict[str, int]) -> None:
     assert owners(extract_facts(text), "troops") == expected
 
 
+def test_a_list_of_one_countrys_troops_abroad_names_the_hosts() -> None:
+    text = (
+        "Largest contingents of U.S. troops around the world include:\n\n"
+        "Afghanistan — 66,000\n\nJapan — 50,937\n\nGermany — 47,761"
+    )
+    assert [(f.who, f.quantity, f.where) for f in extract_facts(text)] == [
+        ("United States", 66000, "Afghanistan"), ("United States", 50937, "Japan"), ("United States", 47761, "Germany")
+    ]  # fmt: skip
+    contributors = "Troops contributed to the mission:\nAfghanistan — 600\nJapan — 500"
+    assert [f.who for f in extract_facts(contributors)] == ["Afghanistan", "Japan"]
+
+
 def test_a_line_labelled_with_a_dash_is_its_countrys() -> None:
     text = (
         "Here are the official figures per country:\n"
