@@ -88,9 +88,12 @@ def stated_owners(
             return [were]
     if head.category == "displaced":
         return []  # whoever acts in the sentence ("the UN fears", "Kuwait, hosting the conference") fled nothing
-    antecedent = _WHICH_CLAUSE.search(sentence[max(0, quantity.start - LOOK_BACK) : quantity.start])
-    if antecedent is not None:  # "UNIFIL, which will be enlarged to 15,000 troops": the clause's antecedent owns it
-        named = [m for m in mentions if 0 <= antecedent.start() - m.end <= 2]
+    look_back = max(0, quantity.start - LOOK_BACK)
+    antecedent = _WHICH_CLAUSE.search(sentence[look_back : quantity.start])
+    clause = look_back + antecedent.start() if antecedent is not None else None
+    inner = clause is not None and any(clause < m.start < quantity.start for m in mentions)
+    if clause is not None and not inner:  # "UNIFIL, which will be enlarged to 15,000 troops": the antecedent's;
+        named = [m for m in mentions if 0 <= clause - m.end <= 2]  # not "…, which will bring the British contingent"
         if named:
             return named[-1:]
     asides = [

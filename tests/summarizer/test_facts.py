@@ -317,6 +317,9 @@ def test_a_line_labelled_with_a_dash_is_its_countrys() -> None:
          "military personnel in Afghanistan from 1,100 to 1,550.", [("AU", 1100, "before"), ("AU", 1550, "after")]),
         ("Germany said France would increase its troops in Mali to 3,000.", [("FR", 3000, None)]),
         ("Britain asked Germany to double its contingent to 1,000 soldiers.", [("DE", 1000, None)]),
+        # a which-clause that names its own owner is not its antecedent's
+        ("The UK has over 900 military personnel based in Estonia, which means that the possible increase will bring "
+         "the British contingent there to over 1,800 troops.", [("GB", 900, None), ("GB", 1800, None)]),
     ],
 )  # fmt: skip
 def test_its_troops_are_the_subjects(text: str, expected: list[tuple[str, int, str | None]]) -> None:
