@@ -154,6 +154,8 @@ _OPENERS = _SENTENCE_OPENERS | NOT_PLACES  # "On Tuesday Britain sent", "In Marc
 _DATELINE = re.compile(
     r"^\s*(?:\([^)]{0,30}\))?\s*[:—–-]"  # "Paris: Airbus said", "LONDON (Reuters) - Shell"
     r"|^,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+\([A-Z][\w-]{1,15}\)"  # "New Delhi, Sep 9 (PTI) Shares of …"
+    # "WASHINGTON, Aug. 11, 2010 —"
+    r"|^,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s+\d{4})?\s*(?:\([^)]{0,30}\)\s*)?[—–-]+\s"
 )
 
 LEADING_DATELINE = re.compile(

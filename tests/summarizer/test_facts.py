@@ -299,6 +299,15 @@ def test_a_list_of_one_countrys_troops_abroad_names_the_hosts() -> None:
     assert [f.who for f in extract_facts(contributors)] == ["Afghanistan", "Japan"]
 
 
+def test_a_datelines_city_owns_nothing() -> None:
+    """ "NATO-led" names the force's owner when nothing else does; the city the report was filed from is no one."""
+    text = (
+        "WASHINGTON, Aug. 11, 2010 — The NATO-led International Security Assistance Force in Afghanistan now has "
+        "almost 120,000 troops from 47 different countries."
+    )
+    assert [(f.who, f.quantity) for f in extract_facts(text)] == [("NATO", 120000)]
+
+
 def test_a_line_labelled_with_a_dash_is_its_countrys() -> None:
     text = (
         "Here are the official figures per country:\n"
