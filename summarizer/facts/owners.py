@@ -24,6 +24,8 @@ _WITH_OPENING = re.compile(r"^\s*With\s+(?:\w+\s+){0,2}$")
 
 _FROM = re.compile(r"^\s+(?P<each>each\s+)?from\s+(?:the\s+)?$")
 
+_EACH_FROM = re.compile(r"\beach\s+(?:came\s+)?from\s+(?:the\s+)?$")  # "One victim each came from Britain, …"
+
 _WHICH_CLAUSE = re.compile(r",\s*(?:which|who)\b(?:[^,;]|,(?=\d))*$")
 _WERE = re.compile(r"\s+of\s+(?:those|the)\s+(?:\w+\s+){0,2}?(?:were|was)\s+")
 _REPORTER = re.compile(
@@ -71,8 +73,10 @@ def stated_owners(
     withdrawn = _WITHDRAW.search(sentence[max(0, quantity.start - LOOK_BACK) : quantity.start])
     for mention in mentions:  # "70 soldiers from Sweden"; not "withdraw 1,600 troops from Iraq"
         gap = _FROM.match(sentence[head.end : mention.start]) if mention.start > head.end else None
-        if not withdrawn and gap is not None:  # "12 soldiers each from France, Italy and Spain": all three
-            return coordinated_after(sentence, mentions, mention) if gap.group("each") else [mention]
+        each = 0 < mention.start - quantity.end <= 40 and _EACH_FROM.search(sentence[quantity.end : mention.start])
+        if not withdrawn and (gap is not None or each):  # "12 soldiers each from France, Italy and Spain": all three
+            shared = each or (gap is not None and gap.group("each"))
+            return coordinated_after(sentence, mentions, mention) if shared else [mention]
     if head.category == "casualties":
         were = next(
             (

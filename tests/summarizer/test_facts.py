@@ -345,6 +345,8 @@ def test_its_troops_are_the_subjects(text: str, expected: list[tuple[str, int, s
          "France and Britain; six from Egypt; three each from Russia and Sweden and two each from Spain and Poland.",
          [(None, 157), ("ET", 9), ("CN", 8), ("US", 8), ("IT", 8), ("FR", 7), ("GB", 7), ("EG", 6), ("RU", 3),
           ("SE", 3), ("ES", 2), ("PL", 2)]),
+        ("The crash killed 150 people. There were two victims each from Australia, Argentina and Iran.",
+         [(None, 150), ("AU", 2), ("AR", 2), ("IR", 2)]),
         # "A, B, C, two each" in an inline list: the figure for every country of its clause
         ("Soldiers killed in the war: Italy, 27; Ukraine, 18; Denmark, El Salvador, Estonia, two each.",
          [("IT", 27), ("UA", 18), ("DK", 2), ("SV", 2), ("EE", 2)]),
