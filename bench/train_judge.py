@@ -39,6 +39,7 @@ from summarizer.facts.trust import (  # noqa: E402
     candidates,
     figure_of,
     judged,
+    occurrences,
     owner_of,
     pair_features,
 )
@@ -74,8 +75,8 @@ def _as_owner(candidate: Candidate | None) -> dict[str, Any]:
 def pairs_of(passage: Passage, facts: list[Fact]) -> list[Pair]:
     """Each judged figure's possible owners as (features, right)."""
     pairs: list[Pair] = []
-    for fact in facts:
-        quantity = figure_of(fact) if fact.category in JUDGED else None
+    for fact, seen in zip(facts, occurrences(facts), strict=True):
+        quantity = figure_of(fact, seen) if fact.category in JUDGED else None
         if quantity is None:
             continue
         gold = [g for g in passage.gold if g["category"] == fact.category and same_quantity(g, fact.to_dict())]
@@ -98,8 +99,8 @@ def readings(passages: list[Passage], figure_passages: set[str], folds: int) -> 
     for fold in range(folds):
         held = ordered[fold::folds]
         names = {p.name for p in held}
-        rows = [r for name, rs in figure_rows.items() if name not in names for r in rs]
-        model = train(rows, threshold=FIGURE_THRESHOLD, c=1.0)
+        training = [r for name, rs in figure_rows.items() if name not in names for r in rs]
+        model = train(training, threshold=FIGURE_THRESHOLD, c=1.0)
         fold_readings = []
         for passage in held:
             facts, rows = read_parts(passage.text, model)

@@ -73,7 +73,11 @@ _SEPARATOR = re.compile(
     r"^\s*(?:[:,=–—-]|\|)?\s*(?:with\s+)?(?:about\s+|around\s+|some\s+|over\s+|nearly\s+)?", re.IGNORECASE
 )
 # "- BRITAIN: Around 4,100. British forces will …": a labelled row may go on with commentary
-LABEL = re.compile(r"^\s*(?:[-–—•*_·]+\s*)?(?P<label>[A-Z][\w .'’-]{1,40}?)(?:\s*:|\s+[–—])\s")  # "SRI LANKA – The"
+# "FRANCE: After much hesitation", "SRI LANKA – The number of dead" (a dash only after capitals: "Israel – Gaza:" is a
+# headline)
+LABEL = re.compile(
+    r"^\s*(?:[-–—•*_·]+\s*)?(?:(?P<label>[A-Z][\w .'’-]{1,40}?)\s*:|(?P<capitals>[A-Z][A-Z .'’-]{1,40}?)\s+[–—])\s"
+)
 _TOTAL = re.compile(r"^\s*(?:total|other\s+(?:nations|countries|contributors)|others?|rest)\b", re.IGNORECASE)
 MIN_BLOCK = 2
 INTRO_LINES = 4
@@ -107,8 +111,9 @@ def line_label(line: str) -> Mention | None:
     label = LABEL.match(line)
     if label is None:
         return None
-    mentions = lexicon().mentions(_titled(label.group("label")))
-    if len(mentions) != 1 or mentions[0].start != 0 or mentions[0].end != len(label.group("label")):
+    name = label.group("label") or label.group("capitals")
+    mentions = lexicon().mentions(_titled(name))
+    if len(mentions) != 1 or mentions[0].start != 0 or mentions[0].end != len(name):
         return None
     return (
         mentions[0] if mentions[0].kind in (MentionKind.NAME, MentionKind.ALLIANCE) else None
@@ -277,6 +282,7 @@ def _inline_rows(line: str, number: int) -> list[ListRow]:
     """ "from Britain (8,300 troops), Germany (3,650), Canada (2,850)" or "Britain, 1,200; Turkey, 60": the items
     of a list written inside a sentence, when there are at least two."""
     rows: list[ListRow] = []
+    items = 0  # "to Estonia and Poland (800 each)" is one item, shared, and no list
     for start in (m.end() for m in _INLINE.finditer(line)):
         segment = line[start:]
         end = re.search(r"[;)]", segment)
@@ -285,9 +291,11 @@ def _inline_rows(line: str, number: int) -> list[ListRow]:
         with_form = row is not None and re.match(r"^\s*(?:the\s+)?[A-Z][\w .'’-]*?\s+with\s+", item) is not None
         if row is not None and ("(" in item[: row.quantity.start + 20] or ";" in line or with_form):
             rows.extend(replace(row, owner=owner) for owner in _sharing(line, start, item, row))
-    if len(rows) < MIN_BLOCK and line.count(";") >= 2:  # "There are 35,000 US; 4,365 Germans; 2,800 Canadians"
-        rows = [row for segment in _FIGURE_ITEMS.split(line) for row in _figure_then_owners(segment, number, line)]
-    return rows if len(rows) >= MIN_BLOCK else []
+            items += 1
+    if items < MIN_BLOCK and line.count(";") >= 2:  # "There are 35,000 US; 4,365 Germans; 2,800 Canadians"
+        found = [_figure_then_owners(segment, number, line) for segment in _FIGURE_ITEMS.split(line)]
+        rows, items = [row for item in found for row in item], sum(bool(item) for item in found)
+    return rows if items >= MIN_BLOCK else []
 
 
 _EACH_AFTER = re.compile(r"[^;]{0,40}?\beach\b")
@@ -464,7 +472,7 @@ def _settle(block: list[ListRow], intro: list[str], before: list[str] | None = N
     settled = []
     force = (_force_of(intro) or _force_of(before or [])) if category == "troops" else None  # a troop list's
     scale = _intro_scale(intro) if category == "money" else 1
-    sender = _sender_abroad(intro[-1:]) if category == "troops" else None
+    sender = _sender_abroad(intro) if category == "troops" else None
     for row in block:
         if row.owner is None and force is not None and _TOTAL_ROW.match(_BULLET.sub("", row.evidence)):
             row = replace(row, owner=_alliance_in(row.evidence) or force)  # "TOTAL 2924" of Eufor's list: the EU's
@@ -494,16 +502,19 @@ def _alliance_in(text: str) -> Mention | None:
 
 # "Largest contingents of U.S. troops around the world include:": the rows are where one country's troops are
 _ABROAD = re.compile(
-    r"\s+(?:troops|forces|soldiers|military\s+personnel|personnel|service\s+members)\b(?:\s+\w+){0,3}?\s+"
-    r"(?:abroad|overseas|around\s+the\s+world|worldwide|stationed|based|deployed)\b",
+    r"\s+(?:troops|forces|soldiers|military\s+personnel|personnel|service\s+members)\s+"
+    r"(?:(?:stationed|based|deployed)\s+)?(?:abroad|overseas|around\s+the\s+world|worldwide)\b",
     re.IGNORECASE,
 )
 
 
 def _sender_abroad(intro: list[str]) -> Mention | None:
-    """The one country whose troops abroad a list's introduction says its rows count, or None."""
-    senders = [m for line in intro for m in lexicon().mentions(line) if m.code and _ABROAD.match(line, m.end)]
-    return senders[0] if len({m.code for m in senders}) == 1 else None
+    """The country whose troops abroad a list's introduction says its rows count, when it names no one else
+    ("Besides the U.S. troops stationed abroad, NATO contingents include:" is no such list)."""
+    line = intro[-1] if intro else ""
+    mentions = lexicon().mentions(line)
+    sender = mentions[0] if len({m.who for m in mentions}) == 1 else None
+    return sender if sender is not None and sender.code and _ABROAD.match(line, sender.end) else None
 
 
 def _force_of(lines: list[str]) -> Mention | None:

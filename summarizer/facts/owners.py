@@ -22,7 +22,7 @@ from summarizer.numbers import Quantity
 # "With about 90,000 troops, the United States is …": the owner is the subject after the opening phrase
 _WITH_OPENING = re.compile(r"^\s*With\s+(?:\w+\s+){0,2}$")
 
-_FROM = re.compile(r"^\s+(?P<each>each\s+)?from\s+(?:the\s+)?$")
+_FROM = re.compile(r"^\s+(?:each\s+)?from\s+(?:the\s+)?$")
 
 _EACH_FROM = re.compile(r"\beach\s+(?:came\s+)?from\s+(?:the\s+)?$")  # "One victim each came from Britain, …"
 
@@ -48,7 +48,7 @@ _ASIDE = re.compile(r",\s*(?:which|who|whose|where|a country that|the\s+[a-z][\w
 _ITS = re.compile(r"\b(?:its|their)\b")
 # a name after a preposition is no clause's subject: "a call from the US White House"
 _AFTER_PREPOSITION = re.compile(
-    r"\b(?:from|of|by|with|for|against|at|on|to|toward|towards|into|over|under)\s+(?:the\s+)?(?:[A-Z][\w.]*\s+){0,2}$"
+    r"\b(?:from|by|with|for|against|at|on|to|toward|towards|into|over|under)\s+(?:the\s+)?(?:[A-Z][\w.]*\s+){0,2}$"
 )
 
 _BACK_REFERENCE = re.compile(r"\b(?:the country|the nation|its|their)\b")
@@ -67,16 +67,18 @@ def stated_owners(
     sentence: str, quantity: Quantity, head: Head, mentions: list[Mention], context: Context
 ) -> list[Mention]:
     """Who a figure belongs to, in order of how directly the sentence says so."""
+    withdrawn = _WITHDRAW.search(sentence[max(0, quantity.start - LOOK_BACK) : quantity.start])
+    following = next((m for m in mentions if m.start > quantity.end), None)
+    near = following is not None and following.start - quantity.end <= 40 and not withdrawn
+    if near and following and _EACH_FROM.search(sentence[quantity.end : following.start]):  # "eight each from China,
+        return coordinated_after(sentence, mentions, following)  # the United States and Italy": all three
     for mention in mentions:  # "130 German soldiers"
         if head.mods_start <= mention.start < head.mods_end and mention.kind is not MentionKind.ALLIANCE:
             return [mention]
-    withdrawn = _WITHDRAW.search(sentence[max(0, quantity.start - LOOK_BACK) : quantity.start])
     for mention in mentions:  # "70 soldiers from Sweden"; not "withdraw 1,600 troops from Iraq"
         gap = _FROM.match(sentence[head.end : mention.start]) if mention.start > head.end else None
-        each = 0 < mention.start - quantity.end <= 40 and _EACH_FROM.search(sentence[quantity.end : mention.start])
-        if not withdrawn and (gap is not None or each):  # "12 soldiers each from France, Italy and Spain": all three
-            shared = each or (gap is not None and gap.group("each"))
-            return coordinated_after(sentence, mentions, mention) if shared else [mention]
+        if not withdrawn and gap is not None:
+            return [mention]
     if head.category == "casualties":
         were = next(
             (
@@ -95,7 +97,9 @@ def stated_owners(
     look_back = max(0, quantity.start - LOOK_BACK)
     antecedent = _WHICH_CLAUSE.search(sentence[look_back : quantity.start])
     clause = look_back + antecedent.start() if antecedent is not None else None
-    inner = clause is not None and any(clause < m.start < quantity.start for m in mentions)
+    inner = clause is not None and any(
+        clause < m.start < quantity.start and m.kind is MentionKind.DEMONYM for m in mentions
+    )  # "…, which will bring the British contingent there to 1,800": the clause's own; not "which along with Italy"
     if clause is not None and not inner:  # "UNIFIL, which will be enlarged to 15,000 troops": the antecedent's;
         named = [m for m in mentions if 0 <= clause - m.end <= 2]  # not "…, which will bring the British contingent"
         if named:

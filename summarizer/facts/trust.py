@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
@@ -27,7 +28,18 @@ from summarizer.facts.organisations import NAME_RUN, is_name, is_organisation_ve
 from summarizer.facts.record import Fact
 from summarizer.numbers import Quantity, find_quantities
 
-__all__ = ["JUDGED", "Candidate", "OwnerJudge", "bundled_judge", "candidates", "judged", "pair_features"]
+__all__ = [
+    "JUDGED",
+    "Candidate",
+    "OwnerJudge",
+    "bundled_judge",
+    "candidates",
+    "figure_of",
+    "judged",
+    "occurrences",
+    "owner_of",
+    "pair_features",
+]
 
 JUDGED = ("money", "other")  # the categories whose owners business pages got wrong
 _COMPANY_NOUN = re.compile(rf"\b{COMPANY_NOUN}\b")
@@ -124,13 +136,23 @@ def pair_features(sentence: str, quantity: Quantity, category: str, owner: Candi
     return features + figure
 
 
-def figure_of(fact: Fact) -> Quantity | None:
-    """The figure a fact states, found again in its sentence."""
+def figure_of(fact: Fact, occurrence: int = 0) -> Quantity | None:
+    """The figure a fact states, found again in its sentence: the ``occurrence``-th of its words there ("Japan
+    pledged $5 million and Norway pledged $5 million": Norway's is the second)."""
     quantities = find_quantities(fact.evidence)
-    same = [q for q in quantities if q.text == fact.quantity_text] or [
-        q for q in quantities if q.value == fact.quantity
-    ]
-    return same[0] if same else None
+    same = [q for q in quantities if q.text == fact.quantity_text]
+    same = same or [q for q in quantities if q.value == fact.quantity]
+    return same[min(occurrence, len(same) - 1)] if same else None
+
+
+def occurrences(facts: list[Fact]) -> list[int]:
+    """For each fact, how many facts before it state the same words in the same sentence."""
+    seen: Counter[tuple[str, str]] = Counter()
+    counts = []
+    for fact in facts:
+        counts.append(seen[fact.evidence, fact.quantity_text])
+        seen[fact.evidence, fact.quantity_text] += 1
+    return counts
 
 
 def owner_of(fact: Fact, sentence: str, quantity: Quantity, offered: list[Candidate]) -> Candidate | None:
@@ -159,11 +181,11 @@ class OwnerJudge:
         score = sum(self.weights.get(f, 0.0) for f in features)
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, score))))
 
-    def trusts(self, fact: Fact) -> bool:
-        """Whether a money or order fact's owner is likely enough right to show it."""
+    def trusts(self, fact: Fact, occurrence: int = 0) -> bool:
+        """Whether a money or order fact's owner is likely enough right to show it (``occurrence``: see figure_of)."""
         if fact.category not in JUDGED:
             return True
-        quantity = figure_of(fact)
+        quantity = figure_of(fact, occurrence)
         if quantity is None:
             return True
         offered = [c for c in candidates(fact.evidence) if not (c.start < quantity.end and c.end > quantity.start)]
@@ -178,7 +200,8 @@ def judged(facts: list[Fact], judge: OwnerJudge | None, *, rows: list[Fact] | No
     listed = rows or []
     if judge is None:
         return [*facts, *listed]
-    kept = [*(fact for fact in facts if judge.trusts(fact)), *listed]
+    trusted = [fact for fact, seen in zip(facts, occurrences(facts), strict=True) if judge.trusts(fact, seen)]
+    kept = [*trusted, *listed]
     wholes = {f.quantity for f in kept}
     return [f if f.part_of is None or f.part_of in wholes else replace(f, part_of=None) for f in kept]
 

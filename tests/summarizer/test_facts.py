@@ -308,6 +308,29 @@ def test_a_datelines_city_owns_nothing() -> None:
     assert [(f.who, f.quantity) for f in extract_facts(text)] == [("NATO", 120000)]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a headline "A – B:" labels no line: its figures are nobody's
+        ("Israel – Gaza: Airstrikes killed 500 people overnight. The UN said 1.9 million people have been displaced.",
+         [("casualties", None, 500, None), ("displaced", None, 1_900_000, None)]),
+        # one shared item is no list: the sender keeps its troops
+        ("Britain will send troops to Estonia and Poland (800 each).", [("troops", "United Kingdom", 800, "Estonia")]),
+        # an introduction that names others besides one country's troops abroad is no list of that country's
+        ("Besides the 90,000 U.S. troops stationed in Afghanistan, allied contributions include:\nBritain: 9,500\n"
+         "Germany: 4,500", [("troops", "United States", 90000, "Afghanistan"), ("troops", "United Kingdom", 9500, None),
+                            ("troops", "Germany", 4500, None)]),
+        # a name in a which-clause that owns nothing leaves the figure to the antecedent
+        ("The US thanked Poland, which along with Italy will send 300 troops.", [("troops", "Poland", 300, None)]),
+        # "the defence minister of Germany": "its" is Germany's
+        ("Britain said the defence minister of Germany would raise its contingent to 1,000 troops.",
+         [("troops", "Germany", 1000, None)]),
+    ],
+)  # fmt: skip
+def test_cases_the_second_review_found(text: str, expected: list[tuple[str, str | None, int, str | None]]) -> None:
+    assert [(f.category, f.who, f.quantity, f.where) for f in extract_facts(text)] == expected
+
+
 def test_a_line_labelled_with_a_dash_is_its_countrys() -> None:
     text = (
         "Here are the official figures per country:\n"
@@ -345,6 +368,7 @@ def test_its_troops_are_the_subjects(text: str, expected: list[tuple[str, int, s
          "France and Britain; six from Egypt; three each from Russia and Sweden and two each from Spain and Poland.",
          [(None, 157), ("ET", 9), ("CN", 8), ("US", 8), ("IT", 8), ("FR", 7), ("GB", 7), ("EG", 6), ("RU", 3),
           ("SE", 3), ("ES", 2), ("PL", 2)]),
+        ("The dead included eight each from China, the United States and Italy.", [("CN", 8), ("US", 8), ("IT", 8)]),
         ("The crash killed 150 people. There were two victims each from Australia, Argentina and Iran.",
          [(None, 150), ("AU", 2), ("AR", 2), ("IR", 2)]),
         # "A, B, C, two each" in an inline list: the figure for every country of its clause
