@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,15 +30,16 @@ from train_facts import DEFAULT_DATA as FIGURE_DATA  # noqa: E402
 from train_facts import examples, logistic_weights, train, write_weights  # noqa: E402
 
 from summarizer.facts.extract import read_parts  # noqa: E402
+from summarizer.facts.learned import bundled_json  # noqa: E402
 from summarizer.facts.record import Fact  # noqa: E402
 from summarizer.facts.trust import (  # noqa: E402
     JUDGED,
     Candidate,
     OwnerJudge,
-    candidates,
     figure_of,
     judged,
     occurrences,
+    offered_owners,
     owner_of,
     pair_features,
 )
@@ -48,7 +48,10 @@ REAL = ROOT / "tests" / "data" / "facts-real"
 DEFAULT_DATA = [REAL / name for name in ("dev", "heldout-1", "heldout-2", "heldout-3")]
 OUT = ROOT / "summarizer" / "data" / "owner_judge.json"
 # the figure models of the folds read as the shipped one does (bench/train_facts.py chose its threshold)
-FIGURE_THRESHOLD = json.loads((ROOT / "summarizer" / "data" / "fact_model.json").read_text("utf-8"))["threshold"]
+_FIGURE_MODEL = bundled_json("fact_model.json")
+if _FIGURE_MODEL is None:
+    raise SystemExit("no summarizer/data/fact_model.json: run python bench/train_facts.py first")
+FIGURE_THRESHOLD = float(_FIGURE_MODEL["threshold"])
 # at most 0.5: above it the judge would leave out owners it holds more likely right than wrong (cross-validation
 # on 894 passages favoured 0.6-0.7 by a hair, and they left out plain, right sums: "Alibaba is set to raise $12.9bn")
 THRESHOLDS = (0.3, 0.4, 0.5)
@@ -80,9 +83,9 @@ def pairs_of(passage: Passage, facts: list[Fact]) -> list[Pair]:
         if quantity is None:
             continue
         gold = [g for g in passage.gold if g["category"] == fact.category and same_quantity(g, fact.to_dict())]
-        offered = [c for c in candidates(fact.evidence) if not (c.start < quantity.end and c.end > quantity.start)]
+        offered = offered_owners(fact.evidence, quantity)
         options: list[Candidate | None] = [None, *offered]
-        chosen = owner_of(fact, fact.evidence, quantity, offered)
+        chosen = owner_of(fact, offered)
         if chosen is not None and chosen.kind == "elsewhere":
             options.append(chosen)
         for option in options:

@@ -17,8 +17,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from summarizer.countries import Mention, lexicon
@@ -37,6 +38,7 @@ __all__ = [
     "figure_of",
     "judged",
     "occurrences",
+    "offered_owners",
     "owner_of",
     "pair_features",
 ]
@@ -136,10 +138,26 @@ def pair_features(sentence: str, quantity: Quantity, category: str, owner: Candi
     return features + figure
 
 
+@lru_cache(maxsize=32)
+def _figures(sentence: str) -> tuple[Quantity, ...]:
+    """A sentence's figures, read once for all the facts it states."""
+    return tuple(find_quantities(sentence))
+
+
+@lru_cache(maxsize=32)
+def _candidates(sentence: str) -> tuple[Candidate, ...]:
+    return tuple(candidates(sentence))
+
+
+def offered_owners(sentence: str, quantity: Quantity) -> list[Candidate]:
+    """The names a sentence offers as owners of one of its figures: every candidate but the figure's own words."""
+    return [c for c in _candidates(sentence) if not (c.start < quantity.end and c.end > quantity.start)]
+
+
 def figure_of(fact: Fact, occurrence: int = 0) -> Quantity | None:
     """The figure a fact states, found again in its sentence: the ``occurrence``-th of its words there ("Japan
     pledged $5 million and Norway pledged $5 million": Norway's is the second)."""
-    quantities = find_quantities(fact.evidence)
+    quantities = _figures(fact.evidence)
     same = [q for q in quantities if q.text == fact.quantity_text]
     same = same or [q for q in quantities if q.value == fact.quantity]
     return same[min(occurrence, len(same) - 1)] if same else None
@@ -155,13 +173,13 @@ def occurrences(facts: list[Fact]) -> list[int]:
     return counts
 
 
-def owner_of(fact: Fact, sentence: str, quantity: Quantity, offered: list[Candidate]) -> Candidate | None:
-    """The candidate that is the fact's owner; an owner named in no candidate came from an earlier sentence."""
+def owner_of(fact: Fact, offered: list[Candidate]) -> Candidate | None:
+    """The offered candidate that is the fact's owner; an owner named in none came from an earlier sentence."""
     if fact.who is None:
         return None
     for candidate in offered:
         same = candidate.code == fact.country_code if fact.country_code else candidate.who == fact.who
-        if same and not (candidate.start < quantity.end and candidate.end > quantity.start):
+        if same:
             return candidate
     return Candidate(0, 0, fact.who, fact.country_code, "elsewhere")
 
@@ -188,20 +206,19 @@ class OwnerJudge:
         quantity = figure_of(fact, occurrence)
         if quantity is None:
             return True
-        offered = [c for c in candidates(fact.evidence) if not (c.start < quantity.end and c.end > quantity.start)]
-        owner = owner_of(fact, fact.evidence, quantity, offered)
+        offered = offered_owners(fact.evidence, quantity)
+        owner = owner_of(fact, offered)
         features = pair_features(fact.evidence, quantity, fact.category, owner, len(offered))
         return self.probability(features) >= self.threshold
 
 
-def judged(facts: list[Fact], judge: OwnerJudge | None, *, rows: list[Fact] | None = None) -> list[Fact]:
+def judged(facts: list[Fact], judge: OwnerJudge | None, *, rows: Sequence[Fact] = ()) -> list[Fact]:
     """The sentences' facts the judge trusts (all of them without a judge), then the list and table ``rows``, read
     under their list's own heading and not judged; a part whose whole is gone stands alone."""
-    listed = rows or []
     if judge is None:
-        return [*facts, *listed]
+        return [*facts, *rows]
     trusted = [fact for fact, seen in zip(facts, occurrences(facts), strict=True) if judge.trusts(fact, seen)]
-    kept = [*trusted, *listed]
+    kept = [*trusted, *rows]
     wholes = {f.quantity for f in kept}
     return [f if f.part_of is None or f.part_of in wholes else replace(f, part_of=None) for f in kept]
 
