@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from summarizer.countries import Mention, MentionKind, lexicon
-from summarizer.facts.mentions import JOINED, coordinated_after, coordinated_before, is_ethnic_group
+from summarizer.facts.mentions import EACH_FROM, JOINED, coordinated_after, coordinated_before, is_ethnic_group
 from summarizer.facts.organisations import organisation
 from summarizer.numbers import Quantity, find_quantities
 
@@ -340,13 +340,12 @@ def _figure_then_owner(segment: str, line: int, evidence: str) -> ListRow | None
 # the items of "nine Ethiopians; eight each from China, the United States and Italy; ... three each from Russia and
 # Sweden and two each from Spain and Poland"
 _FIGURE_ITEMS = re.compile(r";|\s+and\s+(?=\S+\s+each\s+from\b)")
-_EACH_FROM = re.compile(r"\s+each\s+from\s")
 
 
 def _figure_then_owners(segment: str, line: int, evidence: str) -> list[ListRow]:
     """ "4,365 Germans", or one row for each country of "eight each from China, the United States and Italy"."""
     row = _figure_then_owner(segment, line, evidence)
-    if row is None or row.owner is None or not _EACH_FROM.match(segment[row.quantity.end :]):
+    if row is None or row.owner is None or not EACH_FROM.search(segment[row.quantity.end : row.owner.start]):
         return [row] if row is not None else []
     mentions = lexicon().mentions(segment)
     first = next((m for m in mentions if m.start == row.owner.start), None)

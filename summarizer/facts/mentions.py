@@ -199,6 +199,10 @@ NAMES_A_THING = re.compile(
 )
 
 
+# between a figure and the first of the owners it is shared by: "eight each from China, …", "One victim each came
+# from Britain, …"
+EACH_FROM = re.compile(r"\beach\s+(?:came\s+)?from\s+(?:the\s+)?$")
+
 # what joins coordinated owners: "France, Italy and the United States", "Austria & Sweden"
 JOINED = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?", re.IGNORECASE)
 

@@ -7,6 +7,7 @@ import re
 from summarizer.countries import Mention, MentionKind
 from summarizer.facts.mentions import (
     COMPANY_NOUN_AFTER,
+    EACH_FROM,
     NAMES_A_THING,
     coordinated_after,
     coordinated_before,
@@ -24,7 +25,6 @@ _WITH_OPENING = re.compile(r"^\s*With\s+(?:\w+\s+){0,2}$")
 
 _FROM = re.compile(r"^\s+(?:each\s+)?from\s+(?:the\s+)?$")
 
-_EACH_FROM = re.compile(r"\beach\s+(?:came\s+)?from\s+(?:the\s+)?$")  # "One victim each came from Britain, …"
 
 _WHICH_CLAUSE = re.compile(r",\s*(?:which|who)\b(?:[^,;]|,(?=\d))*$")
 _WERE = re.compile(r"\s+of\s+(?:those|the)\s+(?:\w+\s+){0,2}?(?:were|was)\s+")
@@ -70,7 +70,7 @@ def stated_owners(
     withdrawn = _WITHDRAW.search(sentence[max(0, quantity.start - LOOK_BACK) : quantity.start])
     following = next((m for m in mentions if m.start > quantity.end), None)
     near = following is not None and following.start - quantity.end <= 40 and not withdrawn
-    if near and following and _EACH_FROM.search(sentence[quantity.end : following.start]):  # "eight each from China,
+    if near and following and EACH_FROM.search(sentence[quantity.end : following.start]):  # "eight each from China,
         return coordinated_after(sentence, mentions, following)  # the United States and Italy": all three
     for mention in mentions:  # "130 German soldiers"
         if head.mods_start <= mention.start < head.mods_end and mention.kind is not MentionKind.ALLIANCE:
