@@ -8,8 +8,9 @@ of name it is and the words around both. ``bench/train_judge.py`` trains it on e
 owner of each money and order figure, right and wrong alike, not only on the rules' choices (on those, tuned on the
 same passages, a judge learnt nothing). A sentence's money or order fact whose owner the model doubts is left out
 (a list's rows and a table's cells are read under their own heading, and not judged): a reader would rather see no
-fact than a wrong one. It is a trade, not a fix: on fresh passages it left out about as many
-right sums as wrong ones, and it has not learnt every pattern ("Reynolds American" still reads as American money).
+fact than a wrong one. It is a trade, not a fix: on fresh passages (tests/data/facts-real/heldout-4) it left out 7
+of 47 sums, one of them right, and it has not learnt every pattern ("Reynolds American" still reads as American
+money).
 """
 
 from __future__ import annotations
