@@ -48,6 +48,16 @@ _CURRENCY_SIGNS = {
     "CAD": "C$",
     "NZD": "NZ$",
     "HKD": "HK$",
+    "SGD": "S$",
+    "TWD": "NT$",
+    "BRL": "R$",
+    "NGN": "₦",
+    "KRW": "₩",
+    "PHP": "₱",
+    "TRY": "₺",
+    "ILS": "₪",
+    "KES": "KSh",
+    "MYR": "RM",
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Quantity", "find_quantities"]
+__all__ = ["SCALES", "Quantity", "find_quantities"]
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -14,7 +14,7 @@ _UNITS = {
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
     "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
            "trillion": 1_000_000_000_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000,
            "b": 1_000_000_000, "k": 1_000, "tn": 1_000_000_000_000, "crore": 10_000_000,
            "lakh crore": 1_000_000_000_000, "lakh": 100_000}  # fmt: skip
@@ -27,7 +27,10 @@ _QUALIFIERS = {
     "~": "approx", "c.": "approx", "circa": "approx",
 }  # fmt: skip
 
-_CURRENCY = r"(?:US\$|A\$|C\$|NZ\$|HK\$|\$|€|£|¥|₹|₽|\b(?:USD|EUR|GBP|CHF|JPY|INR|Rs\.?)(?=\s?\d))"
+_CURRENCY = (
+    r"(?:US\$|A\$|C\$|NZ\$|HK\$|S\$|NT\$|R\$|\$|€|£|¥|₹|₽|₦|₩|₱|₺|₪"
+    r"|\b(?:USD|EUR|GBP|CHF|JPY|INR|Rs\.?|K?Sh|Ksh|RM)(?=\s?\d))"
+)  # "Sh55.3 billion" (Kenyan shillings), "RM5 billion" (ringgit): written before the figure, as the others
 # Indian grouping first ("2,70,000", "1,64,000"), then thousands by commas, spaces or apostrophes, then digits
 _DIGITS = (
     r"\d{1,2}(?:,\d{2})+,\d{3}(?!\d)(?:\.\d+)?"
@@ -42,7 +45,10 @@ _WORD_NUMBER = (
 )
 _SCALE = r"(?:hundred|thousand|million|billion|trillion|lakh\s+crore|crore|lakh|bn|mn|m|k|tn)\b"
 # a figure starts a word, or follows its currency code at once ("Rs847.156 million", "USD5m")
-_FIGURE_START = r"(?:(?<=\bRs)|(?<=\bRs\.)|(?<=\bUSD)|(?<=\bEUR)|(?<=\bGBP)|(?<=\bINR)|(?<![\w./-]))"
+_FIGURE_START = (
+    r"(?:(?<=\bRs)|(?<=\bRs\.)|(?<=\bUSD)|(?<=\bEUR)|(?<=\bGBP)|(?<=\bINR)|(?<=\bSh)|(?<=\bKSh)|(?<=\bKsh)|(?<=\bRM)"
+    r"|(?<![\w./-]))"
+)
 _QUALIFIER = r"(?:" + "|".join(re.escape(q) for q in sorted(_QUALIFIERS, key=len, reverse=True)) + r")"
 
 _PATTERN = re.compile(
@@ -101,7 +107,7 @@ def _from_match(match: re.Match[str]) -> Quantity | None:
     if match.group("vague") or match.group("several"):
         value, bound = None, "approx"
     elif match.group("bnum"):
-        factor = _SCALES.get((match.group("bscale") or "").lower(), 1)
+        factor = SCALES.get((match.group("bscale") or "").lower(), 1)
         value, high = _digits(match.group("bnum")) * factor, _digits(match.group("bnum2")) * factor
         bound, currency = "approx", match.group("bcur")
     elif match.group("ndozen"):  # "two dozen"; "several dozen" is vague
@@ -115,7 +121,7 @@ def _from_match(match: re.Match[str]) -> Quantity | None:
         scale = (match.group("scale") or "").lower()
         if scale in ("m", "b", "k") and not match.group("cur"):
             scale = ""  # "30m" is metres, "5k" a run: single letters scale only money
-        factor = _SCALES.get(scale, 1)
+        factor = SCALES.get(scale, 1)
         value = round(value * factor, 2)  # 8.7 trillion is 8,700,000,000,000, not …999.999
         second = match.group("num2") or match.group("num3")
         if second:
@@ -130,7 +136,7 @@ def _from_match(match: re.Match[str]) -> Quantity | None:
         value = _word_value(word)
         for group in ("wscale", "wscale2"):
             if match.group(group):
-                value *= _SCALES[match.group(group).lower()]
+                value *= SCALES[match.group(group).lower()]
         if match.group("wrest") and match.group("wscale"):  # "Two-hundred and forty-eight"
             value += _word_value(match.group("wrest"))
         if value == 0:

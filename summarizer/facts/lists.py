@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 
 from summarizer.countries import Mention, MentionKind, lexicon
 from summarizer.facts.mentions import EACH_FROM, JOINED, coordinated_after, coordinated_before, is_ethnic_group
+from summarizer.facts.money import CURRENCY_SIGNS, CURRENCY_WORDS
 from summarizer.facts.organisations import organisation
-from summarizer.numbers import Quantity, find_quantities
+from summarizer.numbers import SCALES, Quantity, find_quantities
 
 __all__ = ["LABEL", "ListRow", "line_label", "list_rows"]
 
@@ -98,6 +99,7 @@ class ListRow:
     line: int
     origin: Mention | None = None  # whose the figure is where the row names a host: refugees' origin, troops' sender
     hosted: bool = False  # the row's country hosts the refugees (and the list does not say where they came from)
+    scaled: bool = False  # the column's heading gave the sum its currency and scale ("Billions of dollars")
 
 
 def _titled(text: str) -> str:
@@ -194,15 +196,13 @@ def _rows_in_line(line: str, number: int, header: list[str] | None = None) -> li
     """A table row ("Germany | 4,341", every figure of "Indonesia | 126,473 | 93,943" under its column's heading),
     a list line ("Britain: 9,500"), or inline items in a sentence."""
     company = _company_column(header) if "|" in line and header else None
-    if company is not None:
-        return _company_sums(line, number, company)
+    if company is not None and header is not None:
+        return _company_sums(line, number, company, header)
     if "|" in line:
         row = _table_row(line, number)
         if row is None or not header:
             return [row] if row else []
-        columns = _more_columns(line, row, header)
-        relabelled = bool(columns) and columns[0].quantity is row.quantity  # the first figure, read by its heading
-        return columns if relabelled else [row, *columns]
+        return _columns(line, row, header)
     inline = _inline_rows(line, number)
     if inline:
         return inline
@@ -228,14 +228,15 @@ def _table_row(line: str, number: int) -> ListRow | None:
     return None
 
 
-def _more_columns(line: str, first: ListRow, header: list[str]) -> list[ListRow]:
-    """The figures of a table row after its own, each counted by its column's heading ("Country | dead | missing |
-    total"): a heading naming what it counts gives the category, "total" the table's; any other (population, %,
-    year) is no key fact, and a figure the row gave already ("298 | - | 298") is the same one."""
+def _columns(line: str, first: ListRow, header: list[str]) -> list[ListRow]:
+    """Every figure of a table row, each counted by its column's heading ("Country | dead | missing | total"): a
+    heading naming what it counts gives the category, a sum's heading its currency and scale ("Billions of
+    dollars"), "total" the table's; a rate, share or rank ("Per Cent") is no key fact, and a figure the row gave
+    already ("298 | - | 298") is the same one. A row whose first figure's heading says nothing stays as it was read."""
     cells = [cell.strip() for cell in line.split("|")]
     owner_cell = next((i for i, cell in enumerate(cells) if _TOTAL.match(cell) or _names_owner(cell, first)), None)
     if owner_cell is None:
-        return []
+        return [first]
     rows: list[ListRow] = []
     values: set[float] = set()
     for index, cell in enumerate(cells[owner_cell + 1 :], start=owner_cell + 1):
@@ -243,18 +244,55 @@ def _more_columns(line: str, first: ListRow, header: list[str]) -> list[ListRow]
         if quantity is None or quantity.value is None:
             continue
         heading = header[index] if index < len(header) else ""
-        category, _ = _row_category(f" {heading}", quantity)
-        if not values:
-            values.add(quantity.value)  # the row's own figure, read already: its heading may say what it counts
-            if category is not None and not _NOT_COUNTED.search(heading):
-                rows.append(replace(first, category=category, unit=heading.lower()))
-            continue
-        counted = category is not None or _TOTAL_ROW.match(heading)
-        if not counted or _NOT_COUNTED.search(heading) or quantity.value in values:
-            continue
+        own, repeated = not values, quantity.value in values  # the row's own figure was read already
         values.add(quantity.value)
-        rows.append(replace(first, quantity=quantity, category=category, unit=heading.lower()))  # "93,943 missing"
+        if _NOT_COUNTED.search(heading) or repeated:
+            continue
+        row = first if own else replace(first, quantity=quantity)
+        money = money_column(heading) if not quantity.currency else None
+        if money is not None:
+            scaled = replace(row.quantity, value=_times(quantity, money[1]), currency=money[0])
+            rows.append(replace(row, quantity=scaled, category="money", unit="", scaled=True))
+            continue
+        category, _ = _row_category(f" {heading}", quantity)
+        if own:
+            rows.append(first if category is None else replace(first, category=category, unit=heading.lower()))
+        elif category is not None or _TOTAL_ROW.match(heading):
+            rows.append(replace(row, category=category, unit=heading.lower()))  # "93,943 missing"
     return rows
+
+
+# a column of sums names its currency, and often its scale: "Billions of dollars", "2010 Profits ($ millions)",
+# "Since October 1984 (£ Million)", "Aid (US$m)"
+_HEADING_CURRENCY = re.compile(
+    r"(?P<sign>US\s?\$|A\$|C\$|HK\$|\$|€|£|¥)|\b(?P<code>USD|EUR|GBP|JPY)\b|\b(?P<word>dollars|euros|pounds|yen)\b",
+    re.IGNORECASE,
+)
+_HEADING_SCALE = re.compile(r"(?<![a-z])(?P<scale>thousand|million|billion|trillion|mn|bn|tn|m)s?\b", re.IGNORECASE)
+_SIGN_OF = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+
+
+def _times(quantity: Quantity, scale: float) -> float:
+    """A cell's figure in the column's scale, from its digits ("16.894" US$ million is 16,894,000, though the
+    figure reads 16.89 on its own)."""
+    digits = re.search(r"\d[\d,]*(?:\.\d+)?", quantity.text)
+    value = float(digits.group(0).replace(",", "")) if digits else quantity.value or 0.0
+    return round(value * scale, 2)
+
+
+def money_column(heading: str) -> tuple[str, float] | None:
+    """The currency sign and scale a table column's heading gives its bare figures, None where it names no
+    currency (a count, a share, a year)."""
+    currency = _HEADING_CURRENCY.search(heading)
+    if currency is None:
+        return None
+    if currency.group("sign"):
+        sign = re.sub(r"\s", "", currency.group("sign")).upper()
+    else:
+        code = currency.group("code") or CURRENCY_WORDS[currency.group("word").lower()]
+        sign = _SIGN_OF[code.upper()]
+    scale = _HEADING_SCALE.search(heading)
+    return (sign if sign in CURRENCY_SIGNS else "$"), float(SCALES[scale.group("scale").lower()] if scale else 1)
 
 
 def _names_owner(cell: str, row: ListRow) -> bool:
@@ -264,11 +302,17 @@ def _names_owner(cell: str, row: ListRow) -> bool:
 
 
 def table_header(line: str) -> list[str] | None:
-    """A table's heading row: cells and no figures ("Country | dead | missing | total"); not the rule under it
+    """A table's heading row: cells that name, none starting with a figure ("Country | dead | missing | total",
+    "Rank | Company | Global 500 Rank | 2010 Profits ($ millions)"; a year is a name there); not the rule under it
     ("|---|---|") that cleaning writes."""
-    if "|" not in line or re.search(r"\d", line) or re.fullmatch(r"[|\s:-]+", line):
+    if "|" not in line or re.fullmatch(r"[|\s:-]+", line) or not re.search(r"[A-Za-z]{2}", line):
         return None
-    return [cell.strip() for cell in line.split("|")]
+    cells = [cell.strip() for cell in line.split("|")]
+    for cell in cells:
+        first = next(iter(find_quantities(cell)), None)
+        if first is not None and first.start == 0 and not is_year_shaped(first):
+            return None
+    return cells
 
 
 # a column of rates, shares or changes counts nothing: "Share of refugees (%)", "Deaths per million", "Change"
@@ -383,19 +427,30 @@ def _company_column(header: list[str]) -> int | None:
     return next((i for i, cell in enumerate(header) if _COMPANY_HEADING.fullmatch(cell.strip())), None)
 
 
-def _company_sums(line: str, number: int, column: int) -> list[ListRow]:
-    """The sums in a row of a table of companies (their names in ``column``), each the company's; its other figures
-    (a count of fines, a rank, the staff) are no key facts, and its country column is where the company is, not who
-    owns the sum."""
+def _company_sums(line: str, number: int, column: int, header: list[str]) -> list[ListRow]:
+    """The sums in a row of a table of companies (their names in ``column``), each the company's: written with
+    their currency, or under a heading that gives it ("2010 Profits ($ millions)"); its other figures (a count of
+    fines, a rank, the staff, a change in per cent) are no key facts, and its country column is where the company
+    is, not who owns the sum."""
     cells = [cell.strip() for cell in line.split("|")]
     if column >= len(cells) or not cells[column]:
         return []
     owner = organisation(cells[column], line.find(cells[column]))
     rows = []
-    for cell in cells[column + 1 :]:
-        sums = [q for q in find_quantities(cell) if q.currency and q.value is not None]
-        if sums:
-            rows.append(ListRow(owner=owner, quantity=sums[0], category="money", unit="", evidence=line, line=number))
+    for index, cell in enumerate(cells[column + 1 :], start=column + 1):
+        heading = header[index] if index < len(header) else ""
+        money = money_column(heading) if not _NOT_COUNTED.search(heading) else None
+        found = [q for q in find_quantities(cell) if q.value is not None]
+        quantity = next((q for q in found if q.currency), found[0] if found and money else None)
+        if quantity is None or quantity.value is None:
+            continue
+        scaled = not quantity.currency and money is not None
+        if scaled and money is not None:
+            quantity = replace(quantity, value=_times(quantity, money[1]), currency=money[0])
+        rows.append(
+            ListRow(owner=owner, quantity=quantity, category="money", unit="", evidence=line, line=number,
+                    scaled=scaled)
+        )  # fmt: skip
     return rows
 
 
@@ -414,8 +469,9 @@ def list_rows(text: str) -> list[ListRow]:
     found: list[tuple[int, list[ListRow]]] = []
     header: list[str] | None = None
     for number, line in enumerate(lines):
-        header = table_header(line) or (header if "|" in line else None)  # a heading holds until the table ends
-        found.append((number, _rows_in_line(line, number, header)))
+        heading = table_header(line)
+        header = heading or (header if "|" in line else None)  # a heading holds until the table ends
+        found.append((number, [] if heading else _rows_in_line(line, number, header)))
     rows: list[ListRow] = []
     block: list[ListRow] = []
     block_start = 0
@@ -486,7 +542,7 @@ def _settle(block: list[ListRow], intro: list[str], before: list[str] | None = N
         if displaced and not by_nationality:
             origin = _origin(intro) or _origin(before or [])  # "or": a second table of one crisis
         hosted = displaced and origin is None and _rows_are_hosts(intro, before or [], row)
-        if scale != 1 and row.quantity.value is not None and not _SCALED.search(row.quantity.text):
+        if scale != 1 and row.quantity.value is not None and not row.scaled and not _SCALED.search(row.quantity.text):
             row = replace(row, quantity=replace(row.quantity, value=row.quantity.value * scale))
         settled.append(replace(row, category=row.category or category, unit=unit, origin=origin, hosted=hosted))
     return settled

@@ -12,6 +12,7 @@ from summarizer.numbers import Quantity
 CURRENCY_WORDS = {
     "dollars": "USD",
     "euros": "EUR",
+    "euro": "EUR",  # "2.7 billion euro"
     "pounds": "GBP",
     "yen": "JPY",
     "roubles": "RUB",
@@ -49,6 +50,18 @@ CURRENCY_SIGNS = {
     "HK$": "HKD",
     "Rs": "INR",
     "Rs.": "INR",
+    "S$": "SGD",
+    "NT$": "TWD",
+    "R$": "BRL",
+    "₦": "NGN",
+    "₩": "KRW",
+    "₱": "PHP",
+    "₺": "TRY",
+    "₪": "ILS",
+    "Sh": "KES",
+    "KSh": "KES",
+    "Ksh": "KES",
+    "RM": "MYR",
 }
 
 # Money that is a price, a rate or a level, not an amount someone has: "$68.75 a barrel", "$2.53 per share",
@@ -114,7 +127,7 @@ def money_head(sentence: str, quantity: Quantity) -> Head | None:
         return Head(
             "money", CURRENCY_SIGNS.get(quantity.currency, quantity.currency), quantity.end, quantity.end, quantity.end
         )
-    word = re.match(rf"^\s+(?:US\s+)?(?P<word>{CURRENCY_WORD})\b", sentence[quantity.end :])
+    word = re.match(rf"^\s+(?:US\s+|U\.S\.\s+)?(?P<word>{CURRENCY_WORD})\b", sentence[quantity.end :])
     if word:
         return Head("money", CURRENCY_WORDS[word.group("word")], quantity.end, quantity.end, quantity.end + word.end())
     return None

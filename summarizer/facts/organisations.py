@@ -14,7 +14,9 @@ _NOT_ORGANISATIONS = (
     "Meanwhile|Last|Next|Earlier|Later|Analysts|Investors|Officials|Shares|According|After|Before|While|When|If|"
     "Under|Over|With|For|From|By|As|Since|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|President|"
     "Mr|Mrs|Ms|Dr|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Several|Many|Some|All|Both|Most|Few|Including|"
-    "Excluding|Despite|Among|Amid|Together|Combined|Boosted|Following|Overall|Total|Altogether|Within|Donor|Donors"
+    "Excluding|Despite|Among|Amid|Together|Combined|Boosted|Following|Overall|Total|Altogether|Within|Donor|Donors|"
+    "Net|Operating|Revenue|Revenues|Profit|Profits|Sales|Quarterly|Annual|Consolidated|Standalone|Pre-tax|Full-year|"
+    "First-quarter|Second-quarter|Third-quarter|Fourth-quarter|First-half|Half-year|Group|Underlying"
 )
 
 _ORGANISATION_VERB = re.compile(
@@ -24,6 +26,12 @@ _ORGANISATION_VERB = re.compile(
     r"pick(?:s|ed)?\s+up|finali[sz](?:e|es|ed)|firm(?:s|ed)?\s+up|buying|selling|paying|investing|spending|"
     r"acquiring|ordering|placing)\b"
 )
+_RESULT = re.compile(
+    r"(?<!non-)(?:net\s+|operating\s+|pre-tax\s+|pretax\s+|quarterly\s+|annual\s+)?(?:profits?|revenues?|sales|"
+    r"losses|loss|income|earnings|turnover)(?=\s+(?:(?:for|in)\s+[^.;$€£]{0,50}?\s+)?(?:rose|fell|grew|jumped|climbed|"
+    r"declined|dropped|increased|decreased|slumped|surged|soared|plunged|tumbled|came\s+in|stood|totall?ed|reached|"
+    r"was|were|of|to|at|hit)\b)"
+)  # a company's results are its sums: "Safaricom … its net profit … grew to Sh55.3 billion"
 
 NAME_RUN = re.compile(r"[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|&|of|and(?=\s+(?:Company|Co\b|Sons\b))))*")
 
@@ -59,10 +67,17 @@ def organisation_owner(sentence: str, end: int, mentions: list[Mention], context
         if named:
             return named[0]  # "an order for 20 jets from the US Air Force"
         return organisation(buyer.group("buyer").rstrip("."), buyer.start("buyer"))
-    verbs = list(_ORGANISATION_VERB.finditer(sentence, max(0, end - WINDOW), end))
-    if not verbs:
-        return None
-    verb = verbs[-1]  # "Shell paid $1 billion while BP raised $2 billion": BP's verb is the last before BP's sum
+    for pattern in (_ORGANISATION_VERB, _RESULT):  # "Home Depot reported net profit of": the verb's subject first
+        verbs = list(pattern.finditer(sentence, max(0, end - WINDOW), end))
+        subject = _subject(sentence, verbs[-1], mentions, context) if verbs else None
+        if subject is not None:
+            return subject
+    return None
+
+
+def _subject(sentence: str, verb: re.Match[str], mentions: list[Mention], context: Context) -> Mention | None:
+    """The company that is the subject of ``verb``, the last one before the figure ("Shell paid $1 billion while
+    BP raised $2 billion": BP's verb is the last before BP's sum)."""
     said = sentence[: verb.start()]
     dateline = LEADING_DATELINE.match(said)  # "New Delhi, Sep 9 (PTI)", read before its acronym is blanked
     subject = _ACRONYM.sub(lambda m: " " * len(m.group(0)), said)  # "Millat Tractors (MTL)"

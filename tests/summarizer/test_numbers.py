@@ -24,6 +24,10 @@ from summarizer.numbers import find_quantities
         ("nearly 40 soldiers", 40, True, "max"),
         ("a net profit of Rs847.156 million", 847_156_000, False, None),  # a code's digits may follow it at once
         ("USD5m", 5_000_000, False, None),
+        ("grew to Sh55.3 billion", 55_300_000_000, False, None),  # Kenyan shillings, written as Nairobi writes them
+        ("KSh 3 billion", 3_000_000_000, False, None),
+        ("₦20 billion", 20_000_000_000, False, None),
+        ("RM5 billion", 5_000_000_000, False, None),
     ],
 )
 def test_news_numbers(text: str, value: float | None, approx: bool, bound: str | None) -> None:
@@ -55,3 +59,11 @@ def test_one_counts_only_where_the_caller_says() -> None:
     assert [q.value for q in find_quantities("one soldier", ones=soldier)] == [1]
     assert find_quantities("the one soldier", ones=soldier) == []  # "the one in Iraq"
     assert find_quantities("one soldier") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [("Sh55.3 billion", "Sh"), ("S$45 million", "S$"), ("₦20 billion", "₦"), ("RM5 billion", "RM"), ("Shares 5", None)],
+)
+def test_the_currencies_of_african_and_asian_reporting_are_read(text: str, currency: str | None) -> None:
+    assert find_quantities(text)[-1].currency == currency
