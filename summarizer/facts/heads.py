@@ -147,7 +147,7 @@ _TROOP_LEVEL = re.compile(
     r"(?:military\s+|American\s+|U\.?S\.?\s+)?presence|drawdown|force\s+(?:levels?|size)|(?:troop|military|force|mission|current|total)\s+strength|"
     r"(?:reduc|cut|increas|rais|boost|lower|trim|expand|doubl|halv|bring|withdraw|draw\w*\s+down|scal\w*\s+(?:back|down))"
     r"\w*\s+(?:\w+\s+){0,3}?"
-    r"(?:troops|forces|soldiers|contingent|personnel|deployment))\b"
+    r"(?:troops|forces|force|soldiers|contingent|personnel|deployment))\b"
     r"(?:[^.;]|\.(?=[\w-])){0,60}?\b(?:to|at|of|from)\s+" + _APPROX_WORD + "$",
     re.IGNORECASE,
 )

@@ -20,6 +20,10 @@ from summarizer.facts.places import LOOK_BACK, STRUCK, is_locative
 from summarizer.facts.record import Context, Head
 from summarizer.numbers import Quantity
 
+# the size of a force, then the words before its name: "a 1,200-strong NATO multinational battalion", "the
+# 35-nation, 30,800-member UN military operation"
+_FORCE_SIZE = re.compile(r"-(?:strong|member|man)\s+(?:[a-z-]+\s+){0,2}")
+
 # "With about 90,000 troops, the United States is …": the owner is the subject after the opening phrase
 _WITH_OPENING = re.compile(r"^\s*With\s+(?:\w+\s+){0,2}$")
 
@@ -72,6 +76,10 @@ def stated_owners(
     near = following is not None and following.start - quantity.end <= 40 and not withdrawn
     if near and following and EACH_FROM.search(sentence[quantity.end : following.start]):  # "eight each from China,
         return coordinated_after(sentence, mentions, following)  # the United States and Italy": all three
+    force = _FORCE_SIZE.match(sentence, quantity.end)
+    alliance = next((m for m in mentions if m.start >= quantity.end), None) if force else None
+    if alliance and force and alliance.start <= force.end() + 1 and alliance.kind is MentionKind.ALLIANCE:
+        return [alliance]  # "a 1,200-strong NATO multinational battalion": the alliance's
     for mention in mentions:  # "130 German soldiers"
         if head.mods_start <= mention.start < head.mods_end and mention.kind is not MentionKind.ALLIANCE:
             return [mention]

@@ -1047,3 +1047,21 @@ def test_a_company_table_reads_the_sums_its_heading_names_and_no_rank_or_change(
 def test_a_companys_results_are_its_sums(text: str, expected: list[tuple[str, int]]) -> None:
     """The rules' owners, before the owner judge decides which to show."""
     assert [(f.who, f.quantity) for f in read_facts(text, bundled_model()) if f.category == "money"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Pakistan provides the largest contingent in the 35-nation, 30,800-member UN military operation",
+            [("UN", 30_800)],
+        ),
+        ("The German infantry will form part of a 1,200-strong NATO multinational battalion.", [("NATO", 1_200)]),
+        ("After the invasion, coalition forces included 300,000 troops from 38 countries.", [("coalition", 300_000)]),
+        ("At its peak in June 1995, UNMIH deployed over 6,000 military personnel.", [("UN", 6_000)]),
+        ("The Security Council passed a resolution cutting the UN force in Rwanda to 270.", [("UN", 270)]),
+        ("Britain sent a 500-strong German-trained battalion.", [("United Kingdom", 500)]),
+    ],
+)
+def test_a_force_of_several_nations_is_its_alliances(text: str, expected: list[tuple[str, int]]) -> None:
+    assert [(f.who, f.quantity) for f in extract_facts(text) if f.category == "troops"] == expected
