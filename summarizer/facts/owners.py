@@ -80,8 +80,9 @@ def stated_owners(
     alliance = next((m for m in mentions if m.start >= quantity.end), None) if force else None
     if alliance and force and alliance.start <= force.end() + 1 and alliance.kind is MentionKind.ALLIANCE:
         return [alliance]  # "a 1,200-strong NATO multinational battalion": the alliance's
-    for mention in mentions:  # "130 German soldiers"
-        if head.mods_start <= mention.start < head.mods_end and mention.kind is not MentionKind.ALLIANCE:
+    for mention in mentions:  # "130 German soldiers"; not "18,000 are in Mauritania", where they are
+        within = head.mods_start <= mention.start < head.mods_end and mention.kind is not MentionKind.ALLIANCE
+        if within and not is_locative(sentence, mention):
             return [mention]
     for mention in mentions:  # "70 soldiers from Sweden"; not "withdraw 1,600 troops from Iraq"
         gap = _FROM.match(sentence[head.end : mention.start]) if mention.start > head.end else None
@@ -195,6 +196,8 @@ def implied_owner(
         here = [m for m in mentions if m.code and m.who == where and m.kind is MentionKind.NAME]
         if here:  # "dead in Somalia"; not "in Kabul", where the dead may be anyone's
             return here[:1]
+    if head.category == "displaced" and "migrants" in (head.unit, context.last.unit if context.last else ""):
+        return []  # "606,800 migrants have fled" Libya, "over 271,000 into Tunisia": many of them foreigners there
     if head.category == "displaced":
         fled = fled_from(sentence, mentions)
         if fled is not None:

@@ -12,8 +12,9 @@ from summarizer.facts.places import LOOK_BACK, is_locative
 from summarizer.facts.record import Context
 
 _CONFLICT_IN = re.compile(
-    r"\b(?:war|fighting|conflict|violence|crisis|invasion|persecution|attacks?|crackdown)\s+"
-    r"(?:in|of)\s+(?:the\s+)?$"
+    r"\b(?:war|fighting|conflict|violence|crisis|invasion|persecution|attacks?|crackdown|clashes|unrest)\s+"
+    r"(?:(?:erupted|broke\s+out|began|started)\s+)?(?:in|of)\s+(?:the\s+)?"
+    r"(?:(?:north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+)?$"
     r"|\b(?:fled|fleeing)\s+(?:from\s+)?$"  # "fled from Sudan"
     # "600,000 people … have left Kosovo"; not "The delegation left Germany on Monday"
     r"|\b(?:have|has|had)\s+(?:now\s+|already\s+)?left\s+$",

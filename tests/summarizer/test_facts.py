@@ -1065,3 +1065,29 @@ def test_a_companys_results_are_its_sums(text: str, expected: list[tuple[str, in
 )
 def test_a_force_of_several_nations_is_its_alliances(text: str, expected: list[tuple[str, int]]) -> None:
     assert [(f.who, f.quantity) for f in extract_facts(text) if f.category == "troops"] == expected
+
+
+def test_refugees_listed_by_host_are_the_fled_countrys_and_the_host_is_where() -> None:
+    text = (
+        "Since clashes started in Mali on January 17, neighbouring countries have reported a steady influx of "
+        "refugees. More than 18,000 are in Mauritania, 18,000 in Niger and over 8,000 in Burkina Faso."
+    )
+    facts = [(f.who, f.quantity) for f in extract_facts(text) if f.category == "displaced"]
+    assert facts and all(who == "Mali" for who, _ in facts)  # never Mauritania, where the first of them are
+    assert 8_000 in [quantity for _, quantity in facts]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "More than 44,000 people have fled the month-long violence in northern Mali.",
+        "Since violence erupted in Mali, 44,000 people have fled.",
+    ],
+)
+def test_the_country_people_flee_may_be_named_with_its_region_or_its_violence_erupting(text: str) -> None:
+    assert [(f.who, f.quantity) for f in extract_facts(text) if f.category == "displaced"] == [("Mali", 44_000)]
+
+
+def test_migrants_who_fled_a_country_are_not_said_to_be_its_people() -> None:
+    text = "Since violence erupted in Libya, more than 606,800 migrants have fled to neighbouring countries."
+    assert [(f.who, f.quantity) for f in extract_facts(text) if f.category == "displaced"] == [(None, 606_800)]
