@@ -24,6 +24,9 @@ from summarizer.numbers import Quantity
 # 35-nation, 30,800-member UN military operation"
 _FORCE_SIZE = re.compile(r"-(?:strong|member|man)\s+(?:[a-z-]+\s+){0,2}")
 
+# a country the figure's own words say it is in: "18,000 are in Mauritania" (not "5,100 for France")
+_IN_PLACE = re.compile(r"\b(?:in|into|inside|at)\s+(?:the\s+)?$")
+
 # "With about 90,000 troops, the United States is …": the owner is the subject after the opening phrase
 _WITH_OPENING = re.compile(r"^\s*With\s+(?:\w+\s+){0,2}$")
 
@@ -82,7 +85,7 @@ def stated_owners(
         return [alliance]  # "a 1,200-strong NATO multinational battalion": the alliance's
     for mention in mentions:  # "130 German soldiers"; not "18,000 are in Mauritania", where they are
         within = head.mods_start <= mention.start < head.mods_end and mention.kind is not MentionKind.ALLIANCE
-        if within and not is_locative(sentence, mention):
+        if within and not _IN_PLACE.search(sentence, 0, mention.start):
             return [mention]
     for mention in mentions:  # "70 soldiers from Sweden"; not "withdraw 1,600 troops from Iraq"
         gap = _FROM.match(sentence[head.end : mention.start]) if mention.start > head.end else None
