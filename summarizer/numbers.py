@@ -63,7 +63,7 @@ _PATTERN = re.compile(
         (?:\s?(?P<bscale>{_SCALE}))?
     | (?P<cur>{_CURRENCY})?\s?{_FIGURE_START}(?P<num>{_DIGITS})
         (?:\s?(?:-|–)\s?(?P<num2>{_DIGITS})|\s+to\s+(?P<num3>{_DIGITS})(?=\s+[a-zA-Z]|\s*[,;)]|\.(?!\d)))?
-        (?:\s?(?P<scale>{_SCALE}))?
+        (?:\s?(?P<scale>{_SCALE}))?(?P<plus>\+(?![\d+]))?
     | (?P<word>\b{_WORD_NUMBER})\b
         (?:[\s-](?P<wscale>hundred|thousand|million|billion)\b(?:\s(?P<wscale2>thousand|million)\b)?
            (?:\s+and\s+(?P<wrest>{_WORD_NUMBER})\b)?)?
@@ -128,6 +128,8 @@ def _from_match(match: re.Match[str]) -> Quantity | None:
             high = _digits(second) * factor
             bound = bound or "approx"
         currency = match.group("cur")
+        if match.group("plus"):  # "8,000+": more than 8,000
+            bound = bound or "min"
         if not scale and match.group("scale"):  # "30m": the number without the letter that is no scale
             start, end = match.start(), match.start("scale")
             text = match.group(0)[: end - match.start()].strip()

@@ -41,7 +41,8 @@ _NOUNS = _lexicon(
         ),
         "people": (
             "people person civilians children residents villagers migrants persons men women workers diplomats "
-            "journalists nationals passengers tourists foreigners victims individuals foreigner "
+            "journalists nationals passengers tourists foreigners victims individuals foreigner victim "
+            "citizen citizens "
             "protesters demonstrators pilgrims students hostages militants rebels insurgents"
         ),
         "other": (
@@ -479,6 +480,9 @@ def what_it_counts(
             return Head(context.last.category, context.last.unit, quantity.end, quantity.end, quantity.end)
         if context.last is None and MILITARY.search(sentence):  # "a halving of the number … from 8,000 to 4,000"
             return Head("troops", "troops", quantity.end, quantity.end, quantity.end)
+    lost = context.last is not None and context.last.category == "casualties" and _LOST.search(before)
+    if lost and noun_head(sentence, quantity) is None:  # "Kenya lost 32 citizens … Canada lost 18"
+        return Head("casualties", "dead", quantity.end, quantity.end, quantity.end)
     bodies = _BODIES.match(after)
     if bodies is not None and _FOUND.search(sentence):  # "23 bodies have been found", not "15 government bodies"
         return Head("casualties", "bodies", quantity.end, quantity.end, quantity.end + bodies.end())
@@ -513,6 +517,8 @@ def what_it_counts(
         return None  # "sales … to 8,971,864 vehicles": cars sold, not armour
     return _in_context(sentence, quantity, head)
 
+
+_LOST = re.compile(r"\blost\s+(?:about\s+|around\s+|some\s+|at\s+least\s+)?$")
 
 MILITARY = re.compile(
     r"\b(?:troops|soldiers|forces|battle\s?group|military|deployed|mission|contingent|personnel|"

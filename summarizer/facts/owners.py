@@ -60,7 +60,7 @@ _AFTER_PREPOSITION = re.compile(
 
 _BACK_REFERENCE = re.compile(r"\b(?:the country|the nation|its|their)\b")
 
-_EACH = re.compile(r"\beach\b")
+_EACH = re.compile(r"\beach\b|,\s+all\b")  # "France and Italy have 300 troops each", "…, the US, all lost one"
 
 _WORLDWIDE = re.compile(
     r"\b(?:worldwide|around\s+the\s+(?:world|globe)|across\s+the\s+(?:world|globe)|globally|in\s+the\s+world)\b"

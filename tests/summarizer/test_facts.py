@@ -1091,3 +1091,24 @@ def test_the_country_people_flee_may_be_named_with_its_region_or_its_violence_er
 def test_migrants_who_fled_a_country_are_not_said_to_be_its_people() -> None:
     text = "Since violence erupted in Libya, more than 606,800 migrants have fled to neighbouring countries."
     assert [(f.who, f.quantity) for f in extract_facts(text) if f.category == "displaced"] == [(None, 606_800)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Spain and Turkey lost two nationals each. Portugal, Switzerland, all lost one citizen.",
+            [("Spain", 2), ("Turkey", 2), ("Portugal", 1), ("Switzerland", 1)],
+        ),
+        (
+            "Kenya lost the most citizens in the crash, with 32 killed. Canada lost 18 and Ethiopia lost nine.",
+            [("Kenya", 32), ("Canada", 18), ("Ethiopia", 9)],
+        ),
+        (
+            "Foreigners confirmed dead, missing\nGermany: 60 dead. 1,000+ missing.",
+            [("Germany", 60), ("Germany", 1_000)],
+        ),
+    ],
+)
+def test_victims_counted_the_way_tallies_write_them(text: str, expected: list[tuple[str, int]]) -> None:
+    assert [(f.who, f.quantity) for f in extract_facts(text) if f.category == "casualties"] == expected

@@ -28,6 +28,7 @@ from summarizer.numbers import find_quantities
         ("KSh 3 billion", 3_000_000_000, False, None),
         ("₦20 billion", 20_000_000_000, False, None),
         ("RM5 billion", 5_000_000_000, False, None),
+        ("1,000+ missing", 1_000, True, "min"),  # a factbox's "more than"
     ],
 )
 def test_news_numbers(text: str, value: float | None, approx: bool, bound: str | None) -> None:
@@ -67,3 +68,7 @@ def test_one_counts_only_where_the_caller_says() -> None:
 )
 def test_the_currencies_of_african_and_asian_reporting_are_read(text: str, currency: str | None) -> None:
     assert find_quantities(text)[-1].currency == currency
+
+
+def test_a_plus_sign_ends_a_figure_only_after_it() -> None:
+    assert [q.text for q in find_quantities("3+4 and C++ 11")] == ["3", "4", "11"]
