@@ -32,7 +32,8 @@ _NOUNS = _lexicon(
             "soldiers soldier troops troop personnel servicemen servicemembers service-members advisers "
             "advisors trainers instructors peacekeepers marines paratroopers commandos sailors airmen contingent "
             "force forces special-forces military-personnel blue-helmets boots-on-the-ground reservists "
-            "conscripts carabinieri gendarmes legionnaires police-officers policemen"
+            "conscripts carabinieri gendarmes legionnaires police-officers policemen infantry infantrymen paratroops "
+            "commandoes"
         ),
         "casualties": "fatalities casualties deaths dead death",
         "displaced": (

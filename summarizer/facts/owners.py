@@ -30,7 +30,8 @@ _IN_PLACE = re.compile(r"\b(?:in|into|inside|at)\s+(?:the\s+)?$")
 # "With about 90,000 troops, the United States is …": the owner is the subject after the opening phrase
 _WITH_OPENING = re.compile(r"^\s*With\s+(?:\w+\s+){0,2}$")
 
-_FROM = re.compile(r"^\s+(?:each\s+)?from\s+(?:the\s+)?$")
+# "70 soldiers from Sweden", "2,000 troops and 14 tanks from the United Arab Emirates"
+_FROM = re.compile(r"^\s+(?:and\s+(?:about\s+|some\s+)?[\d,.]+\s+(?:[\w-]+\s+){1,3}?)?(?:each\s+)?from\s+(?:the\s+)?$")
 
 
 _WHICH_CLAUSE = re.compile(r",\s*(?:which|who)\b(?:[^,;]|,(?=\d))*$")

@@ -1112,3 +1112,12 @@ def test_migrants_who_fled_a_country_are_not_said_to_be_its_people() -> None:
 )
 def test_victims_counted_the_way_tallies_write_them(text: str, expected: list[tuple[str, int]]) -> None:
     assert [(f.who, f.quantity) for f in extract_facts(text) if f.category == "casualties"] == expected
+
+
+def test_troops_and_tanks_from_a_country_are_both_its() -> None:
+    text = "They are supported by 2,000 troops and 14 tanks from the United Arab Emirates and 750 Belgian infantry."
+    assert [(f.who, f.quantity, f.category) for f in extract_facts(text)] == [
+        ("UAE", 2_000, "troops"),
+        ("UAE", 14, "other"),
+        ("Belgium", 750, "troops"),
+    ]
