@@ -78,7 +78,7 @@ def amount(fact: Fact) -> str:
         return {"approx": "~", "min": ">", "max": "<"}.get(fact.bound or "", "") + _money(fact)
     number = f"{fact.quantity:,}"
     prefix = {"approx": "~", "min": ">", "max": "<"}.get(fact.bound or "", "")
-    if fact.bound == "min" and fact.quantity_text.lower().startswith("at least"):
+    if fact.bound == "min" and (fact.quantity_text.lower().startswith("at least") or fact.quantity_text.endswith("+")):
         prefix = "≥"
     if fact.bound == "max" and fact.quantity_text.lower().startswith("up to"):
         prefix = "≤"

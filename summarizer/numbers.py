@@ -29,7 +29,7 @@ _QUALIFIERS = {
 
 _CURRENCY = (
     r"(?:US\$|A\$|C\$|NZ\$|HK\$|S\$|NT\$|R\$|\$|€|£|¥|₹|₽|₦|₩|₱|₺|₪"
-    r"|\b(?:USD|EUR|GBP|CHF|JPY|INR|Rs\.?|K?Sh|Ksh|RM)(?=\s?\d))"
+    r"|\b(?-i:USD|EUR|GBP|CHF|JPY|INR|Rs\.?|K?Sh|Ksh|RM)(?=\s?\d))"
 )  # "Sh55.3 billion" (Kenyan shillings), "RM5 billion" (ringgit): written before the figure, as the others
 # Indian grouping first ("2,70,000", "1,64,000"), then thousands by commas, spaces or apostrophes, then digits
 _DIGITS = (
@@ -122,7 +122,7 @@ def _from_match(match: re.Match[str]) -> Quantity | None:
         if scale in ("m", "b", "k") and not match.group("cur"):
             scale = ""  # "30m" is metres, "5k" a run: single letters scale only money
         factor = SCALES.get(scale, 1)
-        value = round(value * factor, 2)  # 8.7 trillion is 8,700,000,000,000, not …999.999
+        value = round(value * factor, 2) if factor != 1 else value  # 8.7 trillion is 8,700,000,000,000, not …999.999
         second = match.group("num2") or match.group("num3")
         if second:
             high = _digits(second) * factor

@@ -404,7 +404,7 @@ def _from_row(row: ListRow) -> Fact:
         from_word = (_NAMED_DOLLARS.get(word.group(1) or "") or CURRENCY_WORDS[word.group(2)]) if word else ""
         unit = CURRENCY_SIGNS.get(row.quantity.currency or "", "") or from_word
     who, code = (row.owner.who, row.owner.code) if row.owner is not None else (None, None)
-    where = None
+    where = row.place
     if row.origin is not None and row.owner is None:
         who, code = row.origin.who, row.origin.code  # the total of a table of refugees per host
     elif row.origin is not None and row.owner is not None and row.origin.code != row.owner.code:

@@ -481,7 +481,7 @@ def what_it_counts(
             return Head(context.last.category, context.last.unit, quantity.end, quantity.end, quantity.end)
         if context.last is None and MILITARY.search(sentence):  # "a halving of the number … from 8,000 to 4,000"
             return Head("troops", "troops", quantity.end, quantity.end, quantity.end)
-    lost = context.last is not None and context.last.category == "casualties" and _LOST.search(before)
+    lost = context.last is not None and context.last.category == "casualties" and _country_lost(before, after)
     if lost and noun_head(sentence, quantity) is None:  # "Kenya lost 32 citizens … Canada lost 18"
         return Head("casualties", "dead", quantity.end, quantity.end, quantity.end)
     bodies = _BODIES.match(after)
@@ -519,7 +519,18 @@ def what_it_counts(
     return _in_context(sentence, quantity, head)
 
 
-_LOST = re.compile(r"\blost\s+(?:about\s+|around\s+|some\s+|at\s+least\s+)?$")
+_LOST = re.compile(r"\s+(?:has\s+|had\s+)?lost\s+(?:about\s+|around\s+|some\s+|at\s+least\s+)?$")
+
+
+def _country_lost(before: str, after: str) -> bool:
+    """ "Canada lost 18": a country's losses, after a count of the dead; not "the Nikkei lost 120", nor a score
+    ("lost 2 to 1")."""
+    lost = _LOST.search(before)
+    if lost is None or re.match(r"\s*(?:to|-|–)\s*\d", after):
+        return False
+    named = [m for m in lexicon().mentions(before[: lost.start()]) if m.code and m.kind is MentionKind.NAME]
+    return bool(named) and named[-1].end == lost.start()
+
 
 MILITARY = re.compile(
     r"\b(?:troops|soldiers|forces|battle\s?group|military|deployed|mission|contingent|personnel|"

@@ -100,6 +100,7 @@ class ListRow:
     origin: Mention | None = None  # whose the figure is where the row names a host: refugees' origin, troops' sender
     hosted: bool = False  # the row's country hosts the refugees (and the list does not say where they came from)
     scaled: bool = False  # the column's heading gave the sum its currency and scale ("Billions of dollars")
+    place: str | None = None  # where the list's introduction says its figures are ("military forces in Iraq")
 
 
 def _titled(text: str) -> str:
@@ -251,7 +252,7 @@ def _columns(line: str, first: ListRow, header: list[str]) -> list[ListRow]:
         row = first if own else replace(first, quantity=quantity)
         money = money_column(heading) if not quantity.currency else None
         if money is not None:
-            scaled = replace(row.quantity, value=_times(quantity, money[1]), currency=money[0])
+            scaled = replace(_times(row.quantity, money[1]), currency=money[0])
             rows.append(replace(row, quantity=scaled, category="money", unit="", scaled=True))
             continue
         category, _ = _row_category(f" {heading}", quantity)
@@ -263,36 +264,51 @@ def _columns(line: str, first: ListRow, header: list[str]) -> list[ListRow]:
 
 
 # a column of sums names its currency, and often its scale: "Billions of dollars", "2010 Profits ($ millions)",
-# "Since October 1984 (£ Million)", "Aid (US$m)"
+# "Since October 1984 (£ Million)", "Aid (US$m)"; "pounds" alone may weigh, and is left out
+_HEADING_SIGNS = sorted((sign for sign in CURRENCY_SIGNS if not sign.isalpha()), key=len, reverse=True)
 _HEADING_CURRENCY = re.compile(
-    r"(?P<sign>US\s?\$|A\$|C\$|HK\$|\$|€|£|¥)|\b(?P<code>USD|EUR|GBP|JPY)\b|\b(?P<word>dollars|euros|pounds|yen)\b",
+    "(?P<sign>" + "|".join(re.escape(sign).replace(r"\$", r"\s?\$") for sign in _HEADING_SIGNS) + ")"
+    r"|\b(?P<code>USD|EUR|GBP|JPY|CAD|AUD|NZD|HKD|SGD|INR|KES|NGN)\b"
+    r"|\b(?:(?P<named>Canadian|Australian|New\s+Zealand|Hong\s+Kong)\s+)?(?P<word>dollars|euros|yen|rupees)\b",
+)
+_HEADING_SCALE = re.compile(
+    r"(?<![a-z])(?P<scale>thousand|million|billion|trillion|crore|lakh|mn|bn|tn|m)s?\b", re.IGNORECASE
+)
+# a price, a rate or a person's wealth is no sum a country has: "Petrol ($/litre)", "Minimum wage (€ a month)"
+_NOT_A_SUM = re.compile(
+    r"/|\b(?:a|an|per|each)\s+(?:month|year|day|week|hour|litre|liter|barrel|head|person|capita)\b"
+    r"|\b(?:price|prices|wage|wages|salary|salaries|worth|cost\s+of\s+living|income\s+per)\b",
     re.IGNORECASE,
 )
-_HEADING_SCALE = re.compile(r"(?<![a-z])(?P<scale>thousand|million|billion|trillion|mn|bn|tn|m)s?\b", re.IGNORECASE)
-_SIGN_OF = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
-
-
-def _times(quantity: Quantity, scale: float) -> float:
-    """A cell's figure in the column's scale, from its digits ("16.894" US$ million is 16,894,000, though the
-    figure reads 16.89 on its own)."""
-    digits = re.search(r"\d[\d,]*(?:\.\d+)?", quantity.text)
-    value = float(digits.group(0).replace(",", "")) if digits else quantity.value or 0.0
-    return round(value * scale, 2)
+_NAMED_DOLLAR_SIGNS = {"Canadian": "C$", "Australian": "A$", "New Zealand": "NZ$", "Hong Kong": "HK$"}
+_SIGN_OF_CODE = {code: sign for sign, code in reversed(list(CURRENCY_SIGNS.items())) if not sign.isalpha()}
 
 
 def money_column(heading: str) -> tuple[str, float] | None:
-    """The currency sign and scale a table column's heading gives its bare figures, None where it names no
-    currency (a count, a share, a year)."""
+    """The currency sign and scale a table column's heading gives its bare figures; None where it names no
+    currency (a count, a share, a year) or names a price or rate."""
     currency = _HEADING_CURRENCY.search(heading)
-    if currency is None:
+    if currency is None or _NOT_A_SUM.search(heading):
         return None
     if currency.group("sign"):
-        sign = re.sub(r"\s", "", currency.group("sign")).upper()
+        sign = re.sub(r"\s", "", currency.group("sign"))
+    elif currency.group("code"):
+        sign = _SIGN_OF_CODE.get(currency.group("code"), currency.group("code"))
     else:
-        code = currency.group("code") or CURRENCY_WORDS[currency.group("word").lower()]
-        sign = _SIGN_OF[code.upper()]
+        named = re.sub(r"\s+", " ", currency.group("named") or "")
+        code = CURRENCY_WORDS[currency.group("word").lower()]
+        sign = _NAMED_DOLLAR_SIGNS.get(named) or _SIGN_OF_CODE.get(code, code)
     scale = _HEADING_SCALE.search(heading)
-    return (sign if sign in CURRENCY_SIGNS else "$"), float(SCALES[scale.group("scale").lower()] if scale else 1)
+    return sign, float(SCALES[scale.group("scale").lower()] if scale else 1)
+
+
+def _times(quantity: Quantity, scale: float) -> Quantity:
+    """A cell's figure in its column's scale ("16.894" under "US$ million" is 16,894,000), unless the cell gives its
+    own ("1.2bn"); a range's both ends."""
+    if quantity.value is None or _SCALED.search(quantity.text):
+        return quantity
+    high = round(quantity.high * scale, 2) if quantity.high is not None else None
+    return replace(quantity, value=round(quantity.value * scale, 2), high=high)
 
 
 def _names_owner(cell: str, row: ListRow) -> bool:
@@ -308,11 +324,15 @@ def table_header(line: str) -> list[str] | None:
     if "|" not in line or re.fullmatch(r"[|\s:-]+", line) or not re.search(r"[A-Za-z]{2}", line):
         return None
     cells = [cell.strip() for cell in line.split("|")]
-    for cell in cells:
-        first = next(iter(find_quantities(cell)), None)
-        if first is not None and first.start == 0 and not is_year_shaped(first):
-            return None
-    return cells
+    return None if any(_states_a_figure(cell) for cell in cells) else cells
+
+
+def _states_a_figure(cell: str) -> bool:
+    """A data cell: it opens with a figure other than a year, after any sign ("4,500", ">1,000,000", "<10",
+    "~3,000,000", "US$120m", "4,500 troops")."""
+    opened = re.sub(r"^[^\w$€£¥₹₽₦₩₱₺₪]+", "", cell)
+    first = next(iter(find_quantities(opened)), None)
+    return first is not None and first.start == 0 and not is_year_shaped(first)
 
 
 # a column of rates, shares or changes counts nothing: "Share of refugees (%)", "Deaths per million", "Change"
@@ -446,7 +466,7 @@ def _company_sums(line: str, number: int, column: int, header: list[str]) -> lis
             continue
         scaled = not quantity.currency and money is not None
         if scaled and money is not None:
-            quantity = replace(quantity, value=_times(quantity, money[1]), currency=money[0])
+            quantity = replace(_times(quantity, money[1]), currency=money[0])
         rows.append(
             ListRow(owner=owner, quantity=quantity, category="money", unit="", evidence=line, line=number,
                     scaled=scaled)
@@ -528,6 +548,7 @@ def _settle(block: list[ListRow], intro: list[str], before: list[str] | None = N
     force = (_force_of(intro) or _force_of(before or [])) if category == "troops" else None  # a troop list's
     scale = _intro_scale(intro) if category == "money" else 1
     sender = _sender_abroad(intro) if category == "troops" else None
+    place = _intro_place(intro) if category in ("troops", "other", "casualties") else None
     for row in block:
         if row.owner is None and force is not None and _TOTAL_ROW.match(_BULLET.sub("", row.evidence)):
             row = replace(row, owner=_alliance_in(row.evidence) or force)  # "TOTAL 2924" of Eufor's list: the EU's
@@ -544,8 +565,29 @@ def _settle(block: list[ListRow], intro: list[str], before: list[str] | None = N
         hosted = displaced and origin is None and _rows_are_hosts(intro, before or [], row)
         if scale != 1 and row.quantity.value is not None and not row.scaled and not _SCALED.search(row.quantity.text):
             row = replace(row, quantity=replace(row.quantity, value=row.quantity.value * scale))
-        settled.append(replace(row, category=row.category or category, unit=unit, origin=origin, hosted=hosted))
+        here = place if row.owner is None or row.owner.who != place else None
+        settled.append(
+            replace(row, category=row.category or category, unit=unit, origin=origin, hosted=hosted, place=here)
+        )
     return settled
+
+
+_IN_PLACE = re.compile(r"\b(?:in|into|to)\s+(?:the\s+)?$")
+
+
+def _intro_place(intro: list[str]) -> str | None:
+    """The one country a list's introduction puts its figures in ("Here is a table by country of military forces in
+    Iraq"); None where it names none there, or several."""
+    places: set[str] = set()
+    for line in intro[-2:]:  # the heading and the sentence that opens the list, not a dateline's meeting above
+        after_place = 0  # where a place just named ends: "in Iraq and Afghanistan" names two
+        for mention in lexicon().mentions(line):
+            joined = after_place and re.fullmatch(r",?\s+(?:and\s+)?", line[after_place : mention.start])
+            named = mention.code and mention.kind is MentionKind.NAME
+            if named and (_IN_PLACE.search(line, 0, mention.start) or joined):
+                places.add(mention.who)
+                after_place = mention.end
+    return next(iter(places)) if len(places) == 1 else None
 
 
 _TOTAL_ROW = re.compile(r"^\s*total\b", re.IGNORECASE)

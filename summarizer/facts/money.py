@@ -58,7 +58,7 @@ CURRENCY_SIGNS = {
     "₱": "PHP",
     "₺": "TRY",
     "₪": "ILS",
-    "Sh": "KES",
+    "Sh": "Sh",  # shillings: Kenya's, Tanzania's or Uganda's, as the paper writes them
     "KSh": "KES",
     "Ksh": "KES",
     "RM": "MYR",

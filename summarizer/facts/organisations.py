@@ -69,10 +69,28 @@ def organisation_owner(sentence: str, end: int, mentions: list[Mention], context
         return organisation(buyer.group("buyer").rstrip("."), buyer.start("buyer"))
     for pattern in (_ORGANISATION_VERB, _RESULT):  # "Home Depot reported net profit of": the verb's subject first
         verbs = list(pattern.finditer(sentence, max(0, end - WINDOW), end))
-        subject = _subject(sentence, verbs[-1], mentions, context) if verbs else None
+        subject = (
+            (_results_of(sentence, verbs[-1]) or _subject(sentence, verbs[-1], mentions, context)) if verbs else None
+        )
         if subject is not None:
             return subject
     return None
+
+
+_AT_OF = re.compile(r"\s+(?:at|of)\s+(?:the\s+)?")
+
+
+def _results_of(sentence: str, verb: re.Match[str]) -> Mention | None:
+    """ "Reuters said profits at Barclays fell to £1 billion": the results are Barclays', not the speaker's."""
+    if verb.re is not _RESULT:
+        return None
+    at = _AT_OF.match(sentence, verb.end())
+    run = NAME_RUN.match(sentence, at.end()) if at else None
+    if run is None or not is_name(run.group(0)) or _is_country(run.group(0)):
+        return None
+    if re.match(r"\s?[\d$€£¥₹]", sentence[run.end() :]):
+        return None  # "a net loss of USD 84 million", "profit of Rs 434 crore": the currency, not a company
+    return organisation(run.group(0), run.start())
 
 
 def _subject(sentence: str, verb: re.Match[str], mentions: list[Mention], context: Context) -> Mention | None:
@@ -95,6 +113,12 @@ def _subject(sentence: str, verb: re.Match[str], mentions: list[Mention], contex
     if not runs or len(subject[runs[-1].end() :].split()) > MAX_SUBJECT_GAP:
         return None
     run = runs[-1]
+    if (
+        verb.re is _RESULT
+        and not subject[run.end() : verb.start()].strip()
+        and not run.group(0).endswith(("'", "’", "'s", "’s"))
+    ):
+        return None  # "Tourism revenues rose": a word that names the results, not their owner
     if _ITS.search(subject, 0, run.start()):
         return None  # "ICBC and its New York branch agreed to pay": a part of a company named before, not a company
     if _PRONOUN_SUBJECT.search(subject, run.end()):
@@ -164,7 +188,7 @@ def organisation(text: str, start: int) -> Mention:
     )  # "Warren Buffett's Berkshire Hathaway": the company
     if owned_by is not None and _CORPORATE_SUFFIX.sub("", " " + text[owned_by.end() :]).strip():  # not "Fred's Inc"
         text, start = text[owned_by.end() :], start + owned_by.end()
-    name = _CORPORATE_SUFFIX.sub("", re.sub(r"['’]s$", "", text)).strip()
+    name = _CORPORATE_SUFFIX.sub("", re.sub(r"['’]s?$", "", text)).strip()  # "Kenya Airways' losses"
     return Mention(start=start, end=start + len(name), text=name, code=None, who=name, kind=MentionKind.ORGANISATION)
 
 

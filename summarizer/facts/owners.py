@@ -61,7 +61,9 @@ _AFTER_PREPOSITION = re.compile(
 
 _BACK_REFERENCE = re.compile(r"\b(?:the country|the nation|its|their)\b")
 
-_EACH = re.compile(r"\beach\b|,\s+all\b")  # "France and Italy have 300 troops each", "…, the US, all lost one"
+# "France and Italy have 300 troops each", "Portugal, Switzerland, the US, all lost one national" (not "…, all of
+# which sent troops, had 4,000 soldiers": one figure, theirs together)
+_EACH = re.compile(r"\beach\b|,\s+all\s+(?:lost|lose)\b")
 
 _WORLDWIDE = re.compile(
     r"\b(?:worldwide|around\s+the\s+(?:world|globe)|across\s+the\s+(?:world|globe)|globally|in\s+the\s+world)\b"
@@ -200,7 +202,8 @@ def implied_owner(
         here = [m for m in mentions if m.code and m.who == where and m.kind is MentionKind.NAME]
         if here:  # "dead in Somalia"; not "in Kabul", where the dead may be anyone's
             return here[:1]
-    if head.category == "displaced" and "migrants" in (head.unit, context.last.unit if context.last else ""):
+    counted = head.unit or (context.last.unit if context.last else "")  # "…, over 271,000 into Tunisia": the last
+    if head.category == "displaced" and counted == "migrants":
         return []  # "606,800 migrants have fled" Libya, "over 271,000 into Tunisia": many of them foreigners there
     if head.category == "displaced":
         fled = fled_from(sentence, mentions)
