@@ -12,7 +12,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from summarizer.aggregate import flag, group_facts
+from summarizer.aggregate import amount, flag, group_facts
 from summarizer.errors import ErrorKind, PipelineError
 from summarizer.pipeline import Result
 from summarizer.topics import Digest, Story
@@ -170,7 +170,8 @@ def facts_html(result: Result, limit: int = MAX_MESSAGE) -> str:
     for fact in result.facts:
         who = fact.who or "Unattributed"
         marker = flag(fact.country_code) or "•"
-        entry = f"{marker} <b>{_text(who)}</b> — {_text(fact.quantity_text)} {_text(fact.unit)}"
+        figure = amount(fact) if fact.category == "money" else f"{fact.quantity_text} {fact.unit}"  # "$683bn": a
+        entry = f"{marker} <b>{_text(who)}</b> — {_text(figure)}"  # table's "683" under "Billions of dollars"
         if fact.where:
             entry += f", {_text(fact.where)}"
         entry += f"\n<i>“{_text(fact.evidence, 700)}”</i>"

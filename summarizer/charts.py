@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from summarizer.aggregate import amount
 from summarizer.facts import Fact
 
 __all__ = ["Bar", "bar_chart", "comparable"]
@@ -50,7 +51,8 @@ def comparable(facts: list[Fact]) -> tuple[str, list[Bar]] | None:
         bars = sets.setdefault((fact.category, fact.unit, fact.where), {})
         if fact.who not in bars:
             prefix = "~" if fact.approx else ""
-            bars[fact.who] = Bar(fact.who, float(fact.quantity), prefix + _label(float(fact.quantity)), fact.approx)
+            text = amount(fact) if fact.category == "money" else prefix + _label(float(fact.quantity))  # "$683bn"
+            bars[fact.who] = Bar(fact.who, float(fact.quantity), text, fact.approx)
     if not sets:
         return None
     (category, _unit, _where), bars = max(sets.items(), key=lambda item: len(item[1]))

@@ -75,3 +75,13 @@ async def test_a_factbox_reply_is_compact_and_facts_shows_all_with_a_chart(
     photo = await telegram.wait_for(lambda c: c.method == "sendPhoto")
     assert bars_in(photo.params["photo"]) == 25
     assert photo.params["caption"].startswith("Troops")
+
+
+def test_a_chart_of_sums_labels_each_bar_with_its_currency() -> None:
+    text = (
+        "Country | Per Cent | Billions of dollars\nUnited States | 3.58 | 683\nGreece | 2.32 | 4.5\nEstonia | 2.1 | 0.5"
+    )
+    found = comparable(extract_facts(text))
+    assert found is not None
+    title, bars = found
+    assert (title, [bar.text for bar in bars]) == ("Money", ["$683bn", "$4.5bn", "$500m"])

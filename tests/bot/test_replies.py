@@ -130,3 +130,13 @@ def test_a_page_built_to_be_huge_still_gets_a_valid_reply_at_once(title: str, ur
     for summary in (["Short."], ["A sentence that is long enough to be trimmed down. " * 30]):
         html = summary_html(Result(source="x", article=article, summary=summary))
         accepted(html)
+
+
+def test_a_sum_read_under_a_scaled_heading_shows_its_scale() -> None:
+    from summarizer.facts import extract_facts
+
+    full = result("https://example.com/a", ["A sentence."])
+    full.facts = extract_facts("Country | Billions of dollars\nUnited States | 683\nGreece | 4.5\nEstonia | 0.5", "en")
+    html = facts_html(full)
+    accepted(html)
+    assert "United States</b> — $683bn" in html and "683 USD" not in html
