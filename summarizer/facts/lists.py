@@ -548,7 +548,7 @@ def _settle(block: list[ListRow], intro: list[str], before: list[str] | None = N
     force = (_force_of(intro) or _force_of(before or [])) if category == "troops" else None  # a troop list's
     scale = _intro_scale(intro) if category == "money" else 1
     sender = _sender_abroad(intro) if category == "troops" else None
-    place = _intro_place(intro) if category in ("troops", "other", "casualties") else None
+    place = _intro_place(intro) if category in ("troops", "other", "casualties", "money") else None
     for row in block:
         if row.owner is None and force is not None and _TOTAL_ROW.match(_BULLET.sub("", row.evidence)):
             row = replace(row, owner=_alliance_in(row.evidence) or force)  # "TOTAL 2924" of Eufor's list: the EU's

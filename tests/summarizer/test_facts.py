@@ -1205,3 +1205,15 @@ def test_results_belong_to_the_company_they_are_of(text: str, owner: str | None)
 def test_shillings_are_not_kenyas_unless_the_paper_says_so() -> None:
     assert [f.unit for f in extract_facts("Tanzania's budget for 2015/16 is Sh22.5 trillion.")] == ["Sh"]
     assert find_quantities("the sh 3 fee") == [] or find_quantities("the sh 3 fee")[0].currency is None
+
+
+def test_a_donors_list_gives_where_the_money_goes() -> None:
+    text = (
+        "The top contributors supporting relief in the Philippines:\n"
+        "United Kingdom $32,258,065\nAustralia $28,690,029\nUnited States $26,980,302"
+    )
+    assert {(f.who, f.where) for f in extract_facts(text)} == {
+        ("United Kingdom", "Philippines"),
+        ("Australia", "Philippines"),
+        ("United States", "Philippines"),
+    }
