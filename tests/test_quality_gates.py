@@ -7,7 +7,6 @@ import os
 import sys
 import tomllib
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,9 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 EXTRACTION = ROOT.parent / "shared" / "bench" / "extraction"
 sys.path.insert(0, str(ROOT / "bench"))
 from extraction_metric import page_counts, score  # noqa: E402
+from facts_eval import extract  # noqa: E402  (each passage read once, though the subsets score it again)
 from facts_metric import Passage, evaluate, load_passages, same_organisation  # noqa: E402
-
-from summarizer.facts import extract_facts  # noqa: E402
 
 FLOORS = tomllib.loads((ROOT / "bench" / "floors.toml").read_text())
 
@@ -144,7 +142,7 @@ def test_facts_set_is_large_enough_and_covers_every_category() -> None:
 
 def test_troop_fact_f1_floor() -> None:
     passages = [p for folder in sorted(FACTS.iterdir()) for p in load_passages(folder)]
-    report = evaluate(passages, lambda text, language: [f.to_dict() for f in extract_facts(text, language)])
+    report = evaluate(passages, extract)
     troops = report.categories["troops"]
     assert troops.f1 >= FLOORS["facts"]["troops_f1"], report.misses + report.spurious
 
@@ -163,13 +161,6 @@ def test_real_reporting_floors(section: str, folder: str) -> None:
     noise. The held-out floors guard against regressions only: nothing is tuned on that set."""
     floors = FLOORS[section]
     passages = load_passages(ROOT / "tests" / "data" / "facts-real" / folder)
-
-    read: dict[str, list[dict[str, Any]]] = {}  # each passage read once, though the subsets score it again
-
-    def extract(text: str, language: str) -> list[dict[str, Any]]:
-        if text not in read:
-            read[text] = [f.to_dict() for f in extract_facts(text, language)]
-        return read[text]
 
     shown = folder == "dev"  # a held-out set's misses are never printed, lest someone tune on them
 

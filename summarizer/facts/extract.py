@@ -24,7 +24,7 @@ from summarizer.facts.layout import heading_of, unwrapped
 from summarizer.facts.learned import Figure, FigureReader, bundled_model, learned_head
 from summarizer.facts.lists import ListRow, line_label, list_rows
 from summarizer.facts.mentions import in_company_name, in_dateline, may_own, starts_with_dateline, titled_lead
-from summarizer.facts.money import CURRENCY_SIGNS, CURRENCY_WORD, CURRENCY_WORDS
+from summarizer.facts.money import CURRENCY_SIGNS, CURRENCY_WORD, CURRENCY_WORDS, NAMED_DOLLARS
 from summarizer.facts.organisations import buyer_of, described_company, fined_party, organisation_owner
 from summarizer.facts.owners import COLLECTIVE, OWNED, implied_owner, stated_owners
 from summarizer.facts.passage import fled_from, remember
@@ -394,14 +394,12 @@ def read_parts(text: str, model: FigureReader | None) -> tuple[list[Fact], list[
 
 _ROW_CURRENCY = re.compile(rf"\b(?:(Canadian|Australian|New Zealand|Hong Kong)\s+)?({CURRENCY_WORD})\b")
 
-_NAMED_DOLLARS = {"Canadian": "CAD", "Australian": "AUD", "New Zealand": "NZD", "Hong Kong": "HKD"}
-
 
 def _from_row(row: ListRow) -> Fact:
     unit = row.unit
     if row.category == "money":  # the currency as the sentence path records it: "USD", "GBP" ("50 million pounds")
         word = _ROW_CURRENCY.search(row.evidence)
-        from_word = (_NAMED_DOLLARS.get(word.group(1) or "") or CURRENCY_WORDS[word.group(2)]) if word else ""
+        from_word = (NAMED_DOLLARS.get(word.group(1) or "") or CURRENCY_WORDS[word.group(2)]) if word else ""
         unit = CURRENCY_SIGNS.get(row.quantity.currency or "", "") or from_word
     who, code = (row.owner.who, row.owner.code) if row.owner is not None else (None, None)
     where = row.place

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from summarizer.countries import Mention, MentionKind, lexicon
 from summarizer.facts.mentions import EACH_FROM, JOINED, coordinated_after, coordinated_before, is_ethnic_group
-from summarizer.facts.money import CURRENCY_SIGNS, CURRENCY_WORDS
+from summarizer.facts.money import CURRENCY_SIGNS, CURRENCY_WORDS, NAMED_DOLLARS
 from summarizer.facts.organisations import organisation
 from summarizer.numbers import SCALES, Quantity, find_quantities
 
@@ -250,10 +250,9 @@ def _columns(line: str, first: ListRow, header: list[str]) -> list[ListRow]:
         if _NOT_COUNTED.search(heading) or repeated:
             continue
         row = first if own else replace(first, quantity=quantity)
-        money = money_column(heading) if not quantity.currency else None
-        if money is not None:
-            scaled = replace(_times(row.quantity, money[1]), currency=money[0])
-            rows.append(replace(row, quantity=scaled, category="money", unit="", scaled=True))
+        summed = _as_sum(row.quantity, heading)
+        if summed is not None:
+            rows.append(replace(row, quantity=summed, category="money", unit="", scaled=True))
             continue
         category, _ = _row_category(f" {heading}", quantity)
         if own:
@@ -280,7 +279,6 @@ _NOT_A_SUM = re.compile(
     r"|\b(?:price|prices|wage|wages|salary|salaries|worth|cost\s+of\s+living|income\s+per)\b",
     re.IGNORECASE,
 )
-_NAMED_DOLLAR_SIGNS = {"Canadian": "C$", "Australian": "A$", "New Zealand": "NZ$", "Hong Kong": "HK$"}
 _SIGN_OF_CODE = {code: sign for sign, code in reversed(list(CURRENCY_SIGNS.items())) if not sign.isalpha()}
 
 
@@ -296,19 +294,24 @@ def money_column(heading: str) -> tuple[str, float] | None:
         sign = _SIGN_OF_CODE.get(currency.group("code"), currency.group("code"))
     else:
         named = re.sub(r"\s+", " ", currency.group("named") or "")
-        code = CURRENCY_WORDS[currency.group("word").lower()]
-        sign = _NAMED_DOLLAR_SIGNS.get(named) or _SIGN_OF_CODE.get(code, code)
+        code = NAMED_DOLLARS.get(named) or CURRENCY_WORDS[currency.group("word").lower()]
+        sign = _SIGN_OF_CODE.get(code, code)
     scale = _HEADING_SCALE.search(heading)
     return sign, float(SCALES[scale.group("scale").lower()] if scale else 1)
 
 
-def _times(quantity: Quantity, scale: float) -> Quantity:
-    """A cell's figure in its column's scale ("16.894" under "US$ million" is 16,894,000), unless the cell gives its
-    own ("1.2bn"); a range's both ends."""
-    if quantity.value is None or _SCALED.search(quantity.text):
-        return quantity
+def _as_sum(quantity: Quantity, heading: str) -> Quantity | None:
+    """A bare cell's figure as the sum its column's heading makes it: its currency, and its scale ("16.894" under
+    "US$ million" is 16,894,000) unless the cell gives its own ("1.2bn"), on a range's both ends. None where the cell
+    wrote its currency or the heading names none."""
+    money = money_column(heading) if not quantity.currency and not _NOT_COUNTED.search(heading) else None
+    if money is None or quantity.value is None:
+        return None
+    sign, scale = money
+    if _SCALED.search(quantity.text):
+        return replace(quantity, currency=sign)
     high = round(quantity.high * scale, 2) if quantity.high is not None else None
-    return replace(quantity, value=round(quantity.value * scale, 2), high=high)
+    return replace(quantity, value=round(quantity.value * scale, 2), high=high, currency=sign)
 
 
 def _names_owner(cell: str, row: ListRow) -> bool:
@@ -459,17 +462,15 @@ def _company_sums(line: str, number: int, column: int, header: list[str]) -> lis
     rows = []
     for index, cell in enumerate(cells[column + 1 :], start=column + 1):
         heading = header[index] if index < len(header) else ""
-        money = money_column(heading) if not _NOT_COUNTED.search(heading) else None
         found = [q for q in find_quantities(cell) if q.value is not None]
-        quantity = next((q for q in found if q.currency), found[0] if found and money else None)
-        if quantity is None or quantity.value is None:
+        written = next((q for q in found if q.currency), None)  # "$60,627,451,587"
+        summed = _as_sum(found[0], heading) if found and written is None else None  # "1,127.3" under "($ millions)"
+        quantity = written or summed
+        if quantity is None:
             continue
-        scaled = not quantity.currency and money is not None
-        if scaled and money is not None:
-            quantity = replace(_times(quantity, money[1]), currency=money[0])
         rows.append(
             ListRow(owner=owner, quantity=quantity, category="money", unit="", evidence=line, line=number,
-                    scaled=scaled)
+                    scaled=summed is not None)
         )  # fmt: skip
     return rows
 

@@ -35,6 +35,8 @@ CURRENCY_WORDS = {
     "zlotys": "PLN",
 }
 CURRENCY_WORD = "|".join(CURRENCY_WORDS)
+# dollars that say whose they are: "Canadian dollars", "Hong Kong dollars"
+NAMED_DOLLARS = {"Canadian": "CAD", "Australian": "AUD", "New Zealand": "NZD", "Hong Kong": "HKD"}
 
 CURRENCY_SIGNS = {
     "$": "USD",
