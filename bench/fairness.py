@@ -25,6 +25,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from baseline import checkout  # noqa: E402
 
 
 async def scenarios() -> dict[str, float]:
@@ -122,14 +125,8 @@ def main() -> None:
         return
     base: dict[str, float] | None = None
     if args.baseline:
-        with tempfile.TemporaryDirectory() as folder:
-            tree = Path(folder) / "baseline"
-            subprocess.run(["git", "worktree", "add", "--detach", str(tree), args.baseline], cwd=ROOT, check=True,
-                           capture_output=True)  # fmt: skip
-            try:
-                base = run_at(tree)
-            finally:
-                subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
+        with checkout(args.baseline) as tree:
+            base = run_at(tree)
     ours = run_at(ROOT)
     print("Fair turns at the network (default fetch settings: 15 s timeout)\n")
     print(f"{'measure':<46} {'baseline':>9} {'ours':>8} {'ratio':>7}")

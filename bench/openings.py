@@ -44,6 +44,10 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from baseline import checkout  # noqa: E402
+
 DEFAULT_DATA = ROOT.parent / "shared" / "bench" / "summaries"
 KINDS = ("heading", "duplicate", "dateline", "byline", "quote", "dangling")
 SETS = ("cnndm", "xsum", "bbc", "bbc+title")
@@ -211,10 +215,10 @@ class _RememberingEncoder:
         self.dimension = encoder.dimension
         self.vectors: dict[str, np.ndarray] = {}
 
-    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+    def encode(self, texts: list[str]) -> np.ndarray:
         missing = [text for text in dict.fromkeys(texts) if text not in self.vectors]
         if missing:
-            self.vectors.update(zip(missing, self.encoder.encode(missing, batch_size), strict=True))
+            self.vectors.update(zip(missing, self.encoder.encode(missing), strict=True))
         return np.stack([self.vectors[text] for text in texts]) if texts else self.encoder.encode([])
 
 
@@ -290,13 +294,8 @@ def main() -> None:
         job_file = Path(folder) / "jobs.json"
         job_file.write_text(json.dumps(work), "utf-8")
         if args.baseline:
-            tree = Path(folder) / "baseline"
-            subprocess.run(["git", "worktree", "add", "--detach", str(tree), args.baseline], cwd=ROOT, check=True,
-                           capture_output=True)  # fmt: skip
-            try:
+            with checkout(args.baseline) as tree:
                 columns["before"] = tally(work, summaries_at(tree, job_file))
-            finally:
-                subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
         ours = summaries_at(ROOT, job_file)
         columns["after"] = tally(work, ours)
 

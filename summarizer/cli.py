@@ -137,7 +137,7 @@ async def _process(settings: Settings, args: argparse.Namespace, with_summary: b
     while the rest are fetched; a run whose sources all fail never waits for them."""
     progress = _Progress(len(args.sources), with_summary, sys.stderr)
     async with Fetcher(settings.fetch) as fetcher:
-        pipeline = Pipeline(settings, fetcher=fetcher)
+        pipeline = Pipeline(settings, fetcher=fetcher, one_shot=True)
 
         async def run(source: str) -> Result:
             try:

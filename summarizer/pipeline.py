@@ -25,7 +25,7 @@ import numpy as np
 
 from summarizer.backends import Backend, create_backend, in_article_order
 from summarizer.clean import Article, from_html, from_text
-from summarizer.embeddings import SentenceEncoder
+from summarizer.embeddings import Runtime, SentenceEncoder
 from summarizer.errors import ErrorKind, PipelineError
 from summarizer.facts import Fact, extract_facts
 from summarizer.fetch import Fetcher
@@ -238,10 +238,13 @@ class Pipeline:
         remote: RemoteModels | None = None,
         parallel: int = 1,
         max_waiting: int = 1000,
+        one_shot: bool = False,
     ) -> None:
         """``backend`` and ``encoder`` are for tests and benchmarks that bring their own models; with ``remote``,
         model work goes there and none is loaded here. ``parallel`` model jobs run at once (the workers there are);
-        past ``max_waiting`` articles waiting for one, a summary is refused as busy."""
+        past ``max_waiting`` articles waiting for one, a summary is refused as busy. ``one_shot``: a process that
+        summarises what it was given and exits (the command line), where torch's import would cost more than
+        its faster forward pass saves."""
         self.settings = settings
         self.fetcher = fetcher
         self.run_model: ModelRunner = run_model or asyncio.to_thread
@@ -250,6 +253,8 @@ class Pipeline:
         self._encoder = encoder
         self._loading: asyncio.Future[None] | None = None
         self._batches = _Batches(self._summarize_now, parallel, max_waiting)
+        runtime = settings.summarizer.encoder_runtime
+        self._runtime: Runtime = ("numpy" if one_shot else "torch") if runtime == "auto" else runtime
 
     async def start(self, *, warm: bool = False) -> None:
         """Load the models once, in a thread with no time limit; callers arriving meanwhile wait for that load.
@@ -275,7 +280,7 @@ class Pipeline:
 
     def _load(self) -> None:
         if self._encoder is None:
-            self._encoder = SentenceEncoder()
+            self._encoder = SentenceEncoder(runtime=self._runtime)
         if self._backend is None:
             self._backend = create_backend(self.settings.summarizer, self._encoder)
         logger.info("pipeline ready (backend %s)", self._backend.name)

@@ -188,6 +188,8 @@ class SummarizerConfig(_Section):
     no_repeat_ngram_size: int = Field(3, ge=0, le=10)
     length_penalty: float = 2.0
     batch_size: int = Field(4, ge=1, le=64)
+    # the sentence encoder (MiniLM): auto is numpy for one command, torch for the bot and workers
+    encoder_runtime: Literal["auto", "torch", "numpy"] = "auto"
 
     @field_validator("backend")
     @classmethod

@@ -77,6 +77,17 @@ async def test_readable_output_and_sentences_option() -> None:
     assert "Sweden (SE)" in out and "Denmark (DK)" in out and "NATO" in out
 
 
+async def test_a_summary_from_the_command_line_never_imports_torch_and_reads_the_same() -> None:
+    """One command embeds with numpy (torch's import was half of its run); the bot's torch gives the same report."""
+    code, out, err = await run_cli("summarize", str(SEED_ARTICLE), PYTHONPROFILEIMPORTTIME="1")
+    assert code == 0, err[-2000:]
+    imported = {line.rsplit("|", 1)[-1].strip() for line in err.splitlines() if line.startswith("import time:")}
+    assert "tokenizers" in imported and "torch" not in imported and "summarizer.minilm_numpy" in imported and "transformers" not in imported
+    code, with_torch, err = await run_cli("summarize", str(SEED_ARTICLE), NEWSBOT_SUMMARIZER__ENCODER_RUNTIME="torch")
+    assert code == 0, err
+    assert with_torch == out
+
+
 async def test_extract_skips_the_model_and_reports_failures_per_source(server: PageServer, tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("")

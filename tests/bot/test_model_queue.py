@@ -135,7 +135,7 @@ async def test_a_job_its_bot_gave_up_on_is_skipped_by_a_worker_that_comes_later(
     class CountingEncoder:
         dimension = 384
 
-        def encode(self, texts: list[str], batch_size: int = 32) -> Any:
+        def encode(self, texts: list[str]) -> Any:
             embedded.append(texts)
             return encoder.encode(texts)
 

@@ -1,13 +1,20 @@
-"""Our MiniLM forward pass against transformers' BertModel on the same weights: the same embeddings."""
+"""Our MiniLM forward passes (torch, numpy) against transformers' BertModel on the same weights: the same
+embeddings; and the torch batches, cut by tokens, never change a text's vector."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
+import pytest
 
-from summarizer.embeddings import MAX_TOKENS, bundled_model_path
+from summarizer.embeddings import MAX_TOKENS, SentenceEncoder, bundled_model_path, length_batches
 from summarizer.sentences import split_sentences
+
+
+@pytest.fixture(scope="module")
+def numpy_encoder() -> SentenceEncoder:
+    return SentenceEncoder(runtime="numpy")
 
 
 def reference(texts: list[str]) -> np.ndarray:
@@ -25,16 +32,29 @@ def reference(texts: list[str]) -> np.ndarray:
         return torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1).numpy()
 
 
-def test_the_encoder_gives_transformers_embeddings_on_the_sample(encoder: Any, seed_text: str) -> None:
+@pytest.mark.parametrize("runtime", ["torch", "numpy"])
+def test_the_encoder_gives_transformers_embeddings_on_the_sample(
+    runtime: str, encoder: Any, numpy_encoder: SentenceEncoder, seed_text: str
+) -> None:
+    chosen = encoder if runtime == "torch" else numpy_encoder
+    assert chosen.runtime == runtime
     texts = [s.text for s in split_sentences(seed_text.splitlines())]
     texts += ["", "Ü", "word " * 400]  # empty, one odd character, longer than the model's 256 tokens
-    ours = encoder.encode(texts)
+    ours = chosen.encode(texts)
     assert ours.shape == (len(texts), 384) and ours.dtype == np.float32
     assert np.abs(ours - reference(texts)).max() < 1e-5
 
 
-def test_batches_of_sorted_lengths_keep_the_order_given(encoder: Any) -> None:
+def test_batches_of_sorted_lengths_keep_the_order_given(encoder: Any, numpy_encoder: SentenceEncoder) -> None:
     texts = ["A much longer sentence about troops in Iraq and Syria, with many words.", "Short.", "Middle one here."]
-    together = encoder.encode(texts, batch_size=2)
     alone = np.stack([encoder.encode([text])[0] for text in texts])
-    assert np.abs(together - alone).max() < 1e-5
+    for together in (encoder.encode(texts, batch_tokens=20), numpy_encoder.encode(texts)):
+        assert np.abs(together - alone).max() < 1e-5
+
+
+def test_batches_are_cut_by_padded_tokens_shortest_first() -> None:
+    lengths = [40, 10, 12, 11, 76, 39]
+    assert length_batches(lengths, 64) == [[1, 3, 2], [5], [0], [4]]  # 3 x 12 = 36 fits; 4 x 39 would not
+    assert length_batches(lengths, 400) == [[1, 3, 2, 5, 0], [4]]  # 6 x 76 = 456 would not
+    assert length_batches(lengths, 1) == [[1], [3], [2], [5], [0], [4]]  # a text longer than the budget goes alone
+    assert length_batches([], 512) == []

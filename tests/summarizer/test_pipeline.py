@@ -124,7 +124,7 @@ async def test_a_warm_start_runs_each_encoder_once_and_a_failing_warm_up_stops_n
     class Counting:
         dimension = 384
 
-        def encode(self, texts: list[str], batch_size: int = 32) -> Any:
+        def encode(self, texts: list[str]) -> Any:
             encoded.append(len(texts))
             return encoder.encode(texts)
 
@@ -136,7 +136,7 @@ async def test_a_warm_start_runs_each_encoder_once_and_a_failing_warm_up_stops_n
     class Broken:
         dimension = 384
 
-        def encode(self, texts: list[str], batch_size: int = 32) -> Any:
+        def encode(self, texts: list[str]) -> Any:
             raise RuntimeError("no kernels today")
 
     broken = Pipeline(settings, backend=extractive, encoder=Broken())  # type: ignore[arg-type]

@@ -1,0 +1,25 @@
+"""``--baseline REV`` for the benches: that revision checked out in a temporary git worktree, the same virtual
+environment; a child process run there with ``PYTHONPATH`` set imports that revision's code."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextmanager
+def checkout(revision: str) -> Iterator[Path]:
+    """The tree of ``revision``, removed on exit."""
+    with tempfile.TemporaryDirectory() as folder:
+        tree = Path(folder) / "baseline"
+        subprocess.run(["git", "worktree", "add", "--detach", str(tree), revision], cwd=ROOT, check=True,
+                       capture_output=True)  # fmt: skip
+        try:
+            yield tree
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
