@@ -60,6 +60,8 @@ _AFTER_PREPOSITION = re.compile(
 )
 
 _BACK_REFERENCE = re.compile(r"\b(?:the country|the nation|its|their)\b")
+# after the figure, "their" is the counted people's own: "10,400 troops remain … beyond their expected return dates"
+_BACK_REFERENCE_AFTER = re.compile(r"\b(?:the country|the nation|its)\b")
 
 # "France and Italy have 300 troops each", "Portugal, Switzerland, the US, all lost one national" (not "…, all of
 # which sent troops, had 4,000 soldiers": one figure, theirs together)
@@ -161,7 +163,7 @@ def stated_owners(
             and _OWNER_AFTER.match(sentence[head.end : mention.start])
         ):
             return [mention]
-    referred = _BACK_REFERENCE.search(sentence[head.end :]) or _BACK_REFERENCE.search(
+    referred = _BACK_REFERENCE_AFTER.search(sentence[head.end :]) or _BACK_REFERENCE.search(
         sentence[max(0, quantity.start - LOOK_BACK) : quantity.start]
     )
     if referred and not COMPANY_NOUN_AFTER.match(referred.string[referred.end() :]):  # not "the country's largest bank"

@@ -353,6 +353,10 @@ def test_a_line_labelled_with_a_dash_is_its_countrys() -> None:
         # a which-clause that names its own owner is not its antecedent's
         ("The UK has over 900 military personnel based in Estonia, which means that the possible increase will bring "
          "the British contingent there to over 1,800 troops.", [("GB", 900, None), ("GB", 1800, None)]),
+        # after the figure, "their" is the troops' own, not the last country named: the passage's owner stays
+        ("The Pentagon will increase the number of U.S. troops in Iraq to about 150,000, the highest level since the "
+         "U.S. occupation of Iraq began. It will require that about 10,400 troops remain in Iraq beyond their "
+         "expected return dates.", [("US", 150000, None), ("US", 10400, None)]),
     ],
 )  # fmt: skip
 def test_its_troops_are_the_subjects(text: str, expected: list[tuple[str, int, str | None]]) -> None:
