@@ -1,8 +1,9 @@
 """The all-MiniLM-L6-v2 network in numpy, for a process that embeds one article and exits.
 
 Why a second forward pass: ``import torch`` costs 1.6 s on a 2-core machine, half of a ``newsbot summarize`` run
-whose model work takes 0.1 s. numpy is loaded anyway. Per sentence this is ~1.5x slower than torch, so a
-long-running bot or worker keeps ``summarizer.minilm``; both give transformers' numbers (the tests compare to 1e-5).
+whose model work takes 0.1 s. numpy is loaded anyway. On one article it is as fast as torch, on the batches a
+busy bot makes 1.3-2x slower (bench/encoder.py), so a long-running bot or worker keeps ``summarizer.minilm``; both
+give transformers' numbers (the tests compare to 1e-5).
 
 Texts are packed, not padded: every position-wise step (projections, feed-forward, norms) runs once over all
 tokens of all texts, and only attention runs per text.
