@@ -12,11 +12,12 @@ from summarizer.facts.heads import (
     DOWN_FROM,
     FROM_CURRENT,
     FROM_TO,
-    NOT_COUNT,
     NOUN_PATTERN,
+    THAT_NUMBER_TO,
     TO_FROM,
     compared_with_earlier,
     is_model_number,
+    is_not_count,
     noun_head,
     what_it_counts,
 )
@@ -153,7 +154,7 @@ def _facts_in_sentence(sentence: str, context: Context, model: FigureReader | No
         last_head = Head("displaced", "people", 0, 0, 0) if people and people.category == "people" else None
     for position, quantity in enumerate(quantities):
         window_end = _window_end(sentence, quantities, position)
-        if NOT_COUNT.match(sentence[quantity.end :]) or _is_year(sentence, quantity) or _is_measure(sentence, quantity):
+        if is_not_count(sentence, quantity) or _is_year(sentence, quantity) or _is_measure(sentence, quantity):
             continue
         if respective and last_head is not None and position in respective:
             facts.append(_respective_fact(sentence, quantity, last_head, respective[position], mentions, context))
@@ -203,7 +204,7 @@ def _facts_in_sentence(sentence: str, context: Context, model: FigureReader | No
             role = "before"
         elif (
             facts
-            and FROM_TO.search(sentence[max(0, quantity.start - LOOK_BACK) : quantity.start])
+            and (FROM_TO.search(before) or THAT_NUMBER_TO.search(before))
             and facts[-1].category == head.category
         ):
             facts[-1] = replace(facts[-1], role="before")  # "from 2,400 troops to 1,700"

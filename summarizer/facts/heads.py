@@ -68,13 +68,27 @@ _HEAD = re.compile(
     r"(?!\s+(?:sentences?|threats?|row|camps?|penalty|penalties|squads?|certificates?|toll|rates?)\b)"
 )  # not "20 death sentences", "3 death threats"
 
-NOT_COUNT = re.compile(
+_NOT_COUNT = re.compile(
     r"^\s?(?:%|per\s?cent|percent|km\b|kilomet|mi\b|miles?\b|m\b|metres?|meters?|feet|ft\b|kg\b|tonnes?|tons?\b|"
     r"years?\b|year-old|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|am\b|pm\b|a\.m\.|p\.m\.|"
-    r"comments?\b|st\b|nd\b|rd\b|th\b|-year)"
-    r"|^\s(?-i:January|February|March|April|May|June|July|August|September|October|November|December)\b",
+    r"comments?\b|st\b|nd\b|rd\b|th\b|-year)",
     re.IGNORECASE,
-)  # months are case-sensitive: "500 may have died" is a count
+)
+
+# "5 January" is a date; "reduce that number to 1,500 January 2005" is not. Case-sensitive: "500 may have died".
+_MONTH_AFTER = re.compile(
+    r"^\s(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+)
+
+
+def is_not_count(sentence: str, quantity: Quantity) -> bool:
+    """A figure that is a measure, a duration, an hour, an ordinal or a day of a month: never a key fact."""
+    after = sentence[quantity.end :]
+    if _NOT_COUNT.match(after):
+        return True
+    day = quantity.text.isdigit() and 1 <= int(quantity.text) <= 31
+    return day and _MONTH_AFTER.match(after) is not None
+
 
 # "the second biggest foreign military contingent, with 9,500"
 _FORCE_WITH = re.compile(
@@ -326,6 +340,13 @@ FROM_CURRENT = re.compile(
 # "cut the number of troops in Iraq to 2,500 from 5,100", "to 12,500 troops from 7,000": the new figure first
 TO_FROM = re.compile(
     r"\bto\s+(?:about\s+|around\s+|some\s+)?[\d,.]+\s+(?:[a-z]+\s+){0,2}from\s+(?:about\s+|around\s+)?$"
+)
+
+# "has 2,500 troops … but would reduce that number to 1,500", "provide 302 troops and could lift the number to 400";
+# not "…, bringing the total to 400", where the figure before is what was added
+THAT_NUMBER_TO = re.compile(
+    r"\b(?:reduce|cut|lower|lift|raise|increase|boost)(?:s|d|ed|ing)?\s+(?:that|the|this|its|their)\s+"
+    r"(?:number|figure|total|level|strength)\s+to\s+(?:about\s+|around\s+|nearly\s+|some\s+)?$"
 )
 
 FROM_TO = re.compile(r"\bfrom\s+(?:about\s+|around\s+)?[\d,.]+\s+(?:[\w-]+\s+){1,2}to\s+(?:about\s+|around\s+)?$")

@@ -507,6 +507,22 @@ def test_a_table_of_money_in_millions_is_scaled_and_read_once() -> None:
             "The Security Council voted to increase the UN force in South Sudan to 12,500 troops from 7,000.",
             [("UN", 12_500, "after"), ("UN", 7_000, "before")],
         ),
+        # "reduce that number to": the figure before is the level it changes; a thousands figure before a month is
+        # no day of it; "bringing the total to" follows what was added, not what was there before
+        (
+            "Currently, Poland has 2,500 troops committed to Operation Iraqi Freedom, but would reduce that number to "
+            "1,500 January 2005, the spokesman said.",
+            [("Poland", 2500, "before"), ("Poland", 1500, "after")],
+        ),
+        (
+            "Belgium would provide 302 troops and could eventually lift the number to nearly 400.",
+            [("Belgium", 302, "before"), ("Belgium", 400, "after")],
+        ),
+        (
+            "Britain sent 100 more troops, bringing the total to 400.",
+            [("United Kingdom", 100, None), ("United Kingdom", 400, None)],
+        ),
+        ("Poland said on 5 January that 300 Polish soldiers would stay.", [("Poland", 300, None)]),
         # an ethnic group is no state
         ("Many of Kosovo's 1.8 million ethnic Albanians were already displaced.", [(None, 1_800_000, None)]),
         # "which it acquired": the buyer pays, not the company bought
