@@ -203,9 +203,7 @@ def _facts_in_sentence(sentence: str, context: Context, model: FigureReader | No
             facts[-1] = replace(facts[-1], role="after")  # "8,700 soldiers in Iraq, down from about 40,000"
             role = "before"
         elif (
-            facts
-            and (FROM_TO.search(before) or THAT_NUMBER_TO.search(before))
-            and facts[-1].category == head.category
+            facts and (FROM_TO.search(before) or THAT_NUMBER_TO.search(before)) and facts[-1].category == head.category
         ):
             facts[-1] = replace(facts[-1], role="before")  # "from 2,400 troops to 1,700"
             role = "after"
