@@ -99,7 +99,7 @@ _FORCE_WITH = re.compile(
 
 _CASUALTY_AFTER = re.compile(
     r"^(?:(?:(?!,\s*and\b)[^.;]){0,25}?|[^.;,]{0,60}?)\b(?:(?:were|was|have been|had been|are|been)\s+)?"
-    r"(?P<verb>killed|wounded|injured|dead|died|slain|missing)\b"
+    r"(?P<verb>killed|wounded|injured|dead|died|slain|missing|lost\s+their\s+lives)\b"
 )
 
 _CAPTIVE_AFTER = re.compile(
@@ -124,7 +124,8 @@ _CASUALTY_BEFORE = re.compile(
     r"|^(?:The\s+)?(?P<subject>dead|missing|victims|injured|wounded|casualties)\s+(?:include|included|were|are)\s+"
     r"(?:(?:some|about|around|nearly|more\s+than)\s+)?(?:[\d,]+\s+[A-Z][\w-]*,?\s+(?:and\s+)?)*"
     r"(?:some\s+|about\s+|around\s+|nearly\s+)?$"
-    r"|\b(?:dead|killed|missing|victims)\b[^.;]{0,30}\binclude[sd]?\s+(?:\w+\s+){0,3}$"
+    r"|\b(?:dead|killed|missing|victims)\b[^.;]{0,30}\binclud(?:e|es|ed|ing)\s+(?:\w+\s+){0,3}$"
+    r"|\bdeaths\s+(?:\w+\s+){0,3}?of\s+(?:\w+\s+){0,2}$"  # "following the deaths on Monday of five troops"
 )
 
 _AND_WOUNDED = re.compile(r"^\s+(?:were\s+)?(?P<verb>wounded|injured|killed|missing)\b")  # "12 killed and 30 wounded"
@@ -151,6 +152,9 @@ _DEATH_TOLL = re.compile(
     r"|\b(?:bring|brings|brought|bringing|taking|takes|took|pushing|pushed)\s+the\s+(?:[\w-]+\s+){0,2}(?:death\s+)?"
     r"toll\s+(?:to|at)\s+" + _APPROX_WORD + "$"
     r"|\b(?:among|of)\s+the\s+(?:[\w-]+\s+){0,2}(?:deaths|dead|killed|victims|fatalities),?\s+$"
+    # "bring the number of Canadian service members killed in war-torn Afghanistan to 103"
+    r"|\b(?:bring|brings|brought|bringing|taking|takes|took)\s+the\s+(?:total\s+)?number\s+of\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:dead|killed|deaths|fatalities)\b[^.;\d]{0,60}?\bto\s+" + _APPROX_WORD + "$"
     r"|\b(?:previous|earlier|initial)\s+(?:death\s+)?toll\b(?:[^.;]|\.(?=[\w-])){0,60}?\b(?:was|stood\s+at|of)\s+"
     + _APPROX_WORD
     + "$",

@@ -332,6 +332,25 @@ def test_cases_the_second_review_found(text: str, expected: list[tuple[str, str 
     assert [(f.category, f.who, f.quantity, f.where) for f in extract_facts(text)] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("In one month, five French soldiers lost their lives in Mali.", [("FR", 5)]),
+        ("The army gave a toll of 80 soldiers killed, following the deaths on Monday of five troops.",
+         [(None, 80), (None, 5)]),
+        ("The deaths bring the number of Canadian service members killed in war-torn Afghanistan to 103 since "
+         "Ottawa deployed forces there in 2002.", [("CA", 103)]),
+        ("A fifth was killed on Saturday, bringing the total number of Israeli soldiers killed in the Gaza Strip to "
+         "144.", [("IL", 144)]),
+        ("The attack killed over 180 people, including 13 American service members.", [(None, 180), ("US", 13)]),
+    ],
+)  # fmt: skip
+def test_soldiers_who_died_are_casualties_not_a_force(text: str, expected: list[tuple[str | None, int]]) -> None:
+    facts = extract_facts(text)
+    assert [(f.country_code, f.quantity) for f in facts] == expected
+    assert {f.category for f in facts} == {"casualties"}
+
+
 def test_a_line_labelled_with_a_dash_is_its_countrys() -> None:
     text = (
         "Here are the official figures per country:\n"
