@@ -17,9 +17,12 @@ def checkout(revision: str) -> Iterator[Path]:
     """The tree of ``revision``, removed on exit."""
     with tempfile.TemporaryDirectory() as folder:
         tree = Path(folder) / "baseline"
-        subprocess.run(["git", "worktree", "add", "--detach", str(tree), revision], cwd=ROOT, check=True,
-                       capture_output=True)  # fmt: skip
+        added = subprocess.run(["git", "worktree", "add", "--detach", str(tree), revision], cwd=ROOT,
+                               capture_output=True, text=True, check=False)  # fmt: skip
+        if added.returncode != 0:
+            raise SystemExit(f"--baseline {revision}: {added.stderr.strip()}")
         try:
             yield tree
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
+            subprocess.run(["git", "worktree", "prune"], cwd=ROOT, check=False)  # if the removal failed

@@ -33,7 +33,8 @@ def run_once(code: Path, source: str) -> tuple[float, float, str]:
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=code, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     assert child.stdout is not None
-    report = child.stdout.read().decode()
+    with child.stdout:
+        report = child.stdout.read().decode()
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)

@@ -124,7 +124,7 @@ class SentenceEncoder:
         if self.runtime == "numpy":
             pooled = self.model.pooled(sequences)
         else:
-            pooled = self._torch_pooled(sequences, batch_tokens or self.batch_tokens)
+            pooled = self._torch_pooled(sequences, self.batch_tokens if batch_tokens is None else batch_tokens)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
 

@@ -30,7 +30,7 @@ from summarizer.errors import ErrorKind, PipelineError
 from summarizer.facts import Fact, extract_facts
 from summarizer.fetch import Fetcher
 from summarizer.inputs import Document, load_document
-from summarizer.settings import Settings
+from summarizer.settings import Settings, SummarizerConfig
 
 logger = logging.getLogger(__name__)
 
@@ -224,6 +224,14 @@ class _Batches:
 _EVERYONES = frozenset({"busy", "timeout"})  # failures that are the model's state, not one article's fault
 
 
+def encoder_runtime(config: SummarizerConfig, *, one_shot: bool) -> Runtime:
+    """The configured runtime; ``auto`` is numpy for a one-shot process (torch's import would cost more than its
+    faster batches save) unless its backend imports torch anyway (abstractive), and torch for a bot or worker."""
+    if config.encoder_runtime != "auto":
+        return config.encoder_runtime
+    return "numpy" if one_shot and config.backend != "abstractive" else "torch"
+
+
 class Pipeline:
     """One per process: the fetcher, the models, and the route every caller takes."""
 
@@ -253,8 +261,7 @@ class Pipeline:
         self._encoder = encoder
         self._loading: asyncio.Future[None] | None = None
         self._batches = _Batches(self._summarize_now, parallel, max_waiting)
-        runtime = settings.summarizer.encoder_runtime
-        self._runtime: Runtime = ("numpy" if one_shot else "torch") if runtime == "auto" else runtime
+        self._runtime = encoder_runtime(settings.summarizer, one_shot=one_shot)
 
     async def start(self, *, warm: bool = False) -> None:
         """Load the models once, in a thread with no time limit; callers arriving meanwhile wait for that load.

@@ -58,3 +58,17 @@ def test_batches_are_cut_by_padded_tokens_shortest_first() -> None:
     assert length_batches(lengths, 400) == [[1, 3, 2, 5, 0], [4]]  # 6 x 76 = 456 would not
     assert length_batches(lengths, 1) == [[1], [3], [2], [5], [0], [4]]  # a text longer than the budget goes alone
     assert length_batches([], 512) == []
+
+
+def test_a_numpy_encoder_moves_to_a_device_as_torch(numpy_encoder: SentenceEncoder, encoder: Any) -> None:
+    """The GPU guard's copy (here on the CPU): a torch network, the same vectors, the same tokenizer."""
+    moved = numpy_encoder.on("cpu")
+    assert moved.runtime == "torch" and numpy_encoder.runtime == "numpy"
+    assert moved.tokenizer is numpy_encoder.tokenizer
+    texts = ["Germany has 130 soldiers in Iraq.", "Sweden 70."]
+    assert np.abs(moved.encode(texts) - numpy_encoder.encode(texts)).max() < 1e-5
+
+
+def test_an_empty_sequence_is_refused_not_pooled_from_its_neighbour(numpy_encoder: SentenceEncoder) -> None:
+    with pytest.raises(ValueError, match="at least one token"):
+        numpy_encoder.model.pooled([[101, 102], []])

@@ -11,8 +11,8 @@ import pytest
 import summarizer.pipeline as pipeline_module
 from summarizer.backends import RankedSentence
 from summarizer.errors import WORDING, ErrorKind, PipelineError
-from summarizer.pipeline import PastedText, Pipeline, Result
-from summarizer.settings import Settings
+from summarizer.pipeline import PastedText, Pipeline, Result, encoder_runtime
+from summarizer.settings import Settings, load_settings
 from tests.conftest import SEED_ARTICLE
 
 
@@ -97,6 +97,29 @@ async def test_a_batch_is_one_model_job_and_facts_alone_need_no_summary(
     assert compared.facts and not compared.summary
     assert jobs == ["_summarize_batch", "_facts_batch"]
     assert len(counted_facts) == 3
+
+
+@pytest.mark.parametrize(
+    ("runtime", "backend", "one_shot", "expected"),
+    [
+        ("auto", "extractive", True, "numpy"),  # `newsbot summarize`: no torch import
+        ("auto", "extractive", False, "torch"),  # the bot and workers: faster batches
+        ("auto", "abstractive", True, "torch"),  # imports torch anyway
+        ("numpy", "extractive", False, "numpy"),  # what the user chose holds
+        ("torch", "textrank", True, "torch"),
+    ],
+)
+def test_the_encoder_runtime_follows_the_setting_and_auto_the_process(
+    runtime: str, backend: str, one_shot: bool, expected: str
+) -> None:
+    config = load_settings(None, summarizer={"encoder_runtime": runtime, "backend": backend}).summarizer
+    assert encoder_runtime(config, one_shot=one_shot) == expected
+
+
+async def test_a_one_shot_pipeline_embeds_with_numpy(settings: Settings, seed_text: str) -> None:
+    pipeline = Pipeline(settings, one_shot=True)
+    result = await pipeline.summarize(PastedText(seed_text), sentences=2)
+    assert pipeline.encoder.runtime == "numpy" and len(result.summary) == 2
 
 
 async def test_the_models_load_once_for_callers_arriving_together(
