@@ -257,7 +257,7 @@ def _columns(line: str, first: ListRow, header: list[str]) -> list[ListRow]:
         category, _ = _row_category(f" {heading}", quantity)
         if own:
             rows.append(first if category is None else replace(first, category=category, unit=heading.lower()))
-        elif category is not None or _TOTAL_ROW.match(heading):
+        elif category is not None or (_TOTAL_ROW.match(heading) and not _POPULATION.search(heading)):
             rows.append(replace(row, category=category, unit=heading.lower()))  # "93,943 missing"
     return rows
 
@@ -592,6 +592,8 @@ def _intro_place(intro: list[str]) -> str | None:
 
 
 _TOTAL_ROW = re.compile(r"^\s*total\b", re.IGNORECASE)
+# "Host Country | Total Refugees | Total Population": the country's people, not a figure about them
+_POPULATION = re.compile(r"\b(?:population|inhabitants)\b", re.IGNORECASE)
 
 
 def _alliance_in(text: str) -> Mention | None:

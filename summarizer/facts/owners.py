@@ -72,7 +72,10 @@ _WORLDWIDE = re.compile(
 )
 
 # where people fled from: "fighting in Ukraine", "violence in Sudan", "the Syrian conflict"
-_DISPLACED_IN = re.compile(r"\b(?:displaced|uprooted|homeless)\s+(?:\w+\s+){0,3}?(?:in|within|inside)\s+(?:the\s+)?$")
+_DISPLACED_IN = re.compile(
+    r"\b(?:displaced|uprooted|homeless|fled\s+their\s+homes?)\s+(?:\w+\s+){0,3}?(?:in|within|inside)\s+(?:the\s+)?"
+    r"(?:(?:north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+)?$"
+)  # "1 million people were displaced in Lebanon", "16,400 people fled their homes in eastern Ukraine"
 
 
 def stated_owners(

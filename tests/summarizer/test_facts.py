@@ -351,6 +351,23 @@ def test_soldiers_who_died_are_casualties_not_a_force(text: str, expected: list[
     assert {f.category for f in facts} == {"casualties"}
 
 
+def test_a_population_column_is_no_fact_and_people_who_fled_at_home_are_that_countrys() -> None:
+    table = (
+        "Top Host Countries for Refugees in 2016\n\n"
+        "Rank | Host Country | Total Refugees | Total Population\n"
+        "1 | Turkey | 2,869,421 | 80,745,020\n"
+        "2 | Pakistan | 1,352,560 | 197,015,955\n"
+        "3 | Lebanon | 1,012,969 | 6,082,357"
+    )
+    assert [(f.category, f.quantity, f.where) for f in extract_facts(table)] == [
+        ("displaced", 2_869_421, "Turkey"),
+        ("displaced", 1_352_560, "Pakistan"),
+        ("displaced", 1_012_969, "Lebanon"),
+    ]
+    fled = extract_facts("GENEVA Some 16,400 people fled their homes in eastern Ukraine in the past week.")
+    assert [(f.category, f.who, f.quantity) for f in fled] == [("displaced", "Ukraine", 16_400)]
+
+
 def test_a_line_labelled_with_a_dash_is_its_countrys() -> None:
     text = (
         "Here are the official figures per country:\n"
