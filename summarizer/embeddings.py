@@ -70,7 +70,7 @@ class SentenceEncoder:
     """Mean-pooled, L2-normalised MiniLM embeddings. Thread-safe; load once and share.
 
     The tokenizer is Hugging Face's ``tokenizers`` on the model's own tokenizer.json. The network is
-    ``summarizer.minilm`` in torch (``runtime="torch"``: fastest per sentence, for a bot or a worker) or
+    ``summarizer.minilm`` in torch (``runtime="torch"``: fastest on batches, for a bot or a worker) or
     ``summarizer.minilm_numpy`` (``"numpy"``: no torch import, for one command that exits); neither imports
     transformers. Both give transformers' embeddings to 1e-5.
     """
@@ -151,8 +151,8 @@ class SentenceEncoder:
 def length_batches(lengths: list[int], budget: int) -> list[list[int]]:
     """Indices, shortest first, cut into batches of at most ``budget`` tokens once padded (rows x longest).
 
-    Why not a fixed count: padded positions are computed and thrown away. On a 2-core CPU, batches of 32 took
-    twice as long as these on an article with two long sentences, and ~20% longer on the sample article.
+    Why not a fixed count: padded positions are computed and thrown away. On a 2-core CPU, batches of 32 texts
+    cost 1.25x the CPU of these on a CNN/DailyMail article and 1.1x on the sample (bench/encoder.py).
     """
     order = sorted(range(len(lengths)), key=lengths.__getitem__)
     batches: list[list[int]] = []
