@@ -16,7 +16,7 @@ from summarizer.facts.mentions import (
 from summarizer.facts.money import NATIONAL_CURRENCIES, PUBLIC_MONEY
 from summarizer.facts.organisations import organisation_owner
 from summarizer.facts.passage import fled_from
-from summarizer.facts.places import LOOK_BACK, STRUCK, is_locative
+from summarizer.facts.places import COMPASS, LOOK_BACK, STRUCK, is_locative
 from summarizer.facts.record import Context, Head
 from summarizer.numbers import Quantity
 
@@ -71,11 +71,12 @@ _WORLDWIDE = re.compile(
     r"\b(?:worldwide|around\s+the\s+(?:world|globe)|across\s+the\s+(?:world|globe)|globally|in\s+the\s+world)\b"
 )
 
-# where people fled from: "fighting in Ukraine", "violence in Sudan", "the Syrian conflict"
+# people uprooted at home: "1 million people were displaced in Lebanon", "16,400 fled their homes in eastern Ukraine"
 _DISPLACED_IN = re.compile(
     r"\b(?:displaced|uprooted|homeless|fled\s+their\s+homes?)\s+(?:\w+\s+){0,3}?(?:in|within|inside)\s+(?:the\s+)?"
-    r"(?:(?:north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+)?$"
-)  # "1 million people were displaced in Lebanon", "16,400 people fled their homes in eastern Ukraine"
+    + COMPASS
+    + "$"
+)
 
 
 def stated_owners(

@@ -8,13 +8,12 @@ from summarizer.countries import Mention, MentionKind, lexicon
 from summarizer.facts.heads import NOUN_PATTERN
 from summarizer.facts.mentions import NAMES_A_THING, in_dateline, may_own
 from summarizer.facts.organisations import organisation_owner
-from summarizer.facts.places import LOOK_BACK, is_locative
+from summarizer.facts.places import COMPASS, LOOK_BACK, is_locative
 from summarizer.facts.record import Context
 
 _CONFLICT_IN = re.compile(
     r"\b(?:war|fighting|conflict|violence|crisis|invasion|persecution|attacks?|crackdown|clashes|unrest)\s+"
-    r"(?:(?:erupted|broke\s+out|began|started)\s+)?(?:in|of)\s+(?:the\s+)?"
-    r"(?:(?:north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+)?$"
+    r"(?:(?:erupted|broke\s+out|began|started)\s+)?(?:in|of)\s+(?:the\s+)?" + COMPASS + "$"
     r"|\b(?:fled|fleeing)\s+(?:from\s+)?$"  # "fled from Sudan"
     # "600,000 people … have left Kosovo"; not "The delegation left Germany on Monday"
     r"|\b(?:have|has|had)\s+(?:now\s+|already\s+)?left\s+$",

@@ -38,6 +38,8 @@ _HOST = re.compile(
 )
 
 LOOK_BACK = 400  # characters before a figure or mention that decide what it is: enough for any phrase, at a flat cost
+# a part of a country named before it: "in eastern Ukraine", "violence in north-east Nigeria"
+COMPASS = r"(?:(?:north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+)?"
 _PLACE = re.compile(
     r"\b(?P<prep>in|at|to|into|inside|across|near|within|for)\s+(?:the\s+)?"
     r"(?:(?:north|south|east|west)(?:ern|-eastern|-western)?\s+|central\s+)?"
