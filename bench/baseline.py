@@ -3,6 +3,7 @@ environment; a child process run there with ``PYTHONPATH`` set imports that revi
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -26,3 +27,8 @@ def checkout(revision: str) -> Iterator[Path]:
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
             subprocess.run(["git", "worktree", "prune"], cwd=ROOT, check=False)  # if the removal failed
+
+
+def importing(code: Path) -> dict[str, str]:
+    """The environment of a child process whose imports come from ``code`` first, offline."""
+    return {**os.environ, "PYTHONPATH": str(code), "HF_HUB_OFFLINE": "1"}

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from baseline import checkout  # noqa: E402
+from baseline import checkout, importing  # noqa: E402
 
 SAMPLE = ROOT / "summarizer" / "data" / "sample_article.html"
 
@@ -29,9 +29,8 @@ SAMPLE = ROOT / "summarizer" / "data" / "sample_article.html"
 def run_once(code: Path, source: str) -> tuple[float, float, str]:
     """Seconds, peak RSS in MiB and the report of one ``newsbot summarize`` whose imports come from ``code``."""
     command = [sys.executable, "-m", "bot.cli", "summarize", source]
-    env = {**os.environ, "PYTHONPATH": str(code), "HF_HUB_OFFLINE": "1"}
     started = time.perf_counter()
-    child = subprocess.Popen(command, cwd=code, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(command, cwd=code, env=importing(code), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     assert child.stdout is not None
     with child.stdout:
         report = child.stdout.read().decode()

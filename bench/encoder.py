@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import statistics
 import subprocess
@@ -25,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from baseline import checkout  # noqa: E402
+from baseline import checkout, importing  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "bench" / "summaries"
 SAMPLE = ROOT / "summarizer" / "data" / "sample_article.html"
@@ -78,8 +77,7 @@ def measure(texts: list[str], runtime: str, repeats: int) -> dict[str, float]:
 def run_at(code: Path, texts: Path, runtime: str, repeats: int) -> dict[str, float]:
     command = [sys.executable, str(Path(__file__).resolve()), "--one", str(texts), "--runtime", runtime,
                "--repeats", str(repeats)]  # fmt: skip
-    env = {**os.environ, "PYTHONPATH": str(code), "HF_HUB_OFFLINE": "1"}
-    done = subprocess.run(command, cwd=code, env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run(command, cwd=code, env=importing(code), capture_output=True, text=True, check=True)
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 

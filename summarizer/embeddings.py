@@ -89,7 +89,6 @@ class SentenceEncoder:
         self.model: Any = self._torch_network() if runtime == "torch" else self._numpy_network()
         self.dimension: int = self.model.hidden_size
         self.device = "cpu"
-        self.batch_tokens = CPU_BATCH_TOKENS
         self._lock = threading.Lock()  # torch modules are not re-entrant across threads
         logger.info("loaded sentence encoder from %s (%s)", self.folder, runtime)
 
@@ -111,9 +110,13 @@ class SentenceEncoder:
         network = copy.deepcopy(self.model) if self.runtime == "torch" else self._torch_network()
         moved.model = network.to(device).eval()
         moved.runtime, moved.device = "torch", device
-        moved.batch_tokens = CPU_BATCH_TOKENS if device == "cpu" else GPU_BATCH_TOKENS
         moved._lock = threading.Lock()
         return moved
+
+    @property
+    def batch_tokens(self) -> int:
+        """The torch network's tokens per batch, padding included, on this encoder's device."""
+        return CPU_BATCH_TOKENS if self.device == "cpu" else GPU_BATCH_TOKENS
 
     def encode(self, texts: list[str], *, batch_tokens: int | None = None) -> np.ndarray:
         """One unit-length row per text, in the order given. ``batch_tokens``: the torch network's budget per
